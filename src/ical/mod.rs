@@ -1,0 +1,2 @@
+//! Lossless iCalendar content-line model.
+pub mod value;

@@ -1,0 +1,4 @@
+//! MIME ingest.
+pub mod charset;
+pub mod encoded_word;
+pub mod transfer;

@@ -1,0 +1,2 @@
+//! The Outlook profile.
+pub mod thread_index;
