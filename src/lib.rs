@@ -1,4 +1,49 @@
-//! imip-bridge: placeholder, replaced below.
+//! # imip-bridge
+//!
+//! Turns meeting requests from legacy Mac clients (Microsoft Entourage, early Apple
+//! iCal) and other non-Microsoft senders into canonical iTIP (RFC 5546) / iMIP
+//! (RFC 6047) messages that Outlook, Outlook on the web and standards-based clients
+//! recognise as meetings: bytes of an RFC 5322 message in, bytes of a repaired
+//! message out, plus a [`Report`] of every change.
+//!
+//! ```
+//! use imip_bridge::{transform, Disposition, Method, Options};
+//!
+//! let raw = b"From: Anna <anna@example.com>\r\n\
+//! To: bob@example.com\r\n\
+//! Subject: Budget review\r\n\
+//! Content-Type: text/calendar; name=\"invite.ics\"\r\n\
+//! Content-Disposition: attachment; filename=\"invite.ics\"\r\n\
+//! \r\n\
+//! BEGIN:VCALENDAR\r\n\
+//! VERSION:2.0\r\n\
+//! PRODID:-//Example//EN\r\n\
+//! BEGIN:VEVENT\r\n\
+//! UID:42@example.com\r\n\
+//! DTSTART:20040315T140000Z\r\n\
+//! DTEND:20040315T150000Z\r\n\
+//! SUMMARY:Budget review\r\n\
+//! ATTENDEE;RSVP=TRUE:MAILTO:bob@example.com\r\n\
+//! END:VEVENT\r\n\
+//! END:VCALENDAR\r\n";
+//!
+//! let now = "2026-01-01T00:00:00Z".parse().unwrap();
+//! let out = transform(raw, &Options::new().with_now(now)).unwrap();
+//! assert_eq!(out.disposition, Disposition::Rewritten);
+//! assert_eq!(out.report.method, Some(Method::Request));
+//! let text = String::from_utf8(out.message).unwrap();
+//! assert!(text.contains("text/calendar; charset=\"utf-8\"; method=REQUEST"));
+//! assert!(text.contains("METHOD:REQUEST\r\n"));
+//! assert!(text.contains("ORGANIZER;CN=Anna:mailto:anna@example.com\r\n"));
+//! ```
+//!
+//! The public interface is: [`transform`], [`Options`], [`Profile`], [`Limits`],
+//! [`Outcome`], [`Disposition`], [`Report`], [`Fix`], [`FixCode`], [`Warning`],
+//! [`WarningCode`], [`Method`], [`Error`], [`ErrorKind`] and [`Outcome::report_json`].
+//!
+//! Guarantees: no panics on any input; a message that is not repaired comes back byte
+//! for byte; with [`Options::now`] set the output is deterministic; transforming the
+//! output again changes nothing.
 #![forbid(unsafe_code)]
 #![deny(
     clippy::unwrap_used,
@@ -15,8 +60,286 @@
         clippy::indexing_slicing
     )
 )]
+#![warn(missing_docs)]
 
+mod emit;
+mod error;
 mod hash;
 mod ical;
+mod itip;
 mod mime;
+mod options;
 mod outlook;
+mod report;
+
+pub use error::{Error, ErrorKind};
+pub use options::{Limits, Options, Profile};
+pub use report::{Disposition, Fix, FixCode, Method, Report, Warning, WarningCode};
+
+use chrono::Utc;
+use hash::StableHasher;
+use mime::Skip;
+
+/// The result of [`transform`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The output message: the repaired message, or the input unchanged.
+    pub message: Vec<u8>,
+    /// Whether the message was rewritten.
+    pub disposition: Disposition,
+    /// What was found and done.
+    pub report: Report,
+}
+
+impl Outcome {
+    fn unchanged(raw: &[u8], mut report: Report, skip: Skip) -> Outcome {
+        report.fixes.clear();
+        report.reason = Some(skip.code);
+        report.warn(skip.code, skip.detail);
+        Outcome {
+            message: raw.to_vec(),
+            disposition: Disposition::Unchanged,
+            report,
+        }
+    }
+
+    /// The report as JSON: `{"disposition", "method", "message_class", "reason",
+    /// "fixes": [{"code", "detail"}], "warnings": [{"code", "detail"}]}`.
+    pub fn report_json(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Json<'a> {
+            disposition: Disposition,
+            #[serde(flatten)]
+            report: &'a Report,
+        }
+        serde_json::to_string_pretty(&Json {
+            disposition: self.disposition,
+            report: &self.report,
+        })
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}
+
+/// Repairs one message.
+///
+/// Non-calendar mail, and calendar mail that cannot be repaired without guessing,
+/// comes back [`Disposition::Unchanged`], byte for byte, with the reason in
+/// [`Report::reason`] and [`Report::warnings`].
+///
+/// # Errors
+/// Only with [`Options::strict`]: an [`Error`] instead of an unchanged pass-through
+/// when the message carries a calendar that cannot be repaired or exceeds a limit.
+/// Mail with no calendar is never an error.
+pub fn transform(raw: &[u8], opts: &Options) -> Result<Outcome, Error> {
+    let mut report = Report::default();
+    match run(raw, opts, &mut report) {
+        Ok(message) => Ok(Outcome {
+            message,
+            disposition: Disposition::Rewritten,
+            report,
+        }),
+        Err(skip) => {
+            let strict_error = match skip.code {
+                WarningCode::NoCalendar | WarningCode::AlreadyCanonical => None,
+                WarningCode::LimitExceeded => Some(ErrorKind::Limit),
+                WarningCode::UnparseableMessage => Some(ErrorKind::Message),
+                _ => Some(ErrorKind::Unrepairable),
+            };
+            match strict_error {
+                Some(kind) if opts.strict => Err(Error::new(kind, skip.code.as_str(), skip.detail)),
+                _ => Ok(Outcome::unchanged(raw, report, skip)),
+            }
+        }
+    }
+}
+
+fn skip(code: WarningCode, detail: impl Into<String>) -> Skip {
+    Skip {
+        code,
+        detail: detail.into(),
+    }
+}
+
+fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip> {
+    let limits = &opts.limits;
+    if raw.len() > limits.max_message_bytes {
+        return Err(skip(
+            WarningCode::LimitExceeded,
+            format!(
+                "message is {} bytes, limit {}",
+                raw.len(),
+                limits.max_message_bytes
+            ),
+        ));
+    }
+    let mail = mime::read(raw, limits)?;
+    let Some(primary) = mail.calendars.first() else {
+        return Err(skip(WarningCode::NoCalendar, "no calendar part"));
+    };
+    if primary.content.len() > limits.max_calendar_bytes {
+        return Err(skip(
+            WarningCode::LimitExceeded,
+            format!(
+                "calendar is {} bytes, limit {}",
+                primary.content.len(),
+                limits.max_calendar_bytes
+            ),
+        ));
+    }
+    let others = mail.calendars.len() - 1 - mail.duplicates.len();
+    if others > 0 {
+        report.warn(
+            WarningCode::MultipleCalendars,
+            format!("{others} other calendar(s) kept as attachments"),
+        );
+    }
+
+    // Unfold on bytes, then decode the charset.
+    let (unfolded, _ends) = ical::lex::unfold(&primary.content);
+    let (text, choice) = mime::charset::decode_to_utf8(&unfolded, primary.charset.as_deref());
+    let converted = !matches!(choice, mime::charset::CharsetChoice::Utf8Valid)
+        && !(matches!(&choice, mime::charset::CharsetChoice::Declared(c) if c.eq_ignore_ascii_case("utf-8") || c.eq_ignore_ascii_case("us-ascii")));
+    let parsed = ical::parse::parse(&text, limits.max_component_depth)
+        .map_err(|e| skip(WarningCode::UnparseableCalendar, e.to_string()))?;
+    for (code, detail) in parsed.issues {
+        report.warn(code, detail);
+    }
+    let mut roots = parsed.roots;
+    if roots.len() > 1 {
+        return Err(skip(
+            WarningCode::MultipleCalendarObjects,
+            format!("{} top-level objects in one calendar part", roots.len()),
+        ));
+    }
+    let Some(vcal) = roots.first_mut() else {
+        return Err(skip(WarningCode::UnparseableCalendar, "empty calendar"));
+    };
+
+    let seed = seed(&mail, &unfolded);
+    let now = opts.now.unwrap_or_else(Utc::now);
+    let ctx = itip::Context {
+        method_param: primary.method_param.as_deref(),
+        from: mail.from.as_ref(),
+        recipients: &mail.recipients,
+        subject: mail.subject.as_deref(),
+        now,
+        seed,
+    };
+    let calendar_fixes_before = report.fixes.len();
+    let norm = itip::normalise(vcal, &ctx, report)?;
+    report.method = Some(norm.method);
+    report.message_class = norm.message_class;
+    let calendar_changed = report.fixes.len() > calendar_fixes_before;
+
+    // MIME-level repairs.
+    if converted {
+        report.fix(
+            FixCode::CharsetConverted,
+            format!("calendar decoded as {} and re-encoded as UTF-8", choice.describe()),
+        );
+    }
+    if !primary.inline_in_place {
+        if primary.media_type != "text/calendar" {
+            report.fix(
+                FixCode::ContentTypeSet,
+                format!("{} -> text/calendar", primary.media_type),
+            );
+        }
+        report.fix(
+            FixCode::CalendarInlined,
+            "calendar moved to an inline text/calendar part in multipart/alternative",
+        );
+    }
+    if primary.method_param.as_deref() != Some(norm.method.as_str()) {
+        report.fix(
+            FixCode::MimeMethodSet,
+            match &primary.method_param {
+                Some(p) => format!("method={p} -> method={}", norm.method),
+                None => format!("method={} added", norm.method),
+            },
+        );
+    }
+    let charset_ok = primary
+        .charset
+        .as_deref()
+        .is_some_and(mime::charset::is_utf8_label)
+        || (text.is_ascii() && primary.charset.is_none());
+    if !mail.duplicates.is_empty() {
+        report.fix(
+            FixCode::DuplicateCalendarRemoved,
+            format!("{} identical copy(ies) of the calendar removed", mail.duplicates.len()),
+        );
+    }
+    if report.fixes.is_empty() && !calendar_changed && charset_ok {
+        return Err(skip(
+            WarningCode::AlreadyCanonical,
+            "the message is already a canonical iMIP message",
+        ));
+    }
+
+    let calendar = ical::write::write(&roots, mail.eol);
+    let Some(vcal) = roots.first() else {
+        return Err(skip(WarningCode::UnparseableCalendar, "empty calendar"));
+    };
+    let plan = emit::Plan {
+        calendar: &calendar,
+        vcalendar: vcal,
+        method: norm.method,
+        profile: opts.profile,
+        now,
+        seed,
+    };
+    let out = emit::emit(&mail, &plan, report);
+    verify(&out, &calendar, norm.method, mail.attachments.len(), limits)?;
+    Ok(out)
+}
+
+/// Seed for generated identifiers: stable for the same message whatever its line ends.
+fn seed(mail: &mime::Mail<'_>, unfolded_calendar: &[u8]) -> [u8; 16] {
+    let mut h = StableHasher::new();
+    h.write(mail.message_id.as_deref().unwrap_or("").as_bytes());
+    h.write(b"\0");
+    h.write(mail.subject.as_deref().unwrap_or("").as_bytes());
+    h.write(b"\0");
+    h.write(mail.from.as_ref().map_or("", |f| f.address.as_str()).as_bytes());
+    h.write(b"\0");
+    h.write(unfolded_calendar);
+    h.finish128()
+}
+
+/// Re-reads the output: it must carry exactly the calendar written, inline with the
+/// right method, and every attachment.
+fn verify(
+    out: &[u8],
+    calendar: &str,
+    method: Method,
+    attachments: usize,
+    limits: &Limits,
+) -> Result<(), Skip> {
+    let fail = |why: &str| skip(WarningCode::VerificationFailed, why.to_owned());
+    let relaxed = Limits {
+        max_parts: limits.max_parts.saturating_add(8),
+        ..*limits
+    };
+    let again = mime::read(out, &relaxed).map_err(|s| fail(&s.detail))?;
+    let cal = again.calendars.first().ok_or_else(|| fail("no calendar"))?;
+    if cal.content != calendar.as_bytes() {
+        return Err(fail("the calendar did not re-parse byte for byte"));
+    }
+    if !cal.inline_in_place || cal.method_param.as_deref() != Some(method.as_str()) {
+        return Err(fail("the calendar part is not inline with the method"));
+    }
+    if again.attachments.len() != attachments || again.calendars.len() != 1 {
+        return Err(fail("the attachments did not survive"));
+    }
+    Ok(())
+}
+
+/// Internals for the fuzz targets, benches and tests of this repository. Not part of
+/// the public API: no stability promise, hidden from the docs.
+#[doc(hidden)]
+pub mod _internal {
+    pub use crate::ical::{lex, model, parse, value, write};
+    pub use crate::mime::{charset, encoded_word, header, transfer};
+    pub use crate::outlook::thread_index;
+}

@@ -1,1 +1,113 @@
-//! TODO
+//! Charset resolution and decoding of MIME text parts to UTF-8.
+//!
+//! This module owns the decision of which character encoding to use for a
+//! piece of text: the declared MIME charset when `encoding_rs` recognises it
+//! (with a few legacy Mac and alias labels added), otherwise UTF-8 when the
+//! bytes are valid UTF-8, otherwise windows-1252. Decoding never fails;
+//! malformed sequences become U+FFFD. The choice made is reported as a
+//! [`CharsetChoice`] so callers can log or diagnose it.
+
+
+use encoding_rs::Encoding;
+
+/// Which charset [`decode_to_utf8`] used, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CharsetChoice {
+    /// The declared charset was recognised; holds the name of the encoding actually used (a BOM may override).
+    Declared(String),
+    /// No usable charset was declared and the bytes were valid UTF-8.
+    Utf8Valid,
+    /// No usable charset was declared and the bytes were not UTF-8, so windows-1252 was used.
+    Fallback1252,
+}
+
+impl CharsetChoice {
+    /// Returns a short human-readable description of the choice, for logs and diagnostics.
+    pub fn describe(&self) -> String {
+        match self {
+            CharsetChoice::Declared(name) => format!("declared charset {name}"),
+            CharsetChoice::Utf8Valid => "no usable charset declared; content is valid UTF-8".into(),
+            CharsetChoice::Fallback1252 => {
+                "no usable charset declared; content is not UTF-8, decoded as windows-1252".into()
+            }
+        }
+    }
+}
+
+/// Normalises a charset label: trims whitespace and surrounding quotes, lowercases ASCII.
+fn normalize_label(label: &str) -> String {
+    label
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Returns true if the normalised label denotes US-ASCII.
+fn is_ascii_label(norm: &str) -> bool {
+    matches!(
+        norm,
+        "us-ascii" | "ascii" | "ansi_x3.4-1968" | "iso646-us" | "iso-ir-6" | "us" | "cp367"
+    )
+}
+
+/// Resolves a charset label to an encoding, including the crate's extra aliases.
+fn lookup_label(label: &str) -> Option<&'static Encoding> {
+    let norm = normalize_label(label);
+    let encoding = match norm.as_str() {
+        "macintosh" | "x-mac-roman" | "mac" | "macroman" => encoding_rs::MACINTOSH,
+        "utf8" => encoding_rs::UTF_8,
+        "latin1" => encoding_rs::WINDOWS_1252,
+        other => Encoding::for_label(other.as_bytes())?,
+    };
+    // encoding_rs maps a few dangerous labels (ISO-2022-KR, HZ, ...) to the
+    // "replacement" encoding, which decodes everything to U+FFFD. Treat those
+    // as unknown so the content-based fallback applies instead.
+    if encoding == encoding_rs::REPLACEMENT {
+        None
+    } else {
+        Some(encoding)
+    }
+}
+
+/// Returns true if `label` (trimmed, unquoted, any case) names UTF-8.
+pub fn is_utf8_label(label: &str) -> bool {
+    lookup_label(label) == Some(encoding_rs::UTF_8)
+}
+
+/// Strips a leading UTF-8 byte order mark, if present.
+fn strip_utf8_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// Decodes `bytes` to UTF-8 using the declared charset if usable, else UTF-8 if valid, else windows-1252.
+pub fn decode_to_utf8(bytes: &[u8], declared: Option<&str>) -> (String, CharsetChoice) {
+    if let Some(label) = declared {
+        let norm = normalize_label(label);
+        if is_ascii_label(&norm) {
+            if bytes.is_ascii() {
+                // ASCII is a subset of every encoding we could pick; no BOM is possible.
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                return (text, CharsetChoice::Declared("US-ASCII".into()));
+            }
+            // Declared ASCII but 8-bit content: the label is a lie, sniff instead.
+        } else if let Some(encoding) = lookup_label(&norm) {
+            let (text, used, _had_errors) = encoding.decode(bytes);
+            return (
+                text.into_owned(),
+                CharsetChoice::Declared(used.name().to_string()),
+            );
+        }
+    }
+    match std::str::from_utf8(strip_utf8_bom(bytes)) {
+        Ok(text) => (text.to_owned(), CharsetChoice::Utf8Valid),
+        Err(_) => {
+            let (text, _had_errors) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            (text.into_owned(), CharsetChoice::Fallback1252)
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "charset_tests.rs"]
+mod tests;

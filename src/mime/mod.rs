@@ -1,4 +1,450 @@
-//! MIME ingest.
+//! MIME ingest: find the calendar in a message and everything around it.
+//!
+//! mail-parser gives the part tree and byte offsets; this module classifies each part
+//! (calendar, body text, body HTML, attachment), decodes only the calendar parts, and
+//! keeps every other part as a byte range of the input so that the emitter can carry it
+//! over unchanged. It never changes anything and reads no clock.
+
 pub mod charset;
 pub mod encoded_word;
+pub mod header;
 pub mod transfer;
+
+use crate::options::Limits;
+use crate::report::WarningCode;
+use mail_parser::{Encoding, MessageParser, MessagePart, MimeHeaders, PartType};
+use std::ops::Range;
+
+/// An address from a header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mailbox {
+    /// Display name, decoded.
+    pub name: Option<String>,
+    /// `local@domain`.
+    pub address: String,
+}
+
+/// A calendar found in the message.
+#[derive(Debug, Clone)]
+pub struct CalendarPart {
+    /// The body after transfer decoding, before charset decoding.
+    pub content: Vec<u8>,
+    /// Declared charset, if any.
+    pub charset: Option<String>,
+    /// The `method=` parameter, as written.
+    pub method_param: Option<String>,
+    /// `type/subtype`, lowercase.
+    pub media_type: String,
+    /// Whether it is a `text/calendar` part, not an attachment, at the top level or in
+    /// a multipart/alternative: where Outlook looks for a meeting.
+    pub inline_in_place: bool,
+}
+
+/// What the emitter needs from the input message.
+#[derive(Debug, Clone)]
+pub struct Mail<'a> {
+    /// The whole input.
+    pub raw: &'a [u8],
+    /// Line end used by the message header (`\r\n` or `\n`).
+    pub eol: &'static str,
+    /// The top-level header block, without the blank line that ends it.
+    pub header_block: &'a [u8],
+    /// `From:`, first address.
+    pub from: Option<Mailbox>,
+    /// `To:` and `Cc:` addresses.
+    pub recipients: Vec<Mailbox>,
+    /// `Subject:`, decoded.
+    pub subject: Option<String>,
+    /// `Message-ID:` without angle brackets.
+    pub message_id: Option<String>,
+    /// `Date:` as a Unix timestamp.
+    pub date: Option<i64>,
+    /// The calendar to repair first, then other calendars.
+    pub calendars: Vec<CalendarPart>,
+    /// Indices into `calendars` (after the first) that repeat the first calendar.
+    pub duplicates: Vec<usize>,
+    /// The sender's plain-text body part.
+    pub text: Option<Range<usize>>,
+    /// The sender's HTML body (or the multipart/related holding it).
+    pub html: Option<Range<usize>>,
+    /// Other alternatives of the body (e.g. text/enriched), carried over.
+    pub other_alternatives: Vec<Range<usize>>,
+    /// Every other part, in order, carried over unchanged.
+    pub attachments: Vec<Range<usize>>,
+}
+
+/// Why a message is not read as a calendar message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skip {
+    /// Report code.
+    pub code: WarningCode,
+    /// Detail.
+    pub detail: String,
+}
+
+fn skip(code: WarningCode, detail: impl Into<String>) -> Skip {
+    Skip {
+        code,
+        detail: detail.into(),
+    }
+}
+
+/// Media types that are calendars whatever their name.
+const CALENDAR_TYPES: &[&str] = &[
+    "text/calendar",
+    "application/ics",
+    "text/x-vcalendar",
+    "text/vcalendar",
+    "application/x-vcalendar",
+    "application/calendar",
+];
+
+/// Generic types that are sniffed for `BEGIN:VCALENDAR` when small.
+const SNIFFED_TYPES: &[&str] = &[
+    "application/octet-stream",
+    "application/x-unknown",
+    "application/unknown",
+];
+
+/// Largest generic attachment that is sniffed for a calendar.
+const SNIFF_LIMIT: usize = 1 << 20;
+
+/// Reads the message structure.
+///
+/// # Errors
+/// A [`Skip`] when the message has no calendar or must not be touched.
+pub fn read<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
+    let message = MessageParser::default()
+        .parse(raw)
+        .ok_or_else(|| skip(WarningCode::UnparseableMessage, "not an RFC 5322 message"))?;
+    if message.parts.len() > limits.max_parts {
+        return Err(skip(
+            WarningCode::LimitExceeded,
+            format!(
+                "{} MIME parts, limit {}",
+                message.parts.len(),
+                limits.max_parts
+            ),
+        ));
+    }
+    let root = message
+        .parts
+        .first()
+        .ok_or_else(|| skip(WarningCode::UnparseableMessage, "no MIME parts"))?;
+    let root_type = media_type(root);
+    if matches!(
+        root_type.as_str(),
+        "multipart/signed" | "multipart/encrypted" | "application/pkcs7-mime"
+    ) {
+        return Err(skip(
+            WarningCode::SignedOrEncrypted,
+            format!("{root_type}: rewriting would break the signature or encryption"),
+        ));
+    }
+    let body_start = clamp(root.offset_body, raw.len());
+    let header_block = header::trim_blank_line(raw.get(..body_start).unwrap_or_default());
+
+    let mut walk = Walk {
+        raw,
+        parts: &message.parts,
+        leaves: Vec::new(),
+        suspect: None,
+    };
+    walk.visit(0, None, 0)?;
+    if let Some(detail) = walk.suspect {
+        return Err(skip(WarningCode::SuspectBoundary, detail));
+    }
+    let leaves = walk.leaves;
+
+    let mut calendars: Vec<(usize, CalendarPart)> = Vec::new();
+    for (i, leaf) in leaves.iter().enumerate() {
+        if let Some(cal) = calendar_part(raw, leaf) {
+            calendars.push((i, cal));
+        }
+    }
+    if calendars.is_empty() {
+        return Err(skip(WarningCode::NoCalendar, "no calendar part"));
+    }
+    // The primary calendar: where Outlook would look for it, with a method, else first.
+    let primary = calendars
+        .iter()
+        .position(|(_, c)| c.inline_in_place && c.method_param.is_some())
+        .or_else(|| calendars.iter().position(|(_, c)| c.inline_in_place))
+        .unwrap_or(0);
+    if primary != 0 && primary < calendars.len() {
+        let p = calendars.remove(primary);
+        calendars.insert(0, p);
+    }
+    let calendar_leaves: Vec<usize> = calendars.iter().map(|(i, _)| *i).collect();
+    let calendars: Vec<CalendarPart> = calendars.into_iter().map(|(_, c)| c).collect();
+    let duplicates = find_duplicates(&calendars);
+
+    let mut mail = Mail {
+        raw,
+        eol: header::detect_eol(header_block),
+        header_block,
+        from: message
+            .from()
+            .and_then(|a| a.first())
+            .and_then(mailbox),
+        recipients: message
+            .to()
+            .into_iter()
+            .chain(message.cc())
+            .flat_map(|a| a.iter())
+            .filter_map(mailbox)
+            .collect(),
+        subject: message.subject().map(str::to_owned),
+        message_id: message.message_id().map(str::to_owned),
+        date: message.date().map(|d| d.to_timestamp()),
+        calendars,
+        duplicates,
+        text: None,
+        html: None,
+        other_alternatives: Vec::new(),
+        attachments: Vec::new(),
+    };
+    classify_rest(&mut mail, &leaves, &calendar_leaves);
+    Ok(mail)
+}
+
+/// A non-multipart part with where it sits.
+struct Leaf<'p, 'x> {
+    part: &'p MessagePart<'x>,
+    /// `type/subtype` of the parent multipart, if any.
+    parent_type: Option<String>,
+    /// Range of the parent multipart/related (for an HTML body with inline images).
+    related: Option<Range<usize>>,
+    /// Whether the part sits directly in a multipart/alternative that is not nested
+    /// under another alternative's non-first branch (a body alternative).
+    depth: usize,
+}
+
+struct Walk<'p, 'x> {
+    raw: &'p [u8],
+    parts: &'p [MessagePart<'x>],
+    leaves: Vec<Leaf<'p, 'x>>,
+    suspect: Option<String>,
+}
+
+impl<'p, 'x> Walk<'p, 'x> {
+    fn visit(&mut self, id: usize, parent: Option<&MessagePart<'x>>, depth: usize) -> Result<(), Skip> {
+        // mail-parser bounds nesting itself; this is a second guard.
+        if depth > 64 {
+            return Err(skip(WarningCode::LimitExceeded, "MIME nesting deeper than 64"));
+        }
+        let Some(part) = self.parts.get(id) else {
+            return Ok(());
+        };
+        match &part.body {
+            PartType::Multipart(children) => {
+                let boundary = part
+                    .content_type()
+                    .and_then(|ct| ct.attribute("boundary"))
+                    .map(str::to_owned);
+                for &child in children {
+                    let child = child as usize;
+                    if let (Some(b), Some(c)) = (&boundary, self.parts.get(child)) {
+                        if self.suspect.is_none()
+                            && !header::boundary_precedes(self.raw, clamp(c.offset_header, self.raw.len()), b)
+                        {
+                            self.suspect = Some(format!(
+                                "part at byte {} does not follow a boundary line \"--{b}\"",
+                                c.offset_header
+                            ));
+                        }
+                    }
+                    self.visit(child, Some(part), depth + 1)?;
+                }
+            }
+            _ => {
+                let parent_type = parent.map(media_type);
+                let related = parent
+                    .filter(|p| media_type(p) == "multipart/related")
+                    .map(|p| part_range(p, self.raw.len()));
+                self.leaves.push(Leaf {
+                    part,
+                    parent_type,
+                    related,
+                    depth,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn clamp(offset: u32, len: usize) -> usize {
+    (offset as usize).min(len)
+}
+
+/// The whole part: headers and body.
+fn part_range(part: &MessagePart<'_>, len: usize) -> Range<usize> {
+    let start = clamp(part.offset_header, len);
+    let end = clamp(part.offset_end, len).max(start);
+    start..end
+}
+
+fn media_type(part: &MessagePart<'_>) -> String {
+    match part.content_type() {
+        Some(ct) => {
+            let mut s = ct.ctype().to_ascii_lowercase();
+            s.push('/');
+            s.push_str(&ct.subtype().unwrap_or("").to_ascii_lowercase());
+            s
+        }
+        None => "text/plain".to_owned(),
+    }
+}
+
+fn is_attachment(part: &MessagePart<'_>) -> bool {
+    part.content_disposition()
+        .is_some_and(|cd| cd.ctype().eq_ignore_ascii_case("attachment"))
+}
+
+fn mailbox(addr: &mail_parser::Addr<'_>) -> Option<Mailbox> {
+    let address = addr.address()?.trim();
+    if address.is_empty() || !address.contains('@') {
+        return None;
+    }
+    Some(Mailbox {
+        name: addr
+            .name()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned),
+        address: address.to_owned(),
+    })
+}
+
+/// Transfer-decodes a part body from the input bytes.
+fn decode_body(raw: &[u8], part: &MessagePart<'_>) -> Vec<u8> {
+    let start = clamp(part.offset_body, raw.len());
+    let end = clamp(part.offset_end, raw.len()).max(start);
+    let body = raw.get(start..end).unwrap_or_default();
+    match part.encoding {
+        Encoding::Base64 => transfer::decode_base64(body),
+        Encoding::QuotedPrintable => transfer::decode_quoted_printable(body),
+        Encoding::None => body.to_vec(),
+    }
+}
+
+fn calendar_part(raw: &[u8], leaf: &Leaf<'_, '_>) -> Option<CalendarPart> {
+    let part = leaf.part;
+    if matches!(part.body, PartType::Message(_)) {
+        return None; // a forwarded message's invitation is not this message's
+    }
+    let mtype = media_type(part);
+    let name = part.attachment_name().unwrap_or("").to_ascii_lowercase();
+    let by_type = CALENDAR_TYPES.contains(&mtype.as_str());
+    let by_name = name.ends_with(".ics") || name.ends_with(".vcs");
+    let content = if by_type || by_name {
+        decode_body(raw, part)
+    } else if SNIFFED_TYPES.contains(&mtype.as_str())
+        && part.offset_end.saturating_sub(part.offset_body) as usize <= SNIFF_LIMIT
+    {
+        let content = decode_body(raw, part);
+        if !starts_with_vcalendar(&content) {
+            return None;
+        }
+        content
+    } else {
+        return None;
+    };
+    let ct = part.content_type();
+    let attr = |n: &str| ct.and_then(|c| c.attribute(n)).map(str::to_owned);
+    let inline_in_place = mtype == "text/calendar"
+        && !is_attachment(part)
+        && match leaf.parent_type.as_deref() {
+            None => true,
+            Some(p) => p == "multipart/alternative",
+        };
+    Some(CalendarPart {
+        content,
+        charset: attr("charset"),
+        method_param: attr("method"),
+        media_type: mtype,
+        inline_in_place,
+    })
+}
+
+fn starts_with_vcalendar(content: &[u8]) -> bool {
+    let trimmed = content
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(content)
+        .trim_ascii_start();
+    trimmed
+        .get(..15)
+        .is_some_and(|h| h.eq_ignore_ascii_case(b"BEGIN:VCALENDAR"))
+}
+
+/// Calendars after the first whose unfolded content equals the first's.
+fn find_duplicates(calendars: &[CalendarPart]) -> Vec<usize> {
+    let Some(first) = calendars.first() else {
+        return Vec::new();
+    };
+    let norm = |c: &CalendarPart| {
+        let (u, _) = crate::ical::lex::unfold(&c.content);
+        let mut u = u;
+        while u.last() == Some(&b'\n') {
+            u.pop();
+        }
+        u
+    };
+    let first_norm = norm(first);
+    calendars
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, c)| norm(c) == first_norm)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Sorts the non-calendar leaves into body text, body HTML, other alternatives and
+/// attachments.
+fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: &[usize]) {
+    let raw_len = mail.raw.len();
+    // Calendars that are neither the primary nor duplicates stay as attachments.
+    let kept_calendars: Vec<usize> = calendar_leaves
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(i, _)| !mail.duplicates.contains(i))
+        .map(|(_, &leaf)| leaf)
+        .collect();
+    let mut related_taken: Option<Range<usize>> = None;
+    for (i, leaf) in leaves.iter().enumerate() {
+        let part = leaf.part;
+        let range = part_range(part, raw_len);
+        if calendar_leaves.contains(&i) && !kept_calendars.contains(&i) {
+            continue;
+        }
+        if related_taken
+            .as_ref()
+            .is_some_and(|r| r.start <= range.start && range.end <= r.end)
+        {
+            continue;
+        }
+        let mtype = media_type(part);
+        let body_candidate = !is_attachment(part)
+            && !matches!(part.body, PartType::Message(_))
+            && part.attachment_name().is_none()
+            && !kept_calendars.contains(&i);
+        let in_alternative = leaf.parent_type.as_deref() == Some("multipart/alternative");
+        if body_candidate && mtype == "text/plain" && mail.text.is_none() {
+            mail.text = Some(range);
+        } else if body_candidate && mtype == "text/html" && mail.html.is_none() {
+            if let Some(rel) = &leaf.related {
+                related_taken = Some(rel.clone());
+                mail.html = Some(rel.clone());
+            } else {
+                mail.html = Some(range);
+            }
+        } else if body_candidate && in_alternative && mtype.starts_with("text/") && leaf.depth > 0 {
+            mail.other_alternatives.push(range);
+        } else {
+            mail.attachments.push(range);
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! Assembles the output message: the original top-level headers minus the ones that
+//! described the old body, the Outlook headers, and a new body
+//! `multipart/alternative { text/plain, [other alternatives], [text/html],
+//! text/calendar }`, wrapped in `multipart/mixed` with the original attachments when
+//! there are any. Parts that are carried over are copied byte for byte from the input.
+//! Nothing from the calendar reaches a header without sanitising and RFC 2047 encoding.
+
+use crate::hash::{hex, StableHasher};
+use crate::ical::value::{parse_date_or_date_time, unescape_text, DateTimeValue};
+use crate::ical::Component;
+use crate::mime::encoded_word::encode_header_value;
+use crate::mime::header::{split_fields, RawField};
+use crate::mime::transfer::encode_base64_lines;
+use crate::mime::Mail;
+use crate::options::Profile;
+use crate::outlook::thread_index::{is_valid_thread_index, strip_subject_prefixes, thread_index};
+use crate::report::{FixCode, Method, Report};
+use chrono::{DateTime, Utc};
+
+/// Top-level headers that describe the old body and are replaced.
+const REPLACED_HEADERS: &[&str] = &[
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Content-Disposition",
+    "Content-Description",
+    "Content-ID",
+    "Content-MD5",
+    "Content-Length",
+    "X-Imip-Bridge",
+];
+
+/// The trace header's value.
+pub const TRACE: &str = concat!("imip-bridge ", env!("CARGO_PKG_VERSION"));
+
+/// Everything the emitter needs besides the input message.
+pub struct Plan<'a> {
+    /// The repaired calendar, already written (with the message's line ends).
+    pub calendar: &'a str,
+    /// The repaired VCALENDAR, for the generated text and the subject.
+    pub vcalendar: &'a Component,
+    /// The method.
+    pub method: Method,
+    /// Output profile.
+    pub profile: Profile,
+    /// Time for Thread-Index when the message has no Date.
+    pub now: DateTime<Utc>,
+    /// Seed for generated identifiers.
+    pub seed: [u8; 16],
+}
+
+/// A body part to write: either input bytes or generated text.
+enum Part<'a> {
+    Raw(&'a [u8]),
+    Generated { headers: String, body: Vec<u8> },
+}
+
+impl Part<'_> {
+    fn bytes_contain(&self, needle: &[u8]) -> bool {
+        let hay: &[u8] = match self {
+            Part::Raw(b) => b,
+            Part::Generated { body, .. } => body,
+        };
+        hay.windows(needle.len().max(1)).any(|w| w == needle)
+    }
+}
+
+/// Builds the output message.
+pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Vec<u8> {
+    let eol = mail.eol;
+    let fields = split_fields(mail.header_block);
+    let event = plan.vcalendar.components_named("VEVENT").next();
+    let summary = event
+        .and_then(|e| e.property("SUMMARY"))
+        .map(|p| unescape_text(p.value()))
+        .filter(|s| !s.trim().is_empty());
+    let outlook = plan.profile == Profile::Outlook;
+
+    let index_ok = fields
+        .iter()
+        .find(|f| f.is("Thread-Index"))
+        .is_some_and(|f| is_valid_thread_index(&f.value()));
+    let mut out: Vec<u8> = Vec::with_capacity(mail.raw.len() + plan.calendar.len() + 1024);
+    for f in &fields {
+        let replaced = REPLACED_HEADERS.iter().any(|n| f.is(n))
+            || (outlook && f.is("Content-Class"))
+            || (outlook && !index_ok && f.is("Thread-Index"));
+        if replaced {
+            continue;
+        }
+        out.extend_from_slice(f.bytes);
+        if !f.bytes.ends_with(b"\n") {
+            out.extend_from_slice(eol.as_bytes());
+        }
+    }
+    let has = |name: &str| fields.iter().any(|f: &RawField<'_>| f.is(name));
+    let subject = mail.subject.clone().or_else(|| summary.clone());
+    if !has("Subject") {
+        if let Some(s) = &summary {
+            header(&mut out, "Subject", &encode_header_value(7, s, eol), eol);
+            report.fix(FixCode::SubjectAdded, "Subject: taken from SUMMARY");
+        }
+    }
+    if outlook {
+        if !has("Thread-Topic") {
+            if let Some(s) = &subject {
+                let topic = strip_subject_prefixes(s);
+                header(&mut out, "Thread-Topic", &encode_header_value(12, topic, eol), eol);
+                report.fix(FixCode::ThreadTopicAdded, "Thread-Topic: from the subject");
+            }
+        }
+        if !index_ok {
+            let time = mail
+                .date
+                .and_then(|t| DateTime::<Utc>::from_timestamp(t, 0))
+                .unwrap_or(plan.now);
+            let mut h = StableHasher::new();
+            h.write(&plan.seed);
+            h.write(b"thread-index");
+            let value = thread_index(time, h.finish128());
+            header(&mut out, "Thread-Index", &value, eol);
+            report.fix(FixCode::ThreadIndexAdded, format!("Thread-Index: {value}"));
+        }
+        header(&mut out, "Content-Class", "urn:content-classes:calendarmessage", eol);
+        let had = fields.iter().any(|f| {
+            f.is("Content-Class")
+                && f.value()
+                    .eq_ignore_ascii_case("urn:content-classes:calendarmessage")
+        });
+        if !had {
+            report.fix(FixCode::ContentClassAdded, "Content-Class: urn:content-classes:calendarmessage");
+        }
+    }
+    header(&mut out, "X-Imip-Bridge", TRACE, eol);
+    header(&mut out, "MIME-Version", "1.0", eol);
+
+    // The alternative's parts, in increasing order of preference.
+    let mut alternatives: Vec<Part<'_>> = Vec::new();
+    match &mail.text {
+        Some(r) => alternatives.push(Part::Raw(mail.raw.get(r.clone()).unwrap_or_default())),
+        None => {
+            let text = summary_text(plan.vcalendar, plan.method, eol);
+            alternatives.push(text_part("text/plain; charset=\"utf-8\"", text, eol));
+            report.fix(
+                FixCode::TextBodyGenerated,
+                "the message had no text; a summary of the event was added",
+            );
+        }
+    }
+    for r in &mail.other_alternatives {
+        alternatives.push(Part::Raw(mail.raw.get(r.clone()).unwrap_or_default()));
+    }
+    if let Some(r) = &mail.html {
+        alternatives.push(Part::Raw(mail.raw.get(r.clone()).unwrap_or_default()));
+    }
+    alternatives.push(text_part(
+        &format!("text/calendar; charset=\"utf-8\"; method={}", plan.method.as_str()),
+        plan.calendar.to_owned(),
+        eol,
+    ));
+    let attachments: Vec<Part<'_>> = mail
+        .attachments
+        .iter()
+        .map(|r| Part::Raw(mail.raw.get(r.clone()).unwrap_or_default()))
+        .collect();
+
+    let all: Vec<&Part<'_>> = alternatives.iter().chain(attachments.iter()).collect();
+    let alt_boundary = boundary(&plan.seed, "alt", &all);
+    if attachments.is_empty() {
+        header(
+            &mut out,
+            "Content-Type",
+            &format!("multipart/alternative; boundary=\"{alt_boundary}\""),
+            eol,
+        );
+        out.extend_from_slice(eol.as_bytes());
+        write_multipart(&mut out, &alt_boundary, &alternatives, eol);
+    } else {
+        let mix_boundary = boundary(&plan.seed, "mix", &all);
+        header(
+            &mut out,
+            "Content-Type",
+            &format!("multipart/mixed; boundary=\"{mix_boundary}\""),
+            eol,
+        );
+        out.extend_from_slice(eol.as_bytes());
+        let mut alt = Vec::new();
+        write_multipart(&mut alt, &alt_boundary, &alternatives, eol);
+        let mut mixed = vec![Part::Generated {
+            headers: format!(
+                "Content-Type: multipart/alternative; boundary=\"{alt_boundary}\"{eol}"
+            ),
+            body: alt,
+        }];
+        mixed.extend(attachments);
+        write_multipart(&mut out, &mix_boundary, &mixed, eol);
+    }
+    out
+}
+
+fn header(out: &mut Vec<u8>, name: &str, value: &str, eol: &str) {
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(value.as_bytes());
+    out.extend_from_slice(eol.as_bytes());
+}
+
+/// A generated text part: 7bit for short ASCII lines, 8bit for UTF-8, base64 when a
+/// line is too long for SMTP or the text holds control characters.
+fn text_part(content_type: &str, body: String, eol: &str) -> Part<'static> {
+    let needs_base64 = body
+        .split(['\r', '\n'])
+        .any(|l| l.len() > 900)
+        || body
+            .bytes()
+            .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || b == 0x7f);
+    let (cte, body) = if needs_base64 {
+        ("base64", encode_base64_lines(body.as_bytes(), eol))
+    } else if body.is_ascii() {
+        ("7bit", body)
+    } else {
+        ("8bit", body)
+    };
+    Part::Generated {
+        headers: format!("Content-Type: {content_type}{eol}Content-Transfer-Encoding: {cte}{eol}"),
+        body: body.into_bytes(),
+    }
+}
+
+/// A boundary derived from the seed that occurs in none of the parts.
+fn boundary(seed: &[u8; 16], kind: &str, parts: &[&Part<'_>]) -> String {
+    let mut counter: u32 = 0;
+    loop {
+        let mut h = StableHasher::new();
+        h.write(seed);
+        h.write(kind.as_bytes());
+        h.write(&counter.to_be_bytes());
+        let digest = h.finish128();
+        let b = format!("=_imip_{}_{kind}", hex(digest.get(..8).unwrap_or_default()));
+        if counter > 1000 || !parts.iter().any(|p| p.bytes_contain(b.as_bytes())) {
+            return b;
+        }
+        counter += 1;
+    }
+}
+
+fn write_part(out: &mut Vec<u8>, part: &Part<'_>, eol: &str) {
+    match part {
+        Part::Raw(bytes) => out.extend_from_slice(bytes),
+        Part::Generated { headers, body } => {
+            out.extend_from_slice(headers.as_bytes());
+            out.extend_from_slice(eol.as_bytes());
+            out.extend_from_slice(body);
+        }
+    }
+    out.extend_from_slice(eol.as_bytes());
+}
+
+fn write_multipart(out: &mut Vec<u8>, boundary: &str, parts: &[Part<'_>], eol: &str) {
+    for p in parts {
+        out.extend_from_slice(b"--");
+        out.extend_from_slice(boundary.as_bytes());
+        out.extend_from_slice(eol.as_bytes());
+        write_part(out, p, eol);
+    }
+    out.extend_from_slice(b"--");
+    out.extend_from_slice(boundary.as_bytes());
+    out.extend_from_slice(b"--");
+    out.extend_from_slice(eol.as_bytes());
+}
+
+/// A short plain-text rendering of the event for messages that had no text.
+fn summary_text(cal: &Component, method: Method, eol: &str) -> String {
+    let Some(ev) = cal.components_named("VEVENT").next() else {
+        return String::new();
+    };
+    let text = |name: &str| {
+        ev.property(name)
+            .map(|p| unescape_text(p.value()))
+            .filter(|s| !s.trim().is_empty())
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let title = text("SUMMARY").unwrap_or_else(|| "(no title)".to_owned());
+    let heading = match method {
+        Method::Cancel => "Meeting cancelled",
+        Method::Reply => "Meeting reply",
+        _ => "Meeting request",
+    };
+    lines.push(format!("{heading}: {title}"));
+    lines.push(String::new());
+    if let Some(when) = when(ev) {
+        lines.push(format!("When: {when}"));
+    }
+    if let Some(loc) = text("LOCATION") {
+        lines.push(format!("Where: {loc}"));
+    }
+    if let Some(org) = ev.property("ORGANIZER") {
+        let addr = crate::itip::address_of(org.value());
+        match org.param_value("CN") {
+            Some(cn) => lines.push(format!(
+                "Organizer: {} <{addr}>",
+                crate::ical::model::unescape_param_text(cn)
+            )),
+            None => lines.push(format!("Organizer: {addr}")),
+        }
+    }
+    if method == Method::Reply {
+        for a in ev.properties_named("ATTENDEE") {
+            let who = a
+                .param_value("CN")
+                .map(|c| crate::ical::model::unescape_param_text(c).into_owned())
+                .unwrap_or_else(|| crate::itip::address_of(a.value()));
+            let status = a.param_value("PARTSTAT").unwrap_or("NEEDS-ACTION").to_ascii_lowercase();
+            lines.push(format!("{who}: {status}"));
+        }
+    }
+    if let Some(desc) = text("DESCRIPTION") {
+        lines.push(String::new());
+        lines.extend(desc.lines().map(str::to_owned));
+    }
+    let mut out = String::new();
+    for l in lines {
+        // No control characters in the generated text.
+        out.extend(l.chars().map(|c| if c.is_control() { ' ' } else { c }));
+        out.push_str(eol);
+    }
+    out
+}
+
+fn when(ev: &Component) -> Option<String> {
+    let fmt = |name: &str| -> Option<String> {
+        let p = ev.property(name)?;
+        let v = parse_date_or_date_time(p.value(), p.param_value("TZID")).ok()?;
+        Some(match v {
+            DateTimeValue::Date(d) => d.format("%Y-%m-%d").to_string(),
+            DateTimeValue::Floating(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+            DateTimeValue::Utc(t) => format!("{} UTC", t.format("%Y-%m-%d %H:%M")),
+            DateTimeValue::Zoned { local, tzid } => {
+                format!("{} ({})", local.format("%Y-%m-%d %H:%M"), tzid.trim_matches('"'))
+            }
+        })
+    };
+    let start = fmt("DTSTART")?;
+    Some(match fmt("DTEND") {
+        Some(end) => format!("{start} - {end}"),
+        None => start,
+    })
+}

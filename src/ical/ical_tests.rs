@@ -1,0 +1,113 @@
+use super::lex::unfold;
+use super::parse::{parse, parse_content_line, ParseError};
+use super::write::{write, write_folded, FOLD_AT};
+use super::Property;
+use crate::report::WarningCode;
+
+fn roundtrip(input: &str) -> String {
+    let (unfolded, _) = unfold(input.as_bytes());
+    let text = String::from_utf8(unfolded).unwrap();
+    let parsed = parse(&text, 16).unwrap();
+    write(&parsed.roots, "\r\n")
+}
+
+#[test]
+fn untouched_lines_come_back_identical() {
+    let input = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nprodid:-//x//y//EN\r\nBEGIN:VEVENT\r\n\
+                 ATTENDEE;CN=\"Doe, Jane\";ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:j@example.com\r\n\
+                 X-UNKNOWN;X-P=\"a\";Y=b,\"c:d\":value;with:colons\r\n\
+                 BEGIN:X-CUSTOM\r\nFOO:bar\r\nEND:X-CUSTOM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    assert_eq!(roundtrip(input), input);
+}
+
+#[test]
+fn parameters_keep_quoting_and_values() {
+    let p = parse_content_line("ATTENDEE;CN=\"Doe, Jane\";MEMBER=\"mailto:a@x\",\"mailto:b@x\";RSVP=TRUE:mailto:j@x").unwrap();
+    assert_eq!(p.name(), "ATTENDEE");
+    assert_eq!(p.value(), "mailto:j@x");
+    assert_eq!(p.param_value("cn"), Some("Doe, Jane"));
+    let member = p.param("MEMBER").unwrap();
+    assert_eq!(member.values.len(), 2);
+    assert!(member.values.iter().all(|v| v.quoted));
+    assert!(!p.param("RSVP").unwrap().values[0].quoted);
+}
+
+#[test]
+fn changed_property_is_composed_with_needed_quotes_only() {
+    let mut p = Property::new("ORGANIZER", "mailto:a@example.com");
+    p.set_param("CN", "Smith, Anna");
+    p.set_param("ROLE", "CHAIR");
+    assert_eq!(
+        p.content_line(),
+        "ORGANIZER;CN=\"Smith, Anna\";ROLE=CHAIR:mailto:a@example.com"
+    );
+    p.set_param("CN", "Anna \"the boss\"\nSmith");
+    assert_eq!(
+        p.content_line(),
+        "ORGANIZER;CN=Anna ^'the boss^'^nSmith;ROLE=CHAIR:mailto:a@example.com"
+    );
+}
+
+#[test]
+fn long_lines_fold_at_75_octets_without_splitting_characters_or_escapes() {
+    let value: String = "é,\\;ü\\n".repeat(40);
+    let line = format!("DESCRIPTION:{value}");
+    let mut out = String::new();
+    write_folded(&line, "\r\n", &mut out);
+    for phys in out.split("\r\n").filter(|l| !l.is_empty()) {
+        assert!(phys.len() <= FOLD_AT, "{} octets: {phys:?}", phys.len());
+        assert!(!phys.ends_with('\\') || phys.ends_with("\\\\"), "split escape: {phys:?}");
+    }
+    let (unfolded, _) = unfold(out.as_bytes());
+    assert_eq!(String::from_utf8(unfolded).unwrap(), format!("{line}\n"));
+}
+
+#[test]
+fn short_untouched_line_is_not_refolded_but_long_one_is() {
+    let long = format!("X-LONG:{}", "a".repeat(200));
+    let input = format!("BEGIN:VCALENDAR\nX-SHORT:b\n{long}\nEND:VCALENDAR\n");
+    let out = roundtrip(&input);
+    assert!(out.contains("\r\nX-SHORT:b\r\n"));
+    assert!(out.lines().all(|l| l.len() <= FOLD_AT));
+    let (unfolded, _) = unfold(out.as_bytes());
+    assert!(String::from_utf8(unfolded).unwrap().contains(&long));
+}
+
+#[test]
+fn lenient_structure_is_reported() {
+    let text = "junk\nBEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\nEND:VTODO\nno colon here\nEND:VCALENDAR\n";
+    let parsed = parse(text, 16).unwrap();
+    let codes: Vec<_> = parsed.issues.iter().map(|(c, _)| *c).collect();
+    assert_eq!(
+        codes,
+        vec![
+            WarningCode::TextOutsideCalendar,
+            WarningCode::StrayEnd,
+            WarningCode::MalformedLine,
+            WarningCode::MissingEnd
+        ]
+    );
+    assert_eq!(parsed.roots.len(), 1);
+    let cal = &parsed.roots[0];
+    assert_eq!(cal.components.len(), 1);
+    // The malformed line survives inside the VEVENT that was open at the time.
+    let out = write(&parsed.roots, "\n");
+    assert!(out.contains("\nno colon here\n"), "{out}");
+}
+
+#[test]
+fn no_component_and_depth_limit_are_errors() {
+    assert_eq!(parse("SUMMARY:x\n", 16).unwrap_err(), ParseError::NoComponent);
+    let deep = "BEGIN:X\n".repeat(20);
+    assert_eq!(parse(&deep, 16).unwrap_err(), ParseError::TooDeep(16));
+}
+
+#[test]
+fn lowercase_and_underscore_names_parse() {
+    let parsed = parse("begin:vcalendar\nx-entourage_uuid:1\nsummary;language=en:x\nend:vcalendar\n", 16).unwrap();
+    let cal = &parsed.roots[0];
+    assert!(cal.is("VCALENDAR"));
+    assert_eq!(cal.property("X-ENTOURAGE_UUID").unwrap().value(), "1");
+    assert_eq!(cal.property("SUMMARY").unwrap().param_value("LANGUAGE"), Some("en"));
+    assert!(parsed.issues.is_empty());
+}

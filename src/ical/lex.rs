@@ -1,0 +1,90 @@
+//! Unfolding: physical lines to logical content lines, on bytes.
+//!
+//! Works before charset decoding so that a fold splitting a multi-byte UTF-8 character
+//! (which some writers produce by folding at exactly 75 octets) is rejoined into a valid
+//! character. Accepts CRLF, bare LF and bare CR line ends and folds made with a space or
+//! a tab (RFC 5545 section 3.1).
+
+/// Line-end styles seen while unfolding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineEnds {
+    /// CRLF line ends.
+    pub crlf: usize,
+    /// Bare LF line ends.
+    pub lf: usize,
+    /// Bare CR line ends.
+    pub cr: usize,
+    /// Folds removed.
+    pub folds: usize,
+}
+
+/// Unfolds `input` into logical lines joined by a single `\n`. Blank lines are kept
+/// (as empty lines); the parser ignores them.
+pub fn unfold(input: &[u8]) -> (Vec<u8>, LineEnds) {
+    let mut out = Vec::with_capacity(input.len());
+    let mut ends = LineEnds::default();
+    let mut iter = input.iter().copied().peekable();
+    while let Some(b) = iter.next() {
+        let is_end = match b {
+            b'\r' => {
+                if iter.peek() == Some(&b'\n') {
+                    iter.next();
+                    ends.crlf += 1;
+                } else {
+                    ends.cr += 1;
+                }
+                true
+            }
+            b'\n' => {
+                ends.lf += 1;
+                true
+            }
+            _ => false,
+        };
+        if !is_end {
+            out.push(b);
+            continue;
+        }
+        match iter.peek() {
+            Some(b' ') | Some(b'\t') => {
+                iter.next();
+                ends.folds += 1;
+            }
+            _ => out.push(b'\n'),
+        }
+    }
+    (out, ends)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_line_ends_and_folds() {
+        let (out, ends) = unfold(b"A:1\r\nB:2\nC:3\rD:4\r\n 5\n\t6\r 7");
+        assert_eq!(out, b"A:1\nB:2\nC:3\nD:4567");
+        assert_eq!(
+            ends,
+            LineEnds {
+                crlf: 2,
+                lf: 2,
+                cr: 2,
+                folds: 3
+            }
+        );
+    }
+
+    #[test]
+    fn fold_inside_utf8_character_rejoins() {
+        // "é" is C3 A9; a writer folded between the two bytes.
+        let (out, _) = unfold(b"SUMMARY:caf\xC3\r\n \xA9\r\n");
+        assert_eq!(std::str::from_utf8(&out).unwrap(), "SUMMARY:café\n");
+    }
+
+    #[test]
+    fn only_one_whitespace_is_removed() {
+        let (out, _) = unfold(b"X:a\r\n  b");
+        assert_eq!(out, b"X:a b");
+    }
+}

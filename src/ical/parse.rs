@@ -1,0 +1,208 @@
+//! Logical lines to the component tree. Lenient: lowercase names, `_` in names, bare
+//! parameters, missing END lines and stray text are accepted and reported, never fatal.
+
+use super::model::{Component, Param, ParamValue, Property};
+use crate::report::WarningCode;
+
+/// Why a calendar could not be parsed at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    /// No `BEGIN:` line.
+    NoComponent,
+    /// Components nested deeper than the limit.
+    TooDeep(usize),
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParseError::NoComponent => f.write_str("no BEGIN line: not an iCalendar object"),
+            ParseError::TooDeep(n) => write!(f, "components nested deeper than {n} levels"),
+        }
+    }
+}
+
+/// The parsed tree and what was odd about it.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    /// Top-level components (normally one VCALENDAR).
+    pub roots: Vec<Component>,
+    /// Findings, in input order.
+    pub issues: Vec<(WarningCode, String)>,
+}
+
+/// Parses `\n`-separated, already unfolded lines.
+///
+/// # Errors
+/// [`ParseError::NoComponent`] when there is no component at all,
+/// [`ParseError::TooDeep`] when nesting exceeds `max_depth`.
+pub fn parse(text: &str, max_depth: usize) -> Result<Parsed, ParseError> {
+    let mut parsed = Parsed::default();
+    let mut stack: Vec<Component> = Vec::new();
+    for (n, line) in text.split('\n').enumerate() {
+        let lineno = n + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        if let Some(name) = keyword_value(line, "BEGIN") {
+            if stack.len() >= max_depth {
+                return Err(ParseError::TooDeep(max_depth));
+            }
+            stack.push(Component::new(name));
+            continue;
+        }
+        if let Some(name) = keyword_value(line, "END") {
+            close(&mut stack, &mut parsed, name, lineno);
+            continue;
+        }
+        let Some(top) = stack.last_mut() else {
+            parsed.issues.push((
+                WarningCode::TextOutsideCalendar,
+                format!("line {lineno}: text outside any component dropped"),
+            ));
+            continue;
+        };
+        match parse_content_line(line) {
+            Some(prop) => top.properties.push(prop),
+            None => {
+                parsed.issues.push((
+                    WarningCode::MalformedLine,
+                    format!("line {lineno}: not a content line, kept as it was"),
+                ));
+                // Keep it losslessly: its whole text as an opaque property line.
+                top.properties.push(Property::from_parts(
+                    String::new(),
+                    Vec::new(),
+                    String::new(),
+                    line.to_owned(),
+                ));
+            }
+        }
+    }
+    while let Some(open) = stack.pop() {
+        parsed.issues.push((
+            WarningCode::MissingEnd,
+            format!("{} not closed at end of calendar", open.name),
+        ));
+        attach(&mut stack, &mut parsed.roots, open);
+    }
+    if parsed.roots.is_empty() {
+        return Err(ParseError::NoComponent);
+    }
+    Ok(parsed)
+}
+
+fn close(stack: &mut Vec<Component>, parsed: &mut Parsed, name: &str, lineno: usize) {
+    let Some(pos) = stack.iter().rposition(|c| c.is(name)) else {
+        parsed.issues.push((
+            WarningCode::StrayEnd,
+            format!("line {lineno}: END:{name} matches no open component, dropped"),
+        ));
+        return;
+    };
+    while stack.len() > pos {
+        let Some(done) = stack.pop() else { break };
+        if stack.len() > pos {
+            parsed.issues.push((
+                WarningCode::MissingEnd,
+                format!("line {lineno}: {} closed by END:{name}", done.name),
+            ));
+        }
+        attach(stack, &mut parsed.roots, done);
+    }
+}
+
+fn attach(stack: &mut [Component], roots: &mut Vec<Component>, done: Component) {
+    match stack.last_mut() {
+        Some(parent) => parent.components.push(done),
+        None => roots.push(done),
+    }
+}
+
+/// `BEGIN:VEVENT` -> `Some("VEVENT")` for keyword `BEGIN`, case-insensitively.
+fn keyword_value<'a>(line: &'a str, keyword: &str) -> Option<&'a str> {
+    let head = line.get(..keyword.len())?;
+    if !head.eq_ignore_ascii_case(keyword) {
+        return None;
+    }
+    let rest = line.get(keyword.len()..)?.trim_start_matches([' ', '\t']);
+    let name = rest.strip_prefix(':')?.trim();
+    (!name.is_empty()).then_some(name)
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// Parses one unfolded content line: `name *(";" param) ":" value`.
+pub fn parse_content_line(line: &str) -> Option<Property> {
+    let bytes = line.as_bytes();
+    let name_end = bytes.iter().position(|&b| !is_name_byte(b))?;
+    if name_end == 0 {
+        return None;
+    }
+    let name = line.get(..name_end)?;
+    let mut pos = name_end;
+    let mut params = Vec::new();
+    loop {
+        match bytes.get(pos) {
+            Some(b':') => break,
+            Some(b';') => {
+                let (param, next) = parse_param(line, pos + 1)?;
+                params.push(param);
+                pos = next;
+            }
+            _ => return None,
+        }
+    }
+    let value = line.get(pos + 1..)?;
+    Some(Property::from_parts(
+        name.to_owned(),
+        params,
+        value.to_owned(),
+        line.to_owned(),
+    ))
+}
+
+/// Parses one parameter starting at `start`; returns it and the index of the `;` or
+/// `:` that ends it.
+fn parse_param(line: &str, start: usize) -> Option<(Param, usize)> {
+    let bytes = line.as_bytes();
+    let rest = bytes.get(start..)?;
+    let name_len = rest.iter().position(|&b| !is_name_byte(b))?;
+    if name_len == 0 {
+        return None;
+    }
+    let name = line.get(start..start + name_len)?.to_owned();
+    let mut pos = start + name_len;
+    let mut values = Vec::new();
+    if bytes.get(pos) != Some(&b'=') {
+        // vCalendar-style bare parameter (`;QUOTED-PRINTABLE`).
+        return matches!(bytes.get(pos), Some(b';' | b':')).then_some((Param { name, values }, pos));
+    }
+    loop {
+        pos += 1; // skip '=' or ','
+        if bytes.get(pos) == Some(&b'"') {
+            let close = bytes.get(pos + 1..)?.iter().position(|&b| b == b'"')?;
+            let text = line.get(pos + 1..pos + 1 + close)?.to_owned();
+            values.push(ParamValue { text, quoted: true });
+            pos += close + 2;
+        } else {
+            let len = bytes
+                .get(pos..)?
+                .iter()
+                .position(|&b| matches!(b, b',' | b';' | b':' | b'"'))?;
+            let text = line.get(pos..pos + len)?.to_owned();
+            values.push(ParamValue {
+                text,
+                quoted: false,
+            });
+            pos += len;
+        }
+        match bytes.get(pos) {
+            Some(b',') => continue,
+            Some(b';' | b':') => return Some((Param { name, values }, pos)),
+            _ => return None,
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The one writer: components to content lines, folded at 75 octets (RFC 5545 section
+//! 3.1) without splitting a UTF-8 character or an escape sequence.
+
+use super::model::Component;
+
+/// Longest physical line, in octets, excluding the line end.
+pub const FOLD_AT: usize = 75;
+
+/// Writes `roots` as iCalendar text with `eol` line ends.
+pub fn write(roots: &[Component], eol: &str) -> String {
+    let mut out = String::new();
+    for c in roots {
+        write_component(c, eol, &mut out);
+    }
+    out
+}
+
+fn write_component(c: &Component, eol: &str, out: &mut String) {
+    out.push_str("BEGIN:");
+    out.push_str(&c.name);
+    out.push_str(eol);
+    for p in &c.properties {
+        write_folded(&p.content_line(), eol, out);
+    }
+    for child in &c.components {
+        write_component(child, eol, out);
+    }
+    out.push_str("END:");
+    out.push_str(&c.name);
+    out.push_str(eol);
+}
+
+/// Writes one logical line, folded.
+pub fn write_folded(line: &str, eol: &str, out: &mut String) {
+    let mut rest = line;
+    let mut limit = FOLD_AT;
+    loop {
+        if rest.len() <= limit {
+            out.push_str(rest);
+            out.push_str(eol);
+            return;
+        }
+        let cut = fold_point(rest, limit);
+        let (head, tail) = rest.split_at(cut);
+        out.push_str(head);
+        out.push_str(eol);
+        out.push(' ');
+        rest = tail;
+        limit = FOLD_AT - 1;
+    }
+}
+
+/// The largest cut `<= limit` at a character boundary that does not separate a `\`
+/// or `^` from the character it escapes. Always at least one character, so the loop
+/// in [`write_folded`] makes progress.
+fn fold_point(s: &str, limit: usize) -> usize {
+    let mut cut = limit;
+    while cut > 0 && !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let bytes = s.as_bytes();
+    let mut best = cut;
+    while best > 0 {
+        // Count the run of escape characters just before the cut.
+        let run = bytes
+            .get(..best)
+            .map_or(0, |b| b.iter().rev().take_while(|&&c| c == b'\\').count());
+        let caret = bytes.get(best.wrapping_sub(1)) == Some(&b'^');
+        if run % 2 == 1 || caret {
+            best -= 1;
+            while best > 0 && !s.is_char_boundary(best) {
+                best -= 1;
+            }
+        } else {
+            break;
+        }
+    }
+    if best == 0 {
+        best = cut;
+    }
+    if best == 0 {
+        // A single character wider than the limit cannot happen for limit >= 4,
+        // but never return 0.
+        best = s.char_indices().nth(1).map_or(s.len(), |(i, _)| i);
+    }
+    best
+}

@@ -1,0 +1,537 @@
+//! iTIP normalisation (RFC 5546): makes a REQUEST, REPLY or CANCEL canonical without
+//! inventing people or times. Every change is a [`Fix`](crate::Fix) in the report;
+//! what cannot be repaired comes back as a [`Skip`] and the message passes through.
+
+use crate::hash::{hex, StableHasher};
+use crate::ical::{Component, Property};
+use crate::mime::{Mailbox, Skip};
+use crate::report::{FixCode, Method, Report, WarningCode};
+use chrono::{DateTime, Utc};
+
+/// What normalisation needs to know about the message around the calendar.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    /// The MIME `method=` parameter of the calendar part.
+    pub method_param: Option<&'a str>,
+    /// The message's `From:`.
+    pub from: Option<&'a Mailbox>,
+    /// The message's `To:` and `Cc:`.
+    pub recipients: &'a [Mailbox],
+    /// The message's `Subject:`.
+    pub subject: Option<&'a str>,
+    /// The time used for DTSTAMP.
+    pub now: DateTime<Utc>,
+    /// Seed for generated identifiers (derived from the message).
+    pub seed: [u8; 16],
+}
+
+/// The result of a successful normalisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Normalised {
+    /// The calendar's METHOD after repair.
+    pub method: Method,
+    /// The Outlook message class it maps to.
+    pub message_class: Option<&'static str>,
+}
+
+/// Our PRODID, written only when the calendar has none.
+pub const PRODID: &str = "-//imip-bridge//imip-bridge//EN";
+
+/// Properties that carry a calendar user address in their value.
+const CAL_ADDRESS_PROPS: &[&str] = &["ORGANIZER", "ATTENDEE"];
+/// Parameters that carry calendar user addresses.
+const CAL_ADDRESS_PARAMS: &[&str] = &["SENT-BY", "DELEGATED-TO", "DELEGATED-FROM", "MEMBER"];
+
+fn skip(code: WarningCode, detail: impl Into<String>) -> Skip {
+    Skip {
+        code,
+        detail: detail.into(),
+    }
+}
+
+/// Normalises one VCALENDAR in place.
+///
+/// # Errors
+/// A [`Skip`] when the calendar is not one this crate repairs or cannot be repaired
+/// without guessing; the caller then passes the message through unchanged.
+pub fn normalise(
+    cal: &mut Component,
+    ctx: &Context<'_>,
+    report: &mut Report,
+) -> Result<Normalised, Skip> {
+    if !cal.is("VCALENDAR") {
+        return Err(skip(
+            WarningCode::UnparseableCalendar,
+            format!("top-level component is {}, not VCALENDAR", cal.name),
+        ));
+    }
+    fix_version(cal, report)?;
+    if cal.components_named("VEVENT").next().is_none() {
+        return Err(skip(
+            WarningCode::NoEvent,
+            "no VEVENT: only meeting requests for events are repaired",
+        ));
+    }
+    rename_illegal_names(cal, report);
+    fix_addresses(cal, report);
+    let method = fix_method(cal, ctx, report)?;
+    if !matches!(method, Method::Request | Method::Reply | Method::Cancel) {
+        return Err(skip(
+            WarningCode::UnsupportedMethod,
+            format!("METHOD:{method} is not repaired (only REQUEST, REPLY and CANCEL)"),
+        ));
+    }
+    fix_events(cal, method, ctx, report)?;
+    check_sender(cal, method, ctx, report);
+    Ok(Normalised {
+        method,
+        message_class: message_class(cal, method),
+    })
+}
+
+fn fix_version(cal: &mut Component, report: &mut Report) -> Result<(), Skip> {
+    match cal.property_mut("VERSION") {
+        Some(v) if v.value().trim() == "2.0" => {}
+        Some(v) if v.value().trim() == "1.0" => {
+            return Err(skip(
+                WarningCode::UnsupportedVersion,
+                "vCalendar 1.0 is not converted yet",
+            ))
+        }
+        Some(v) => {
+            report.fix(
+                FixCode::VersionSet,
+                format!("VERSION:{} -> 2.0", v.value().trim()),
+            );
+            v.set_value("2.0");
+        }
+        None => {
+            cal.properties.insert(0, Property::new("VERSION", "2.0"));
+            report.fix(FixCode::VersionSet, "VERSION:2.0 added");
+        }
+    }
+    if cal.property("PRODID").is_none() {
+        cal.properties.insert(0, Property::new("PRODID", PRODID));
+        report.fix(FixCode::ProdidAdded, format!("PRODID:{PRODID} added"));
+    }
+    Ok(())
+}
+
+/// Renames property names containing `_` (illegal in RFC 5545) to the `-` form.
+fn rename_illegal_names(cal: &mut Component, report: &mut Report) {
+    let mut renamed: Vec<(String, String)> = Vec::new();
+    cal.walk_mut(&mut |c| {
+        for p in &mut c.properties {
+            if p.name().contains('_') {
+                let new = p.name().replace('_', "-");
+                if !renamed.iter().any(|(old, _)| old == p.name()) {
+                    renamed.push((p.name().to_owned(), new.clone()));
+                }
+                p.rename(new);
+            }
+        }
+    });
+    for (old, new) in renamed {
+        report.fix(FixCode::PropertyRenamed, format!("{old} -> {new}"));
+    }
+}
+
+/// Lowercases `MAILTO:` schemes and adds the scheme to bare addresses, in values and
+/// in address parameters.
+fn fix_addresses(cal: &mut Component, report: &mut Report) {
+    let mut lowered = 0usize;
+    let mut added = 0usize;
+    cal.walk_mut(&mut |c| {
+        for p in &mut c.properties {
+            if CAL_ADDRESS_PROPS.iter().any(|n| p.is(n)) {
+                match fixed_address(p.value()) {
+                    AddressFix::Lowered(v) => {
+                        p.set_value(v);
+                        lowered += 1;
+                    }
+                    AddressFix::Added(v) => {
+                        p.set_value(v);
+                        added += 1;
+                    }
+                    AddressFix::None => {}
+                }
+            }
+            let needs = p.params().iter().any(|param| {
+                CAL_ADDRESS_PARAMS.iter().any(|n| param.name.eq_ignore_ascii_case(n))
+                    && param
+                        .values
+                        .iter()
+                        .any(|v| !matches!(fixed_address(&v.text), AddressFix::None))
+            });
+            if !needs {
+                continue;
+            }
+            for param in p.params_mut() {
+                if !CAL_ADDRESS_PARAMS.iter().any(|n| param.name.eq_ignore_ascii_case(n)) {
+                    continue;
+                }
+                for v in &mut param.values {
+                    match fixed_address(&v.text) {
+                        AddressFix::Lowered(new) => {
+                            v.text = new;
+                            lowered += 1;
+                        }
+                        AddressFix::Added(new) => {
+                            v.text = new;
+                            added += 1;
+                        }
+                        AddressFix::None => {}
+                    }
+                }
+            }
+        }
+    });
+    if lowered > 0 {
+        report.fix(
+            FixCode::MailtoLowercased,
+            format!("{lowered} address(es) had an uppercase MAILTO: scheme"),
+        );
+    }
+    if added > 0 {
+        report.fix(
+            FixCode::MailtoAdded,
+            format!("{added} bare address(es) got a mailto: scheme"),
+        );
+    }
+}
+
+enum AddressFix {
+    None,
+    Lowered(String),
+    Added(String),
+}
+
+fn fixed_address(value: &str) -> AddressFix {
+    let v = value.trim();
+    if let Some(scheme) = v.get(..7) {
+        if scheme.eq_ignore_ascii_case("mailto:") {
+            return if scheme == "mailto:" {
+                AddressFix::None
+            } else {
+                AddressFix::Lowered(format!("mailto:{}", v.get(7..).unwrap_or("")))
+            };
+        }
+    }
+    // A bare `local@domain` with no scheme at all.
+    if !v.contains(':') && is_plain_address(v) {
+        return AddressFix::Added(format!("mailto:{v}"));
+    }
+    AddressFix::None
+}
+
+fn is_plain_address(v: &str) -> bool {
+    match v.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !v.contains(|c: char| c.is_whitespace() || c.is_control() || c == '@' && false)
+                && !domain.contains('@')
+        }
+        None => false,
+    }
+}
+
+/// The address of a calendar user value, lowercase, without `mailto:`.
+pub fn address_of(value: &str) -> String {
+    let v = value.trim();
+    let v = match v.get(..7) {
+        Some(s) if s.eq_ignore_ascii_case("mailto:") => v.get(7..).unwrap_or(""),
+        _ => v,
+    };
+    v.trim().to_ascii_lowercase()
+}
+
+fn fix_method(cal: &mut Component, ctx: &Context<'_>, report: &mut Report) -> Result<Method, Skip> {
+    let param = ctx.method_param.map(str::trim).filter(|s| !s.is_empty());
+    if let Some(prop) = cal.property_mut("METHOD") {
+        let written = prop.value().trim().to_owned();
+        let Some(method) = Method::parse(&written) else {
+            return Err(skip(
+                WarningCode::UnsupportedMethod,
+                format!("unknown METHOD:{written}"),
+            ));
+        };
+        if written != method.as_str() {
+            prop.set_value(method.as_str());
+            report.fix(
+                FixCode::MethodUppercased,
+                format!("METHOD:{written} -> {method}"),
+            );
+        }
+        if let Some(p) = param {
+            if Method::parse(p) != Some(method) {
+                report.warn(
+                    WarningCode::MethodMismatch,
+                    format!("MIME method={p} but METHOD:{method}; METHOD kept"),
+                );
+            }
+        }
+        return Ok(method);
+    }
+    let (method, why) = match param.and_then(Method::parse) {
+        Some(m) => (m, "from the MIME method parameter".to_owned()),
+        None => infer_method(cal, ctx)?,
+    };
+    cal.insert_property_after(
+        &["PRODID", "VERSION", "CALSCALE"],
+        Property::new("METHOD", method.as_str()),
+    );
+    report.fix(FixCode::MethodInferred, format!("METHOD:{method} added ({why})"));
+    Ok(method)
+}
+
+const REPLY_PARTSTATS: &[&str] = &["ACCEPTED", "DECLINED", "TENTATIVE", "DELEGATED"];
+
+/// Infers the METHOD of a calendar that states none (see DESIGN.md): a cancelled
+/// event is a CANCEL; an answer from an ATTENDEE is a REPLY; ATTENDEEs sent by the
+/// organizer (or with no organizer) are a REQUEST; no ATTENDEE is a PUBLISH.
+fn infer_method(cal: &Component, ctx: &Context<'_>) -> Result<(Method, String), Skip> {
+    let events: Vec<&Component> = cal.components_named("VEVENT").collect();
+    if events.iter().any(|e| {
+        e.property("STATUS")
+            .is_some_and(|s| s.value().trim().eq_ignore_ascii_case("CANCELLED"))
+    }) {
+        return Ok((Method::Cancel, "the event has STATUS:CANCELLED".into()));
+    }
+    let attendees: Vec<&Property> = events
+        .iter()
+        .flat_map(|e| e.properties_named("ATTENDEE"))
+        .collect();
+    if attendees.is_empty() {
+        return Ok((Method::Publish, "no ATTENDEE: not a meeting".into()));
+    }
+    let from = ctx.from.map(|m| m.address.to_ascii_lowercase());
+    let organizer = events
+        .iter()
+        .find_map(|e| e.property("ORGANIZER"))
+        .map(|o| address_of(o.value()));
+    if from.is_some() && from == organizer {
+        return Ok((Method::Request, "the sender is the ORGANIZER".into()));
+    }
+    let answered = |a: &&Property| {
+        a.param_value("PARTSTAT")
+            .is_some_and(|s| REPLY_PARTSTATS.iter().any(|r| s.eq_ignore_ascii_case(r)))
+    };
+    if let Some(from) = &from {
+        if let Some(a) = attendees
+            .iter()
+            .find(|a| address_of(a.value()) == *from && answered(a))
+        {
+            return Ok((
+                Method::Reply,
+                format!(
+                    "the sender is an ATTENDEE with PARTSTAT={}",
+                    a.param_value("PARTSTAT").unwrap_or("")
+                ),
+            ));
+        }
+    }
+    if organizer.is_none() {
+        return Ok((
+            Method::Request,
+            "ATTENDEEs and no ORGANIZER: a request from the sender".into(),
+        ));
+    }
+    let distinct: Vec<String> = {
+        let mut v: Vec<String> = attendees.iter().map(|a| address_of(a.value())).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let reply_subject = ctx.subject.is_some_and(|s| {
+        let s = s.trim_start().to_ascii_lowercase();
+        ["accepted:", "declined:", "tentative:", "tentatively accepted:"]
+            .iter()
+            .any(|p| s.starts_with(p))
+    });
+    if distinct.len() == 1 && attendees.iter().all(answered) && reply_subject {
+        return Ok((
+            Method::Reply,
+            "one answering ATTENDEE and a reply subject".into(),
+        ));
+    }
+    Ok((Method::Request, "ATTENDEEs present".into()))
+}
+
+fn fix_events(
+    cal: &mut Component,
+    method: Method,
+    ctx: &Context<'_>,
+    report: &mut Report,
+) -> Result<(), Skip> {
+    let dtstamp = ctx.now.format("%Y%m%dT%H%M%SZ").to_string();
+    let organizer = organizer_source(method, ctx);
+    let uid = {
+        let mut h = StableHasher::new();
+        h.write(&ctx.seed);
+        h.write(b"uid");
+        format!("imip-bridge-{}", hex(&h.finish128()))
+    };
+    let mut missing_dtstart = false;
+    let (mut stamps, mut seqs, mut uids, mut orgs) = (0usize, 0usize, 0usize, 0usize);
+    let mut no_organizer = false;
+    for ev in cal.components_named_mut("VEVENT") {
+        if method == Method::Request && ev.property("DTSTART").is_none() {
+            missing_dtstart = true;
+        }
+        if ev.property("UID").is_none() {
+            ev.properties.insert(0, Property::new("UID", uid.clone()));
+            uids += 1;
+        }
+        if ev.property("DTSTAMP").is_none() {
+            ev.insert_property_after(&["UID"], Property::new("DTSTAMP", dtstamp.clone()));
+            stamps += 1;
+        }
+        if ev.property("SEQUENCE").is_none() {
+            ev.insert_property_after(&["DTSTAMP", "UID"], Property::new("SEQUENCE", "0"));
+            seqs += 1;
+        }
+        if ev.property("ORGANIZER").is_none() {
+            match &organizer {
+                Some(mb) => {
+                    let prop = organizer_property(mb);
+                    let pos = ev
+                        .properties
+                        .iter()
+                        .position(|p| p.is("ATTENDEE"))
+                        .unwrap_or(ev.properties.len());
+                    ev.properties.insert(pos, prop);
+                    orgs += 1;
+                }
+                None => no_organizer = true,
+            }
+        }
+    }
+    if missing_dtstart {
+        return Err(skip(
+            WarningCode::DtstartMissing,
+            "a REQUEST VEVENT has no DTSTART; times are never invented",
+        ));
+    }
+    if no_organizer {
+        return Err(skip(
+            WarningCode::OrganizerMissing,
+            match method {
+                Method::Reply => "REPLY without ORGANIZER and not exactly one other recipient",
+                _ => "no ORGANIZER and no From: address to take it from",
+            },
+        ));
+    }
+    if uids > 0 {
+        report.fix(FixCode::UidGenerated, format!("UID:{uid} added to {uids} VEVENT(s)"));
+    }
+    if stamps > 0 {
+        report.fix(
+            FixCode::DtstampAdded,
+            format!("DTSTAMP:{dtstamp} added to {stamps} VEVENT(s)"),
+        );
+    }
+    if seqs > 0 {
+        report.fix(
+            FixCode::SequenceAdded,
+            format!("SEQUENCE:0 added to {seqs} VEVENT(s)"),
+        );
+    }
+    if let (true, Some(mb)) = (orgs > 0, &organizer) {
+        let from = if method == Method::Reply {
+            "the single recipient"
+        } else {
+            "From:"
+        };
+        report.fix(
+            FixCode::OrganizerAdded,
+            format!("ORGANIZER mailto:{} from {from} added to {orgs} VEVENT(s)", clean_address(&mb.address)),
+        );
+    }
+    Ok(())
+}
+
+/// Where a missing ORGANIZER may come from: the sender of a REQUEST or CANCEL; the one
+/// recipient (other than the sender) of a REPLY.
+fn organizer_source<'a>(method: Method, ctx: &Context<'a>) -> Option<&'a Mailbox> {
+    match method {
+        Method::Reply => {
+            let from = ctx.from.map(|f| f.address.to_ascii_lowercase());
+            let others: Vec<&Mailbox> = ctx
+                .recipients
+                .iter()
+                .filter(|r| Some(r.address.to_ascii_lowercase()) != from)
+                .collect();
+            match others.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            }
+        }
+        _ => ctx.from,
+    }
+}
+
+fn clean_address(a: &str) -> String {
+    a.chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace() && *c != '"')
+        .collect()
+}
+
+fn organizer_property(mb: &Mailbox) -> Property {
+    let mut p = Property::new("ORGANIZER", format!("mailto:{}", clean_address(&mb.address)));
+    if let Some(name) = &mb.name {
+        p.set_param("CN", name);
+    }
+    p
+}
+
+fn check_sender(cal: &Component, method: Method, ctx: &Context<'_>, report: &mut Report) {
+    let Some(from) = ctx.from.map(|f| f.address.to_ascii_lowercase()) else {
+        return;
+    };
+    let Some(ev) = cal.components_named("VEVENT").next() else {
+        return;
+    };
+    let ok = match method {
+        Method::Reply => ev
+            .properties_named("ATTENDEE")
+            .any(|a| address_of(a.value()) == from),
+        _ => ev.property("ORGANIZER").is_some_and(|o| {
+            address_of(o.value()) == from
+                || o.param_value("SENT-BY").is_some_and(|s| address_of(s) == from)
+        }),
+    };
+    if !ok {
+        let role = if method == Method::Reply {
+            "any ATTENDEE"
+        } else {
+            "the ORGANIZER (or its SENT-BY)"
+        };
+        report.warn(
+            WarningCode::SenderMismatch,
+            format!("From: {from} is not {role}; receivers may ignore the {method}"),
+        );
+    }
+}
+
+/// The Outlook message class for a method ([MS-OXCICAL], as mapped by gromox).
+fn message_class(cal: &Component, method: Method) -> Option<&'static str> {
+    match method {
+        Method::Request => Some("IPM.Schedule.Meeting.Request"),
+        Method::Cancel => Some("IPM.Schedule.Meeting.Canceled"),
+        Method::Reply => {
+            let partstat = cal
+                .components_named("VEVENT")
+                .flat_map(|e| e.properties_named("ATTENDEE"))
+                .find_map(|a| a.param_value("PARTSTAT"))?
+                .to_ascii_uppercase();
+            match partstat.as_str() {
+                "ACCEPTED" => Some("IPM.Schedule.Meeting.Resp.Pos"),
+                "TENTATIVE" => Some("IPM.Schedule.Meeting.Resp.Tent"),
+                "DECLINED" => Some("IPM.Schedule.Meeting.Resp.Neg"),
+                _ => None,
+            }
+        }
+        _ => Some("IPM.Appointment"),
+    }
+}

@@ -1,0 +1,143 @@
+//! Raw header blocks: split into fields without decoding, so that kept headers go out
+//! exactly as they came in.
+
+/// One header field as written, continuation lines and line end included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawField<'a> {
+    /// The field name as written.
+    pub name: &'a str,
+    /// The whole field: `Name: value` plus folded lines and the final line end.
+    pub bytes: &'a [u8],
+}
+
+impl RawField<'_> {
+    /// Whether the field is called `name` (ASCII case-insensitive).
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+
+    /// The unfolded value, trimmed (lossy UTF-8).
+    pub fn value(&self) -> String {
+        let text = String::from_utf8_lossy(self.bytes);
+        let value = text.split_once(':').map_or("", |(_, v)| v);
+        value
+            .split(['\r', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The line end the header block uses: CRLF when its first line ends in CRLF.
+pub fn detect_eol(block: &[u8]) -> &'static str {
+    match block.iter().position(|&b| b == b'\n') {
+        Some(i) if i > 0 && block.get(i - 1) == Some(&b'\r') => "\r\n",
+        Some(_) => "\n",
+        None => "\r\n",
+    }
+}
+
+/// Removes the blank line that ends a header block, keeping the last field's line end.
+pub fn trim_blank_line(block: &[u8]) -> &[u8] {
+    let b = block
+        .strip_suffix(b"\r\n")
+        .or_else(|| block.strip_suffix(b"\n"))
+        .unwrap_or(block);
+    // Only strip when what remains still ends a line (i.e. there was a blank line).
+    if b.ends_with(b"\n") || b.is_empty() {
+        b
+    } else {
+        block
+    }
+}
+
+/// Splits a header block into fields. Bytes before the first field that do not form a
+/// field (e.g. an mbox `From ` line) become a field with an empty name.
+pub fn split_fields(block: &[u8]) -> Vec<RawField<'_>> {
+    let mut fields = Vec::new();
+    let mut start = 0;
+    let mut pos = 0;
+    while pos < block.len() {
+        let line_end = block
+            .get(pos..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+            .map_or(block.len(), |i| pos + i + 1);
+        let next_is_continuation = matches!(block.get(line_end), Some(b' ' | b'\t'));
+        if !next_is_continuation {
+            let bytes = block.get(start..line_end).unwrap_or_default();
+            fields.push(RawField {
+                name: field_name(bytes),
+                bytes,
+            });
+            start = line_end;
+        }
+        pos = line_end;
+    }
+    fields
+}
+
+fn field_name(bytes: &[u8]) -> &str {
+    let Some(colon) = bytes.iter().position(|&b| b == b':') else {
+        return "";
+    };
+    let name = bytes.get(..colon).unwrap_or_default();
+    if name.is_empty() || !name.iter().all(|&b| b.is_ascii_graphic()) {
+        return "";
+    }
+    std::str::from_utf8(name).unwrap_or("")
+}
+
+/// Whether the line just before `offset` is the boundary delimiter `--boundary`
+/// (guards against parts cut at a boundary string that is not at a line start).
+pub fn boundary_precedes(raw: &[u8], offset: usize, boundary: &str) -> bool {
+    let Some(before) = raw.get(..offset) else {
+        return false;
+    };
+    let before = before
+        .strip_suffix(b"\n")
+        .map(|b| b.strip_suffix(b"\r").unwrap_or(b))
+        .unwrap_or(before);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1);
+    let line = before.get(line_start..).unwrap_or_default().trim_ascii_end();
+    line.strip_prefix(b"--")
+        .is_some_and(|rest| rest == boundary.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_folded_fields_and_keeps_bytes() {
+        let block = b"From: a@b\r\nSubject: one\r\n two\r\nX-Empty:\r\n";
+        let f = split_fields(block);
+        assert_eq!(f.len(), 3);
+        assert_eq!(f[1].name, "Subject");
+        assert_eq!(f[1].bytes, b"Subject: one\r\n two\r\n");
+        assert_eq!(f[1].value(), "one two");
+        assert_eq!(f.iter().map(|f| f.bytes.len()).sum::<usize>(), block.len());
+    }
+
+    #[test]
+    fn eol_and_blank_line() {
+        assert_eq!(detect_eol(b"A: b\r\n"), "\r\n");
+        assert_eq!(detect_eol(b"A: b\n"), "\n");
+        assert_eq!(trim_blank_line(b"A: b\n\n"), b"A: b\n");
+        assert_eq!(trim_blank_line(b"A: b\r\n\r\n"), b"A: b\r\n");
+        assert_eq!(trim_blank_line(b"A: b\n"), b"A: b\n");
+    }
+
+    #[test]
+    fn boundary_check() {
+        let raw = b"x\n--B\nContent-Type: text/plain\n";
+        assert!(boundary_precedes(raw, 6, "B"));
+        let raw = b"x --B\nContent-Type: text/plain\n";
+        assert!(!boundary_precedes(raw, 6, "B"));
+        let raw = b"x\r\n--B  \r\nC";
+        assert!(boundary_precedes(raw, 10, "B"));
+    }
+}
