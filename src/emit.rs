@@ -105,7 +105,12 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Vec<u8> {
         if !has("Thread-Topic") {
             if let Some(s) = &subject {
                 let topic = strip_subject_prefixes(s);
-                header(&mut out, "Thread-Topic", &encode_header_value(12, topic, eol), eol);
+                header(
+                    &mut out,
+                    "Thread-Topic",
+                    &encode_header_value(12, topic, eol),
+                    eol,
+                );
                 report.fix(FixCode::ThreadTopicAdded, "Thread-Topic: from the subject");
             }
         }
@@ -121,14 +126,22 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Vec<u8> {
             header(&mut out, "Thread-Index", &value, eol);
             report.fix(FixCode::ThreadIndexAdded, format!("Thread-Index: {value}"));
         }
-        header(&mut out, "Content-Class", "urn:content-classes:calendarmessage", eol);
+        header(
+            &mut out,
+            "Content-Class",
+            "urn:content-classes:calendarmessage",
+            eol,
+        );
         let had = fields.iter().any(|f| {
             f.is("Content-Class")
                 && f.value()
                     .eq_ignore_ascii_case("urn:content-classes:calendarmessage")
         });
         if !had {
-            report.fix(FixCode::ContentClassAdded, "Content-Class: urn:content-classes:calendarmessage");
+            report.fix(
+                FixCode::ContentClassAdded,
+                "Content-Class: urn:content-classes:calendarmessage",
+            );
         }
     }
     header(&mut out, "X-Imip-Bridge", TRACE, eol);
@@ -154,7 +167,10 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Vec<u8> {
         alternatives.push(Part::Raw(mail.raw.get(r.clone()).unwrap_or_default()));
     }
     alternatives.push(text_part(
-        &format!("text/calendar; charset=\"utf-8\"; method={}", plan.method.as_str()),
+        &format!(
+            "text/calendar; charset=\"utf-8\"; method={}",
+            plan.method.as_str()
+        ),
         plan.calendar.to_owned(),
         eol,
     ));
@@ -208,9 +224,7 @@ fn header(out: &mut Vec<u8>, name: &str, value: &str, eol: &str) {
 /// A generated text part: 7bit for short ASCII lines, 8bit for UTF-8, base64 when a
 /// line is too long for SMTP or the text holds control characters.
 fn text_part(content_type: &str, body: String, eol: &str) -> Part<'static> {
-    let needs_base64 = body
-        .split(['\r', '\n'])
-        .any(|l| l.len() > 900)
+    let needs_base64 = body.split(['\r', '\n']).any(|l| l.len() > 900)
         || body
             .bytes()
             .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || b == 0x7f);
@@ -310,7 +324,10 @@ fn summary_text(cal: &Component, method: Method, eol: &str) -> String {
                 .param_value("CN")
                 .map(|c| crate::ical::model::unescape_param_text(c).into_owned())
                 .unwrap_or_else(|| crate::itip::address_of(a.value()));
-            let status = a.param_value("PARTSTAT").unwrap_or("NEEDS-ACTION").to_ascii_lowercase();
+            let status = a
+                .param_value("PARTSTAT")
+                .unwrap_or("NEEDS-ACTION")
+                .to_ascii_lowercase();
             lines.push(format!("{who}: {status}"));
         }
     }
@@ -336,7 +353,11 @@ fn when(ev: &Component) -> Option<String> {
             DateTimeValue::Floating(t) => t.format("%Y-%m-%d %H:%M").to_string(),
             DateTimeValue::Utc(t) => format!("{} UTC", t.format("%Y-%m-%d %H:%M")),
             DateTimeValue::Zoned { local, tzid } => {
-                format!("{} ({})", local.format("%Y-%m-%d %H:%M"), tzid.trim_matches('"'))
+                format!(
+                    "{} ({})",
+                    local.format("%Y-%m-%d %H:%M"),
+                    tzid.trim_matches('"')
+                )
             }
         })
     };

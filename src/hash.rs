@@ -7,7 +7,6 @@
 //! values, so the algorithm in this file must never change. It is not
 //! collision resistant against an adversary and must not be used for security.
 
-
 /// FNV-1a 64-bit offset basis, used as the starting state of the first lane.
 const LANE0_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 /// FNV 64-bit prime, the multiplier of the first lane.

@@ -196,9 +196,15 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
 
     // Unfold on bytes, then decode the charset.
     let (unfolded, _ends) = ical::lex::unfold(&primary.content);
-    let (text, choice) = mime::charset::decode_to_utf8(&unfolded, primary.charset.as_deref());
-    let converted = !matches!(choice, mime::charset::CharsetChoice::Utf8Valid)
-        && !(matches!(&choice, mime::charset::CharsetChoice::Declared(c) if c.eq_ignore_ascii_case("utf-8") || c.eq_ignore_ascii_case("us-ascii")));
+    let (text, choice) = mime::charset::decode_with_hints(
+        &unfolded,
+        primary.charset.as_deref(),
+        mail.text_charset.as_deref(),
+        mail.mac_sender(),
+    );
+    let converted = !text.is_ascii()
+        && !matches!(&choice, mime::charset::CharsetChoice::Utf8Valid)
+        && !matches!(&choice, mime::charset::CharsetChoice::Declared(c) if c.eq_ignore_ascii_case("utf-8"));
     let parsed = ical::parse::parse(&text, limits.max_component_depth)
         .map_err(|e| skip(WarningCode::UnparseableCalendar, e.to_string()))?;
     for (code, detail) in parsed.issues {
@@ -235,7 +241,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     if converted {
         report.fix(
             FixCode::CharsetConverted,
-            format!("calendar decoded as {} and re-encoded as UTF-8", choice.describe()),
+            format!("calendar re-encoded as UTF-8: {}", choice.describe()),
         );
     }
     if !primary.inline_in_place {
@@ -267,7 +273,10 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     if !mail.duplicates.is_empty() {
         report.fix(
             FixCode::DuplicateCalendarRemoved,
-            format!("{} identical copy(ies) of the calendar removed", mail.duplicates.len()),
+            format!(
+                "{} identical copy(ies) of the calendar removed",
+                mail.duplicates.len()
+            ),
         );
     }
     if report.fixes.is_empty() && !calendar_changed && charset_ok {
@@ -301,7 +310,12 @@ fn seed(mail: &mime::Mail<'_>, unfolded_calendar: &[u8]) -> [u8; 16] {
     h.write(b"\0");
     h.write(mail.subject.as_deref().unwrap_or("").as_bytes());
     h.write(b"\0");
-    h.write(mail.from.as_ref().map_or("", |f| f.address.as_str()).as_bytes());
+    h.write(
+        mail.from
+            .as_ref()
+            .map_or("", |f| f.address.as_str())
+            .as_bytes(),
+    );
     h.write(b"\0");
     h.write(unfolded_calendar);
     h.finish128()

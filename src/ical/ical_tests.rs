@@ -22,7 +22,10 @@ fn untouched_lines_come_back_identical() {
 
 #[test]
 fn parameters_keep_quoting_and_values() {
-    let p = parse_content_line("ATTENDEE;CN=\"Doe, Jane\";MEMBER=\"mailto:a@x\",\"mailto:b@x\";RSVP=TRUE:mailto:j@x").unwrap();
+    let p = parse_content_line(
+        "ATTENDEE;CN=\"Doe, Jane\";MEMBER=\"mailto:a@x\",\"mailto:b@x\";RSVP=TRUE:mailto:j@x",
+    )
+    .unwrap();
     assert_eq!(p.name(), "ATTENDEE");
     assert_eq!(p.value(), "mailto:j@x");
     assert_eq!(p.param_value("cn"), Some("Doe, Jane"));
@@ -56,7 +59,10 @@ fn long_lines_fold_at_75_octets_without_splitting_characters_or_escapes() {
     write_folded(&line, "\r\n", &mut out);
     for phys in out.split("\r\n").filter(|l| !l.is_empty()) {
         assert!(phys.len() <= FOLD_AT, "{} octets: {phys:?}", phys.len());
-        assert!(!phys.ends_with('\\') || phys.ends_with("\\\\"), "split escape: {phys:?}");
+        assert!(
+            !phys.ends_with('\\') || phys.ends_with("\\\\"),
+            "split escape: {phys:?}"
+        );
     }
     let (unfolded, _) = unfold(out.as_bytes());
     assert_eq!(String::from_utf8(unfolded).unwrap(), format!("{line}\n"));
@@ -75,7 +81,8 @@ fn short_untouched_line_is_not_refolded_but_long_one_is() {
 
 #[test]
 fn lenient_structure_is_reported() {
-    let text = "junk\nBEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\nEND:VTODO\nno colon here\nEND:VCALENDAR\n";
+    let text =
+        "junk\nBEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\nEND:VTODO\nno colon here\nEND:VCALENDAR\n";
     let parsed = parse(text, 16).unwrap();
     let codes: Vec<_> = parsed.issues.iter().map(|(c, _)| *c).collect();
     assert_eq!(
@@ -97,17 +104,27 @@ fn lenient_structure_is_reported() {
 
 #[test]
 fn no_component_and_depth_limit_are_errors() {
-    assert_eq!(parse("SUMMARY:x\n", 16).unwrap_err(), ParseError::NoComponent);
+    assert_eq!(
+        parse("SUMMARY:x\n", 16).unwrap_err(),
+        ParseError::NoComponent
+    );
     let deep = "BEGIN:X\n".repeat(20);
     assert_eq!(parse(&deep, 16).unwrap_err(), ParseError::TooDeep(16));
 }
 
 #[test]
 fn lowercase_and_underscore_names_parse() {
-    let parsed = parse("begin:vcalendar\nx-entourage_uuid:1\nsummary;language=en:x\nend:vcalendar\n", 16).unwrap();
+    let parsed = parse(
+        "begin:vcalendar\nx-entourage_uuid:1\nsummary;language=en:x\nend:vcalendar\n",
+        16,
+    )
+    .unwrap();
     let cal = &parsed.roots[0];
     assert!(cal.is("VCALENDAR"));
     assert_eq!(cal.property("X-ENTOURAGE_UUID").unwrap().value(), "1");
-    assert_eq!(cal.property("SUMMARY").unwrap().param_value("LANGUAGE"), Some("en"));
+    assert_eq!(
+        cal.property("SUMMARY").unwrap().param_value("LANGUAGE"),
+        Some("en")
+    );
     assert!(parsed.issues.is_empty());
 }

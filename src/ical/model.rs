@@ -86,7 +86,9 @@ impl Property {
 
     /// The first parameter called `name` (ASCII case-insensitive).
     pub fn param(&self, name: &str) -> Option<&Param> {
-        self.params.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+        self.params
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
     }
 
     /// The first value of the first parameter called `name`.
@@ -268,10 +270,7 @@ impl Component {
     }
 
     /// Every sub-component called `name`.
-    pub fn components_named<'a>(
-        &'a self,
-        name: &'a str,
-    ) -> impl Iterator<Item = &'a Component> {
+    pub fn components_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Component> {
         self.components.iter().filter(move |c| c.is(name))
     }
 

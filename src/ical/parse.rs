@@ -178,7 +178,8 @@ fn parse_param(line: &str, start: usize) -> Option<(Param, usize)> {
     let mut values = Vec::new();
     if bytes.get(pos) != Some(&b'=') {
         // vCalendar-style bare parameter (`;QUOTED-PRINTABLE`).
-        return matches!(bytes.get(pos), Some(b';' | b':')).then_some((Param { name, values }, pos));
+        return matches!(bytes.get(pos), Some(b';' | b':'))
+            .then_some((Param { name, values }, pos));
     }
     loop {
         pos += 1; // skip '=' or ','

@@ -157,7 +157,9 @@ fn fix_addresses(cal: &mut Component, report: &mut Report) {
                 }
             }
             let needs = p.params().iter().any(|param| {
-                CAL_ADDRESS_PARAMS.iter().any(|n| param.name.eq_ignore_ascii_case(n))
+                CAL_ADDRESS_PARAMS
+                    .iter()
+                    .any(|n| param.name.eq_ignore_ascii_case(n))
                     && param
                         .values
                         .iter()
@@ -167,7 +169,10 @@ fn fix_addresses(cal: &mut Component, report: &mut Report) {
                 continue;
             }
             for param in p.params_mut() {
-                if !CAL_ADDRESS_PARAMS.iter().any(|n| param.name.eq_ignore_ascii_case(n)) {
+                if !CAL_ADDRESS_PARAMS
+                    .iter()
+                    .any(|n| param.name.eq_ignore_ascii_case(n))
+                {
                     continue;
                 }
                 for v in &mut param.values {
@@ -281,7 +286,10 @@ fn fix_method(cal: &mut Component, ctx: &Context<'_>, report: &mut Report) -> Re
         &["PRODID", "VERSION", "CALSCALE"],
         Property::new("METHOD", method.as_str()),
     );
-    report.fix(FixCode::MethodInferred, format!("METHOD:{method} added ({why})"));
+    report.fix(
+        FixCode::MethodInferred,
+        format!("METHOD:{method} added ({why})"),
+    );
     Ok(method)
 }
 
@@ -345,9 +353,14 @@ fn infer_method(cal: &Component, ctx: &Context<'_>) -> Result<(Method, String), 
     };
     let reply_subject = ctx.subject.is_some_and(|s| {
         let s = s.trim_start().to_ascii_lowercase();
-        ["accepted:", "declined:", "tentative:", "tentatively accepted:"]
-            .iter()
-            .any(|p| s.starts_with(p))
+        [
+            "accepted:",
+            "declined:",
+            "tentative:",
+            "tentatively accepted:",
+        ]
+        .iter()
+        .any(|p| s.starts_with(p))
     });
     if distinct.len() == 1 && attendees.iter().all(answered) && reply_subject {
         return Ok((
@@ -423,7 +436,10 @@ fn fix_events(
         ));
     }
     if uids > 0 {
-        report.fix(FixCode::UidGenerated, format!("UID:{uid} added to {uids} VEVENT(s)"));
+        report.fix(
+            FixCode::UidGenerated,
+            format!("UID:{uid} added to {uids} VEVENT(s)"),
+        );
     }
     if stamps > 0 {
         report.fix(
@@ -445,7 +461,10 @@ fn fix_events(
         };
         report.fix(
             FixCode::OrganizerAdded,
-            format!("ORGANIZER mailto:{} from {from} added to {orgs} VEVENT(s)", clean_address(&mb.address)),
+            format!(
+                "ORGANIZER mailto:{} from {from} added to {orgs} VEVENT(s)",
+                clean_address(&mb.address)
+            ),
         );
     }
     Ok(())
@@ -478,7 +497,10 @@ fn clean_address(a: &str) -> String {
 }
 
 fn organizer_property(mb: &Mailbox) -> Property {
-    let mut p = Property::new("ORGANIZER", format!("mailto:{}", clean_address(&mb.address)));
+    let mut p = Property::new(
+        "ORGANIZER",
+        format!("mailto:{}", clean_address(&mb.address)),
+    );
     if let Some(name) = &mb.name {
         p.set_param("CN", name);
     }
@@ -498,7 +520,8 @@ fn check_sender(cal: &Component, method: Method, ctx: &Context<'_>, report: &mut
             .any(|a| address_of(a.value()) == from),
         _ => ev.property("ORGANIZER").is_some_and(|o| {
             address_of(o.value()) == from
-                || o.param_value("SENT-BY").is_some_and(|s| address_of(s) == from)
+                || o.param_value("SENT-BY")
+                    .is_some_and(|s| address_of(s) == from)
         }),
     };
     if !ok {

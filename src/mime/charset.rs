@@ -7,7 +7,6 @@
 //! malformed sequences become U+FFFD. The choice made is reported as a
 //! [`CharsetChoice`] so callers can log or diagnose it.
 
-
 use encoding_rs::Encoding;
 
 /// Which charset [`decode_to_utf8`] used, and why.
@@ -19,6 +18,17 @@ pub enum CharsetChoice {
     Utf8Valid,
     /// No usable charset was declared and the bytes were not UTF-8, so windows-1252 was used.
     Fallback1252,
+    /// No usable charset was declared and the bytes were not UTF-8; the charset the
+    /// same message declares for its text body was used.
+    FromTextPart(String),
+    /// No usable charset was declared, the bytes were not UTF-8 and no text part named
+    /// an 8-bit charset: MacRoman or windows-1252, whichever reads as more plausible text.
+    Guessed {
+        /// The encoding used.
+        charset: &'static str,
+        /// Why it won.
+        why: &'static str,
+    },
 }
 
 impl CharsetChoice {
@@ -30,6 +40,12 @@ impl CharsetChoice {
             CharsetChoice::Fallback1252 => {
                 "no usable charset declared; content is not UTF-8, decoded as windows-1252".into()
             }
+            CharsetChoice::FromTextPart(name) => format!(
+                "no usable charset declared; content is not UTF-8, decoded as {name}, the charset of the message's text part"
+            ),
+            CharsetChoice::Guessed { charset, why } => format!(
+                "no usable charset declared; content is not UTF-8, decoded as {charset} ({why})"
+            ),
         }
     }
 }
@@ -106,6 +122,101 @@ pub fn decode_to_utf8(bytes: &[u8], declared: Option<&str>) -> (String, CharsetC
             (text.into_owned(), CharsetChoice::Fallback1252)
         }
     }
+}
+
+/// Like [`decode_to_utf8`], but when nothing usable is declared and the bytes are not
+/// UTF-8, tries (1) `text_part_charset`, the 8-bit charset the same message declares
+/// for its text body (the same mailer wrote both), then (2) MacRoman or windows-1252,
+/// whichever decodes to more plausible text (accented lowercase letters inside words
+/// rather than symbols or capitals); MacRoman wins a tie when `mac_sender` is set.
+pub fn decode_with_hints(
+    bytes: &[u8],
+    declared: Option<&str>,
+    text_part_charset: Option<&str>,
+    mac_sender: bool,
+) -> (String, CharsetChoice) {
+    let (text, choice) = decode_to_utf8(bytes, declared);
+    if choice != CharsetChoice::Fallback1252 {
+        return (text, choice);
+    }
+    if let Some(label) = text_part_charset {
+        let norm = normalize_label(label);
+        if !is_ascii_label(&norm) {
+            if let Some(encoding) = lookup_label(&norm).filter(|e| *e != encoding_rs::UTF_8) {
+                let (text, _) = encoding.decode_without_bom_handling(bytes);
+                return (
+                    text.into_owned(),
+                    CharsetChoice::FromTextPart(encoding.name().to_owned()),
+                );
+            }
+        }
+    }
+    let (mac, _) = encoding_rs::MACINTOSH.decode_without_bom_handling(bytes);
+    let mac_score = plausibility(&mac);
+    let win_score = plausibility(&text);
+    let mac_wins = mac_score > win_score || (mac_score == win_score && mac_sender);
+    if mac_wins {
+        let why = if mac_score > win_score {
+            "it reads as more plausible text than windows-1252"
+        } else {
+            "a tie with windows-1252, and the sender is a Mac mailer"
+        };
+        (
+            mac.into_owned(),
+            CharsetChoice::Guessed {
+                charset: "macintosh",
+                why,
+            },
+        )
+    } else {
+        let why = if win_score > mac_score {
+            "it reads as more plausible text than MacRoman"
+        } else {
+            "a tie with MacRoman"
+        };
+        (
+            text,
+            CharsetChoice::Guessed {
+                charset: "windows-1252",
+                why,
+            },
+        )
+    }
+}
+
+/// Scores decoded text: non-ASCII lowercase letters next to letters count for it;
+/// non-ASCII symbols, capitals inside words and controls count against it.
+fn plausibility(text: &str) -> i64 {
+    let chars: Vec<char> = text.chars().collect();
+    let mut score = 0i64;
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii() {
+            continue;
+        }
+        let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+        let after = chars.get(i + 1).copied();
+        let next_to_letter =
+            before.is_some_and(char::is_alphabetic) || after.is_some_and(char::is_alphabetic);
+        score += if c.is_control() {
+            -4
+        } else if c.is_alphabetic() && c.is_lowercase() {
+            if next_to_letter {
+                3
+            } else {
+                1
+            }
+        } else if c.is_alphabetic() {
+            // A capital right after a lowercase letter is unlikely.
+            if before.is_some_and(char::is_lowercase) {
+                -2
+            } else {
+                0
+            }
+        } else {
+            -2
+        };
+    }
+    score
 }
 
 #[cfg(test)]

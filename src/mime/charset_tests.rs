@@ -130,3 +130,49 @@ fn describe_mentions_the_choice() {
         .describe()
         .contains("windows-1252"));
 }
+
+#[test]
+fn undeclared_macroman_is_guessed_over_windows_1252() {
+    // "café" in MacRoman: 0x8E is é in MacRoman, Ž in windows-1252.
+    let (text, choice) = decode_with_hints(b"caf\x8E au lait", None, None, false);
+    assert_eq!(text, "café au lait");
+    assert!(
+        matches!(
+            choice,
+            CharsetChoice::Guessed {
+                charset: "macintosh",
+                ..
+            }
+        ),
+        "{choice:?}"
+    );
+}
+
+#[test]
+fn undeclared_windows_1252_is_guessed_over_macroman() {
+    // 0xE9 is é in windows-1252 and È in MacRoman (a capital inside a word).
+    let (text, choice) = decode_with_hints(b"caf\xE9 au lait", None, None, true);
+    assert_eq!(text, "café au lait");
+    assert!(
+        matches!(
+            choice,
+            CharsetChoice::Guessed {
+                charset: "windows-1252",
+                ..
+            }
+        ),
+        "{choice:?}"
+    );
+}
+
+#[test]
+fn text_part_charset_is_used_before_guessing_but_not_ascii_or_utf8() {
+    let (text, choice) = decode_with_hints(b"caf\xE9", None, Some("iso-8859-1"), true);
+    assert_eq!(text, "café");
+    assert_eq!(choice, CharsetChoice::FromTextPart("windows-1252".into()));
+    let (_, choice) = decode_with_hints(b"caf\x8E", None, Some("us-ascii"), true);
+    assert!(matches!(choice, CharsetChoice::Guessed { .. }));
+    // Valid UTF-8 never reaches the hints.
+    let (text, choice) = decode_with_hints("café".as_bytes(), None, Some("iso-8859-1"), true);
+    assert_eq!((text.as_str(), choice), ("café", CharsetChoice::Utf8Valid));
+}

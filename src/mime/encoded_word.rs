@@ -8,7 +8,6 @@
 //! non-ASCII). Output never contains CR or LF except as a fold: the caller's
 //! `eol` immediately followed by a space.
 
-
 use crate::mime::transfer::encode_base64;
 
 /// Recommended maximum line length for plain (unencoded) header lines (RFC 5322 2.1.1).

@@ -102,7 +102,10 @@ pub fn boundary_precedes(raw: &[u8], offset: usize, boundary: &str) -> bool {
         .iter()
         .rposition(|&b| b == b'\n' || b == b'\r')
         .map_or(0, |i| i + 1);
-    let line = before.get(line_start..).unwrap_or_default().trim_ascii_end();
+    let line = before
+        .get(line_start..)
+        .unwrap_or_default()
+        .trim_ascii_end();
     line.strip_prefix(b"--")
         .is_some_and(|rest| rest == boundary.as_bytes())
 }

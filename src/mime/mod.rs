@@ -59,6 +59,10 @@ pub struct Mail<'a> {
     pub message_id: Option<String>,
     /// `Date:` as a Unix timestamp.
     pub date: Option<i64>,
+    /// `User-Agent:` or `X-Mailer:`.
+    pub user_agent: Option<String>,
+    /// The charset declared by the body text part, if any.
+    pub text_charset: Option<String>,
     /// The calendar to repair first, then other calendars.
     pub calendars: Vec<CalendarPart>,
     /// Indices into `calendars` (after the first) that repeat the first calendar.
@@ -183,10 +187,7 @@ pub fn read<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
         raw,
         eol: header::detect_eol(header_block),
         header_block,
-        from: message
-            .from()
-            .and_then(|a| a.first())
-            .and_then(mailbox),
+        from: message.from().and_then(|a| a.first()).and_then(mailbox),
         recipients: message
             .to()
             .into_iter()
@@ -197,6 +198,11 @@ pub fn read<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
         subject: message.subject().map(str::to_owned),
         message_id: message.message_id().map(str::to_owned),
         date: message.date().map(|d| d.to_timestamp()),
+        user_agent: message
+            .header_raw("User-Agent")
+            .or_else(|| message.header_raw("X-Mailer"))
+            .map(|s| s.trim().to_owned()),
+        text_charset: None,
         calendars,
         duplicates,
         text: None,
@@ -228,10 +234,18 @@ struct Walk<'p, 'x> {
 }
 
 impl<'p, 'x> Walk<'p, 'x> {
-    fn visit(&mut self, id: usize, parent: Option<&MessagePart<'x>>, depth: usize) -> Result<(), Skip> {
+    fn visit(
+        &mut self,
+        id: usize,
+        parent: Option<&MessagePart<'x>>,
+        depth: usize,
+    ) -> Result<(), Skip> {
         // mail-parser bounds nesting itself; this is a second guard.
         if depth > 64 {
-            return Err(skip(WarningCode::LimitExceeded, "MIME nesting deeper than 64"));
+            return Err(skip(
+                WarningCode::LimitExceeded,
+                "MIME nesting deeper than 64",
+            ));
         }
         let Some(part) = self.parts.get(id) else {
             return Ok(());
@@ -246,7 +260,11 @@ impl<'p, 'x> Walk<'p, 'x> {
                     let child = child as usize;
                     if let (Some(b), Some(c)) = (&boundary, self.parts.get(child)) {
                         if self.suspect.is_none()
-                            && !header::boundary_precedes(self.raw, clamp(c.offset_header, self.raw.len()), b)
+                            && !header::boundary_precedes(
+                                self.raw,
+                                clamp(c.offset_header, self.raw.len()),
+                                b,
+                            )
                         {
                             self.suspect = Some(format!(
                                 "part at byte {} does not follow a boundary line \"--{b}\"",
@@ -434,6 +452,10 @@ fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: 
         let in_alternative = leaf.parent_type.as_deref() == Some("multipart/alternative");
         if body_candidate && mtype == "text/plain" && mail.text.is_none() {
             mail.text = Some(range);
+            mail.text_charset = part
+                .content_type()
+                .and_then(|ct| ct.attribute("charset"))
+                .map(str::to_owned);
         } else if body_candidate && mtype == "text/html" && mail.html.is_none() {
             if let Some(rel) = &leaf.related {
                 related_taken = Some(rel.clone());
@@ -446,5 +468,24 @@ fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: 
         } else {
             mail.attachments.push(range);
         }
+    }
+}
+
+impl Mail<'_> {
+    /// Whether the sending mailer is a Mac one (Entourage, Outlook for Mac, Apple Mail).
+    pub fn mac_sender(&self) -> bool {
+        self.user_agent.as_deref().is_some_and(|ua| {
+            let ua = ua.to_ascii_lowercase();
+            [
+                "entourage",
+                "macintosh",
+                "mac os",
+                "apple mail",
+                "outlook-mac",
+                "microsoft-macoutlook",
+            ]
+            .iter()
+            .any(|m| ua.contains(m))
+        })
     }
 }

@@ -6,7 +6,6 @@
 //! (base64) or kept literally (quoted-printable). Encoders produce the strict
 //! RFC 2045 / RFC 4648 forms.
 
-
 /// The RFC 4648 standard base64 alphabet.
 const BASE64_ALPHABET: &[u8; 64] =
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -2,12 +2,13 @@
 //!
 //! This module owns the construction and validation of the `Thread-Index`
 //! header, which carries the base64 of a PidTagConversationIndex value
-//! ([MS-OXOMSG] 2.2.1.3): a 22-byte header block (reserved byte 0x01, the
-//! high-order 40 bits of a FILETIME in big-endian order, a 16-byte GUID)
+//! ([MS-OXOMSG] 2.2.1.3): a 22-byte header block (reserved byte 0x01, then
+//! bits 55..16 of the FILETIME in big-endian order, i.e. the five bytes after its
+//! top byte, which is itself 0x01 for every date from 1972 to 2057; then a 16-byte
+//! GUID)
 //! followed by zero or more 5-byte child blocks. It also derives the
 //! `Thread-Topic` from a subject by removing reply, forward and
 //! meeting-response prefixes.
-
 
 use chrono::{DateTime, Utc};
 
@@ -39,8 +40,10 @@ pub fn thread_index(time: DateTime<Utc>, guid: [u8; 16]) -> String {
     let ft = filetime(time).to_be_bytes();
     let mut block = Vec::with_capacity(HEADER_BLOCK_LEN);
     block.push(0x01);
-    // High-order 40 bits of the FILETIME, most significant byte first.
-    block.extend(ft.iter().take(5));
+    // The five bytes after the FILETIME's top byte, most significant first: this is
+    // what Outlook and Entourage write (a 2005 message starts `AcUl...`, bytes
+    // 01 C5 25 ...), so the index sorts by time within the 0x01 era.
+    block.extend(ft.iter().skip(1).take(5));
     block.extend_from_slice(&guid);
     encode_base64(&block)
 }

@@ -21,19 +21,20 @@ fn thread_index_2009_by_hand() {
     let t = Utc.with_ymd_and_hms(2009, 1, 1, 0, 0, 0).unwrap();
     // 2009-01-01 is 1_230_768_000 s after the Unix epoch:
     // 1_230_768_000 * 10^7 + 116_444_736_000_000_000 = 128_752_416_000_000_000
-    // = 0x01C9_6BA3_E3A7_4000; the high 40 bits are 01 C9 6B A3 E3.
+    // = 0x01C9_6BA3_E3A7_4000; the header takes the 5 bytes after the top byte:
+    // C9 6B A3 E3 A7 (as Outlook writes: real indexes start "Ac...").
     assert_eq!(filetime(t), 128_752_416_000_000_000);
     assert_eq!(filetime(t), 0x01C9_6BA3_E3A7_4000);
-    let mut expected = vec![0x01, 0x01, 0xC9, 0x6B, 0xA3, 0xE3];
+    let mut expected = vec![0x01, 0xC9, 0x6B, 0xA3, 0xE3, 0xA7];
     expected.extend_from_slice(&GUID);
 
     let value = thread_index(t, GUID);
     // 22 bytes: 30 significant characters plus "==" padding.
     assert_eq!(value.len(), 32);
     assert_eq!(value.trim_end_matches('=').len(), 30);
-    assert!(value.starts_with('A'));
+    assert!(value.starts_with("Ac"));
     assert_eq!(decode_base64(value.as_bytes()), expected);
-    assert_eq!(value, "AQHJa6PjEBESExQVFhcYGRobHB0eHw==");
+    assert_eq!(value, "Aclro+OnEBESExQVFhcYGRobHB0eHw==");
     assert!(is_valid_thread_index(&value));
 }
 
