@@ -357,3 +357,8 @@ pub mod _internal {
     pub use crate::mime::{charset, encoded_word, header, transfer};
     pub use crate::outlook::thread_index;
 }
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

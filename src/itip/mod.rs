@@ -234,8 +234,8 @@ fn is_plain_address(v: &str) -> bool {
         Some((local, domain)) => {
             !local.is_empty()
                 && domain.contains('.')
-                && !v.contains(|c: char| c.is_whitespace() || c.is_control() || c == '@' && false)
                 && !domain.contains('@')
+                && !v.contains(|c: char| c.is_whitespace() || c.is_control() || c == '"')
         }
         None => false,
     }

@@ -1,0 +1,152 @@
+//! Robustness against other projects' real files (`../shared/corpus`, about 1,300 calendar
+//! files and e-mails, including libical's fuzz reproducers). Each file goes through
+//! `transform` as a message, and, when it holds a calendar, wrapped as the `.ics`
+//! attachment of an Entourage-style message. No panic; a rewritten output re-parses with
+//! exactly one inline calendar, refolds to lines of at most 75 octets, and is a fixed
+//! point. Skips cleanly (with a message) when the corpus is absent, as on CI.
+
+mod common;
+
+use common::{calendar_parts, options};
+use imip_bridge::{transform, Disposition};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+fn wrap_as_attachment(calendar: &[u8]) -> Vec<u8> {
+    let mut b64 = String::new();
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for chunk in calendar.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                b64.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                b64.push('=');
+            }
+        }
+        if b64.len() % 77 == 76 {
+            b64.push('\n');
+        }
+    }
+    format!(
+        "From: Anna Example <anna@example.com>\nTo: bob@example.com\nSubject: corpus\n\
+         Message-ID: <corpus@example.com>\nUser-Agent: Microsoft-Entourage/11.4.0.080122\n\
+         Mime-version: 1.0\nContent-type: multipart/mixed; boundary=\"B_3290687222_1\"\n\n\
+         --B_3290687222_1\nContent-type: text/plain; charset=\"US-ASCII\"\n\nSee attached.\n\n\
+         --B_3290687222_1\nContent-type: application/octet-stream; name=\"invite.ics\"\n\
+         Content-disposition: attachment; filename=\"invite.ics\"\n\
+         Content-transfer-encoding: base64\n\n{b64}\n--B_3290687222_1--\n"
+    )
+    .into_bytes()
+}
+
+fn check(name: &str, raw: &[u8], failures: &mut Vec<String>) -> Option<Disposition> {
+    let result = catch_unwind(AssertUnwindSafe(|| transform(raw, &options())));
+    let outcome = match result {
+        Err(_) => {
+            failures.push(format!("{name}: panicked"));
+            return None;
+        }
+        Ok(Err(e)) => {
+            failures.push(format!("{name}: error without strict: {e}"));
+            return None;
+        }
+        Ok(Ok(o)) => o,
+    };
+    if outcome.disposition == Disposition::Unchanged {
+        if outcome.message != raw {
+            failures.push(format!("{name}: unchanged but bytes differ"));
+        }
+        return Some(Disposition::Unchanged);
+    }
+    let parts = catch_unwind(AssertUnwindSafe(|| calendar_parts(&outcome.message)));
+    match parts {
+        Ok(parts) if parts.len() == 1 => {
+            if let Some(long) = parts[0].1.lines().find(|l| l.len() > 75) {
+                failures.push(format!("{name}: output line over 75 octets: {long:?}"));
+            }
+        }
+        Ok(parts) => failures.push(format!("{name}: {} calendar parts in output", parts.len())),
+        Err(_) => failures.push(format!("{name}: output does not re-parse")),
+    }
+    match catch_unwind(AssertUnwindSafe(|| transform(&outcome.message, &options()))) {
+        Ok(Ok(again)) if again.message == outcome.message => {}
+        Ok(Ok(again)) => failures.push(format!(
+            "{name}: not idempotent; second pass: {:?}",
+            again.report.fixes
+        )),
+        _ => failures.push(format!("{name}: second pass failed")),
+    }
+    Some(Disposition::Rewritten)
+}
+
+#[test]
+fn shared_corpus_never_panics_and_outputs_are_fixed_points() {
+    let dir = corpus_dir();
+    if !dir.is_dir() {
+        eprintln!("skipped: {} not present", dir.display());
+        return;
+    }
+    let mut all = Vec::new();
+    files(&dir, &mut all);
+    all.sort();
+    let mut failures = Vec::new();
+    let (mut rewritten, mut wrapped) = (0, 0);
+    for path in &all {
+        let raw = std::fs::read(path).unwrap();
+        let name = path
+            .strip_prefix(&dir)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        if check(&name, &raw, &mut failures) == Some(Disposition::Rewritten) {
+            rewritten += 1;
+        }
+        let head = &raw[..raw.len().min(4096)];
+        if head
+            .windows(15)
+            .any(|w| w.eq_ignore_ascii_case(b"BEGIN:VCALENDAR"))
+        {
+            wrapped += 1;
+            let mail = wrap_as_attachment(&raw);
+            if check(&format!("{name} (as attachment)"), &mail, &mut failures)
+                == Some(Disposition::Rewritten)
+            {
+                rewritten += 1;
+            }
+        }
+    }
+    eprintln!(
+        "{} files, {wrapped} wrapped as attachments, {rewritten} outputs rewritten",
+        all.len()
+    );
+    assert!(all.len() > 100, "corpus present but nearly empty");
+    assert!(rewritten > 50, "suspiciously few rewrites: {rewritten}");
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

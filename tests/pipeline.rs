@@ -1,0 +1,332 @@
+//! Behaviour of `transform` on hand-made messages, one promise per test.
+
+mod common;
+
+use common::{calendar_parts, options};
+use imip_bridge::{
+    transform, Disposition, ErrorKind, FixCode, Limits, Method, Options, Profile, WarningCode,
+};
+
+/// A message with `calendar` as a `text/calendar` attachment (no method parameter).
+fn message(headers: &str, calendar: &str) -> Vec<u8> {
+    format!(
+        "{headers}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n\
+         --XX\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nHello.\r\n\
+         --XX\r\nContent-Type: text/calendar; name=\"invite.ics\"\r\n\
+         Content-Disposition: attachment; filename=\"invite.ics\"\r\n\r\n{calendar}\r\n--XX--\r\n"
+    )
+    .into_bytes()
+}
+
+fn calendar(method: Option<&str>, event: &str) -> String {
+    let method = method
+        .map(|m| format!("METHOD:{m}\r\n"))
+        .unwrap_or_default();
+    format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n{method}BEGIN:VEVENT\r\n{event}END:VEVENT\r\nEND:VCALENDAR\r\n")
+}
+
+const EVENT: &str = "UID:u1@example.com\r\nDTSTAMP:20040101T000000Z\r\nSEQUENCE:1\r\n\
+    ORGANIZER:mailto:anna@example.com\r\nATTENDEE;RSVP=TRUE:mailto:bob@example.com\r\n\
+    DTSTART:20040315T140000Z\r\nDTEND:20040315T150000Z\r\nSUMMARY:Budget\r\n";
+
+const FROM_ANNA: &str =
+    "From: Anna <anna@example.com>\r\nTo: bob@example.com\r\nSubject: Budget\r\n";
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn headers_of(message: &[u8]) -> String {
+    let t = text(message);
+    t.split("\r\n\r\n").next().unwrap_or("").to_owned()
+}
+
+#[test]
+fn attachment_calendar_becomes_inline_request() {
+    let raw = message(FROM_ANNA, &calendar(None, EVENT));
+    let out = transform(&raw, &options()).unwrap();
+    assert_eq!(out.disposition, Disposition::Rewritten);
+    assert_eq!(out.report.method, Some(Method::Request));
+    assert_eq!(
+        out.report.message_class,
+        Some("IPM.Schedule.Meeting.Request")
+    );
+    for code in [
+        FixCode::MethodInferred,
+        FixCode::CalendarInlined,
+        FixCode::MimeMethodSet,
+    ] {
+        assert!(
+            out.report.has_fix(code),
+            "{code} missing: {:?}",
+            out.report.fixes
+        );
+    }
+    let parts = calendar_parts(&out.message);
+    assert_eq!(parts.len(), 1);
+    assert!(parts[0].0.contains("method=REQUEST"));
+    assert!(parts[0].1.contains("\r\nMETHOD:REQUEST\r\n"));
+    let h = headers_of(&out.message);
+    assert!(h.contains("Content-Class: urn:content-classes:calendarmessage"));
+    assert!(h.contains("Thread-Index: A"));
+    assert!(h.contains("Content-Type: multipart/alternative;"));
+    // The original body text is carried over.
+    assert!(text(&out.message).contains("\r\nHello.\r\n"));
+}
+
+#[test]
+fn reply_without_organizer_takes_the_single_recipient() {
+    let event = "UID:u1\r\nDTSTAMP:20040101T000000Z\r\nATTENDEE;PARTSTAT=DECLINED:mailto:bob@example.com\r\n";
+    let cal = calendar(Some("REPLY"), event);
+    let raw = message(
+        "From: Bob <bob@example.com>\r\nTo: Anna <anna@example.com>\r\nSubject: Declined: x\r\n",
+        &cal,
+    );
+    let out = transform(&raw, &options()).unwrap();
+    assert_eq!(out.disposition, Disposition::Rewritten);
+    assert_eq!(
+        out.report.message_class,
+        Some("IPM.Schedule.Meeting.Resp.Neg")
+    );
+    assert!(calendar_parts(&out.message)[0]
+        .1
+        .contains("ORGANIZER;CN=Anna:mailto:anna@example.com"));
+
+    // Two possible organizers: nothing is guessed.
+    let raw = message(
+        "From: bob@example.com\r\nTo: anna@example.com, carl@example.com\r\nSubject: x\r\n",
+        &cal,
+    );
+    let out = transform(&raw, &options()).unwrap();
+    assert_eq!(out.disposition, Disposition::Unchanged);
+    assert_eq!(out.report.reason, Some(WarningCode::OrganizerMissing));
+    assert_eq!(out.message, raw);
+    assert!(out.report.fixes.is_empty());
+    let err = transform(&raw, &options().with_strict(true)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unrepairable);
+    assert_eq!(err.code(), "organizer_missing");
+}
+
+#[test]
+fn method_is_inferred_for_reply_and_cancel() {
+    let reply = "UID:u1\r\nDTSTAMP:20040101T000000Z\r\nORGANIZER:mailto:anna@example.com\r\n\
+                 ATTENDEE;PARTSTAT=TENTATIVE:mailto:bob@example.com\r\n";
+    let raw = message(
+        "From: bob@example.com\r\nTo: anna@example.com\r\nSubject: x\r\n",
+        &calendar(None, reply),
+    );
+    let out = transform(&raw, &options()).unwrap();
+    assert_eq!(out.report.method, Some(Method::Reply));
+    assert_eq!(
+        out.report.message_class,
+        Some("IPM.Schedule.Meeting.Resp.Tent")
+    );
+
+    let cancel = format!("{EVENT}STATUS:CANCELLED\r\n");
+    let out = transform(&message(FROM_ANNA, &calendar(None, &cancel)), &options()).unwrap();
+    assert_eq!(out.report.method, Some(Method::Cancel));
+    assert!(calendar_parts(&out.message)[0].0.contains("method=CANCEL"));
+}
+
+#[test]
+fn no_attendee_is_not_a_meeting_and_passes_through() {
+    let event = "UID:u1\r\nDTSTART:20040315T140000Z\r\nSUMMARY:Holiday\r\n";
+    let raw = message(FROM_ANNA, &calendar(None, event));
+    let out = transform(&raw, &options()).unwrap();
+    assert_eq!(out.disposition, Disposition::Unchanged);
+    assert_eq!(out.report.reason, Some(WarningCode::UnsupportedMethod));
+    assert_eq!(out.message, raw);
+    // A plain message without a calendar is never an error, even under strict.
+    let plain = b"From: a@example.com\r\nSubject: hi\r\n\r\nhello\r\n";
+    let out = transform(plain, &options().with_strict(true)).unwrap();
+    assert_eq!(out.report.reason, Some(WarningCode::NoCalendar));
+    assert_eq!(out.message, plain);
+}
+
+#[test]
+fn mime_method_disagreeing_with_method_is_reported_and_corrected() {
+    let cal = calendar(Some("cancel"), EVENT);
+    let raw = format!(
+        "{FROM_ANNA}Content-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\n{cal}"
+    );
+    let out = transform(raw.as_bytes(), &options()).unwrap();
+    assert!(out.report.has_warning(WarningCode::MethodMismatch));
+    assert!(out.report.has_fix(FixCode::MethodUppercased));
+    let parts = calendar_parts(&out.message);
+    assert!(parts[0].0.contains("method=CANCEL"), "{}", parts[0].0);
+    assert!(parts[0].1.contains("METHOD:CANCEL\r\n"));
+}
+
+#[test]
+fn calendar_text_never_becomes_a_header() {
+    // No Subject: it is taken from SUMMARY, which carries an escaped newline and a
+    // fake header; the From display name carries quotes for the ORGANIZER CN.
+    let event = "UID:u1\r\nATTENDEE:mailto:bob@example.com\r\nDTSTART:20040315T140000Z\r\n\
+                 SUMMARY:Hi\\nBcc: victim@example.net\\r\\nX-Evil: 1 =?utf-8?q?=0D=0A?=\r\n";
+    let raw = message(
+        "From: \"Anna \\\"the boss\\\"\" <anna@example.com>\r\nTo: bob@example.com\r\n",
+        &calendar(None, event),
+    );
+    let out = transform(&raw, &options()).unwrap();
+    assert_eq!(out.disposition, Disposition::Rewritten);
+    assert!(out.report.has_fix(FixCode::SubjectAdded));
+    let h = headers_of(&out.message);
+    for line in h.split("\r\n") {
+        assert!(
+            !line.starts_with("Bcc") && !line.starts_with("X-Evil"),
+            "injected: {line}"
+        );
+        assert!(
+            line.starts_with(' ') || line.starts_with('\t') || line.contains(':'),
+            "{line:?}"
+        );
+    }
+    let subject = h.lines().find(|l| l.starts_with("Subject:")).unwrap();
+    assert!(subject.contains("=?UTF-8?B?"), "{subject}");
+    let cal = &calendar_parts(&out.message)[0].1;
+    assert!(
+        cal.contains("ORGANIZER;CN=Anna ^'the boss^':mailto:anna@example.com"),
+        "{cal}"
+    );
+}
+
+#[test]
+fn signed_and_oversized_messages_pass_through() {
+    let cal = calendar(None, EVENT);
+    let signed = format!(
+        "{FROM_ANNA}Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=S\r\n\r\n\
+         --S\r\nContent-Type: text/calendar\r\n\r\n{cal}\r\n--S\r\nContent-Type: application/pkcs7-signature\r\n\r\nAAAA\r\n--S--\r\n"
+    );
+    let out = transform(signed.as_bytes(), &options()).unwrap();
+    assert_eq!(out.report.reason, Some(WarningCode::SignedOrEncrypted));
+    assert_eq!(out.message, signed.as_bytes());
+
+    let raw = message(FROM_ANNA, &cal);
+    let mut limits = Limits::DEFAULT;
+    limits.max_message_bytes = 100;
+    let out = transform(&raw, &options().with_limits(limits)).unwrap();
+    assert_eq!(out.report.reason, Some(WarningCode::LimitExceeded));
+    assert_eq!(out.message, raw);
+    let err = transform(&raw, &options().with_limits(limits).with_strict(true)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+}
+
+#[test]
+fn boundary_inside_a_line_is_not_trusted() {
+    // "--XX" appears mid-line: a parser that cuts there would lose text.
+    let raw = b"From: anna@example.com\r\nTo: bob@example.com\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\n\
+        see --XX\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n--XX--\r\n";
+    let out = transform(raw, &options()).unwrap();
+    assert_eq!(out.disposition, Disposition::Unchanged);
+    assert_eq!(
+        out.report.reason,
+        Some(WarningCode::SuspectBoundary),
+        "{:?}",
+        out.report
+    );
+    assert_eq!(out.message, raw.to_vec());
+}
+
+#[test]
+fn forwarded_invitation_is_not_this_messages_invitation() {
+    let inner = text(&message(FROM_ANNA, &calendar(None, EVENT)));
+    let raw = format!(
+        "From: carl@example.com\r\nTo: dora@example.com\r\nSubject: Fwd\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=F\r\n\r\n--F\r\nContent-Type: text/plain\r\n\r\nFYI\r\n\
+         --F\r\nContent-Type: message/rfc822\r\n\r\n{inner}\r\n--F--\r\n"
+    );
+    let out = transform(raw.as_bytes(), &options()).unwrap();
+    assert_eq!(out.report.reason, Some(WarningCode::NoCalendar));
+}
+
+#[test]
+fn fold_splitting_a_utf8_character_and_bare_cr_lines_decode() {
+    let cal = "BEGIN:VCALENDAR\rVERSION:2.0\rPRODID:x\rBEGIN:VEVENT\rUID:u\rORGANIZER:mailto:anna@example.com\r\
+               ATTENDEE:mailto:bob@example.com\rDTSTART:20040315T140000Z\rSUMMARY:caf\u{00e9} cr\u{00e8}me\r\
+               END:VEVENT\rEND:VCALENDAR\r";
+    // Split the "é" (C3 A9) with a fold.
+    let mut bytes = cal.as_bytes().to_vec();
+    let pos = bytes.windows(2).position(|w| w == [0xC3, 0xA9]).unwrap();
+    bytes.splice(pos + 1..pos + 1, *b"\r\n ");
+    let mut raw = FROM_ANNA.as_bytes().to_vec();
+    raw.extend_from_slice(b"Content-Type: text/calendar; charset=utf-8\r\n\r\n");
+    raw.extend_from_slice(&bytes);
+    let out = transform(&raw, &options()).unwrap();
+    assert_eq!(out.disposition, Disposition::Rewritten);
+    assert!(!out.report.has_fix(FixCode::CharsetConverted));
+    let cal = &calendar_parts(&out.message)[0].1;
+    assert!(cal.contains("SUMMARY:café crème\r\n"), "{cal}");
+    assert!(!cal.contains('\u{FFFD}'));
+}
+
+#[test]
+fn standard_profile_adds_no_microsoft_headers() {
+    let raw = message(FROM_ANNA, &calendar(None, EVENT));
+    let out = transform(&raw, &options().with_profile(Profile::Standard)).unwrap();
+    let h = headers_of(&out.message);
+    assert!(
+        !h.contains("Content-Class") && !h.contains("Thread-Index") && !h.contains("Thread-Topic")
+    );
+    assert!(h.contains("X-Imip-Bridge: imip-bridge "));
+}
+
+#[test]
+fn invalid_thread_index_is_replaced_valid_one_kept() {
+    let raw = message(
+        &format!("{FROM_ANNA}Thread-Index: not base64!\r\n"),
+        &calendar(None, EVENT),
+    );
+    let out = transform(&raw, &options()).unwrap();
+    let h = headers_of(&out.message);
+    assert!(!h.contains("not base64!"));
+    assert_eq!(h.matches("Thread-Index:").count(), 1);
+    assert!(out.report.has_fix(FixCode::ThreadIndexAdded));
+
+    let raw = message(
+        &format!("{FROM_ANNA}Thread-Index: AcUluFA4WhyT4HstT26MShs9X36aDAC5oZc8\r\n"),
+        &calendar(None, EVENT),
+    );
+    let out = transform(&raw, &options()).unwrap();
+    assert!(
+        headers_of(&out.message).contains("Thread-Index: AcUluFA4WhyT4HstT26MShs9X36aDAC5oZc8\r\n")
+    );
+    assert!(!out.report.has_fix(FixCode::ThreadIndexAdded));
+}
+
+#[test]
+fn attachments_are_carried_over_byte_for_byte_and_control_characters_force_base64() {
+    let pdf_part = "Content-Type: application/pdf; name=\"a.pdf\"\r\nContent-Disposition: attachment; filename=\"a.pdf\"\r\n\
+                    Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFI+PgpzdHJlYW0K";
+    let event = format!("{EVENT}DESCRIPTION:bell\u{7}here\r\n");
+    let raw = format!(
+        "{FROM_ANNA}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n\
+         --XX\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\n{}\r\n--XX\r\n{pdf_part}\r\n--XX--\r\n",
+        calendar(Some("REQUEST"), &event)
+    );
+    let out = transform(raw.as_bytes(), &options()).unwrap();
+    assert_eq!(out.disposition, Disposition::Rewritten);
+    let t = text(&out.message);
+    assert!(t.contains(pdf_part), "attachment not carried over verbatim");
+    assert!(t.contains("Content-Type: multipart/mixed;"));
+    let cal_part_start = t.find("Content-Type: text/calendar").unwrap();
+    assert!(t[cal_part_start..].starts_with(
+        "Content-Type: text/calendar; charset=\"utf-8\"; method=REQUEST\r\nContent-Transfer-Encoding: base64\r\n"
+    ));
+    assert!(calendar_parts(&out.message)[0]
+        .1
+        .contains("DESCRIPTION:bell\u{7}here"));
+}
+
+#[test]
+fn same_input_same_bytes_and_second_pass_is_a_no_op() {
+    let raw = message(FROM_ANNA, &calendar(None, EVENT));
+    let opts = Options::new().with_now("2030-05-05T05:05:05Z".parse().unwrap());
+    let a = transform(&raw, &opts).unwrap();
+    let b = transform(&raw, &opts).unwrap();
+    assert_eq!(a, b);
+    let again = transform(&a.message, &opts).unwrap();
+    assert_eq!(again.disposition, Disposition::Unchanged);
+    assert_eq!(again.report.reason, Some(WarningCode::AlreadyCanonical));
+    assert_eq!(again.message, a.message);
+}
