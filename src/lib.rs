@@ -299,7 +299,14 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         seed,
     };
     let out = emit::emit(&mail, &plan, report);
-    verify(&out, &calendar, norm.method, mail.attachments.len(), limits)?;
+    let calendars_expected = 1 + others;
+    verify(
+        &out,
+        &calendar,
+        norm.method,
+        (mail.attachments.len(), calendars_expected),
+        limits,
+    )?;
     Ok(out)
 }
 
@@ -327,7 +334,7 @@ fn verify(
     out: &[u8],
     calendar: &str,
     method: Method,
-    attachments: usize,
+    (attachments, calendars): (usize, usize),
     limits: &Limits,
 ) -> Result<(), Skip> {
     let fail = |why: &str| skip(WarningCode::VerificationFailed, why.to_owned());
@@ -343,7 +350,7 @@ fn verify(
     if !cal.inline_in_place || cal.method_param.as_deref() != Some(method.as_str()) {
         return Err(fail("the calendar part is not inline with the method"));
     }
-    if again.attachments.len() != attachments || again.calendars.len() != 1 {
+    if again.attachments.len() != attachments || again.calendars.len() != calendars {
         return Err(fail("the attachments did not survive"));
     }
     Ok(())

@@ -330,3 +330,55 @@ fn same_input_same_bytes_and_second_pass_is_a_no_op() {
     assert_eq!(again.report.reason, Some(WarningCode::AlreadyCanonical));
     assert_eq!(again.message, a.message);
 }
+
+#[test]
+fn a_second_different_calendar_stays_an_attachment() {
+    let other = calendar(
+        Some("PUBLISH"),
+        "UID:other\r\nDTSTART:20040101T000000Z\r\nSUMMARY:Other\r\n",
+    );
+    let raw = format!(
+        "{FROM_ANNA}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n\
+         --XX\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\n{}\r\n\
+         --XX\r\nContent-Type: application/ics; name=\"other.ics\"\r\nContent-Disposition: attachment; filename=\"other.ics\"\r\n\r\n{other}\r\n--XX--\r\n",
+        calendar(Some("REQUEST"), EVENT)
+    );
+    let out = transform(raw.as_bytes(), &options()).unwrap();
+    assert_eq!(out.disposition, Disposition::Rewritten, "{:?}", out.report);
+    assert!(out.report.has_warning(WarningCode::MultipleCalendars));
+    assert!(!out.report.has_fix(FixCode::DuplicateCalendarRemoved));
+    let t = text(&out.message);
+    assert!(t.contains(&format!(
+        "Content-Type: application/ics; name=\"other.ics\"\r\nContent-Disposition: attachment; filename=\"other.ics\"\r\n\r\n{other}"
+    )));
+    // Exactly one inline text/calendar, and a second pass changes nothing.
+    assert_eq!(calendar_parts(&out.message).len(), 1);
+    assert_eq!(
+        transform(&out.message, &options()).unwrap().message,
+        out.message
+    );
+}
+
+#[test]
+fn a_message_with_no_text_gets_a_summary_of_the_event() {
+    let event =
+        format!("{EVENT}LOCATION:Room 4\\, 2nd floor\r\nDESCRIPTION:Line one\\nLine two\r\n");
+    let raw = format!(
+        "{FROM_ANNA}Content-Type: text/calendar; method=REQUEST; charset=utf-8\r\n\r\n{}",
+        calendar(None, &event)
+    );
+    let out = transform(raw.as_bytes(), &options()).unwrap();
+    assert!(out.report.has_fix(FixCode::TextBodyGenerated));
+    let t = text(&out.message);
+    let plain = t
+        .split("Content-Type: text/plain; charset=\"utf-8\"\r\nContent-Transfer-Encoding: 7bit\r\n\r\n")
+        .nth(1)
+        .unwrap();
+    assert!(
+        plain.starts_with(
+            "Meeting request: Budget\r\n\r\nWhen: 2004-03-15 14:00 UTC - 2004-03-15 15:00 UTC\r\n\
+         Where: Room 4, 2nd floor\r\nOrganizer: anna@example.com\r\n\r\nLine one\r\nLine two\r\n"
+        ),
+        "{plain}"
+    );
+}

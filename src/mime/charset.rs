@@ -135,6 +135,9 @@ pub fn decode_with_hints(
     text_part_charset: Option<&str>,
     mac_sender: bool,
 ) -> (String, CharsetChoice) {
+    // A declared UTF-8 that the bytes contradict is treated as undeclared, so that a
+    // wrong label does not turn every accented letter into U+FFFD.
+    let declared = declared.filter(|l| !(is_utf8_label(l) && std::str::from_utf8(bytes).is_err()));
     let (text, choice) = decode_to_utf8(bytes, declared);
     if choice != CharsetChoice::Fallback1252 {
         return (text, choice);

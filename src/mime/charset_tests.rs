@@ -176,3 +176,16 @@ fn text_part_charset_is_used_before_guessing_but_not_ascii_or_utf8() {
     let (text, choice) = decode_with_hints("café".as_bytes(), None, Some("iso-8859-1"), true);
     assert_eq!((text.as_str(), choice), ("café", CharsetChoice::Utf8Valid));
 }
+
+#[test]
+fn a_utf8_label_contradicted_by_the_bytes_is_ignored() {
+    let (text, choice) = decode_with_hints(b"caf\x8E", Some("utf-8"), None, true);
+    assert_eq!(text, "café");
+    assert!(matches!(
+        choice,
+        CharsetChoice::Guessed {
+            charset: "macintosh",
+            ..
+        }
+    ));
+}
