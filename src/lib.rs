@@ -186,7 +186,10 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
             ),
         ));
     }
-    let others = mail.calendars.len() - 1 - mail.duplicates.len();
+    let others = mail
+        .calendars
+        .len()
+        .saturating_sub(1 + mail.duplicates.len());
     if others > 0 {
         report.warn(
             WarningCode::MultipleCalendars,
@@ -231,11 +234,9 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         now,
         seed,
     };
-    let calendar_fixes_before = report.fixes.len();
     let norm = itip::normalise(vcal, &ctx, report)?;
     report.method = Some(norm.method);
     report.message_class = norm.message_class;
-    let calendar_changed = report.fixes.len() > calendar_fixes_before;
 
     // MIME-level repairs.
     if converted {
@@ -270,6 +271,15 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         .as_deref()
         .is_some_and(mime::charset::is_utf8_label)
         || (text.is_ascii() && primary.charset.is_none());
+    if !charset_ok && !converted {
+        report.fix(
+            FixCode::CharsetDeclared,
+            match &primary.charset {
+                Some(c) => format!("charset={c} -> charset=\"utf-8\""),
+                None => "charset=\"utf-8\" declared".to_owned(),
+            },
+        );
+    }
     if !mail.duplicates.is_empty() {
         report.fix(
             FixCode::DuplicateCalendarRemoved,
@@ -279,7 +289,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
             ),
         );
     }
-    if report.fixes.is_empty() && !calendar_changed && charset_ok {
+    if report.fixes.is_empty() {
         return Err(skip(
             WarningCode::AlreadyCanonical,
             "the message is already a canonical iMIP message",

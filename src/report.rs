@@ -121,6 +121,9 @@ codes! {
         DuplicateCalendarRemoved => "duplicate_calendar_removed",
         /// The calendar was converted from another charset to UTF-8.
         CharsetConverted => "charset_converted",
+        /// The calendar part now declares `charset="utf-8"` (its text was already valid
+        /// UTF-8 or ASCII, but the part declared another charset or none).
+        CharsetDeclared => "charset_declared",
         /// The MIME `method=` parameter was added or corrected to equal METHOD.
         MimeMethodSet => "mime_method_set",
         /// The `text/calendar` content type was set (the part had another type).

@@ -382,3 +382,22 @@ fn a_message_with_no_text_gets_a_summary_of_the_event() {
         "{plain}"
     );
 }
+
+#[test]
+fn a_missing_charset_on_utf8_text_is_declared_and_reported() {
+    let event = format!("{EVENT}LOCATION:Café\r\n");
+    let raw = format!(
+        "{FROM_ANNA}MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"A\"\r\n\r\n\
+         --A\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHi\r\n\
+         --A\r\nContent-Type: text/calendar; method=REQUEST\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}\r\n--A--\r\n",
+        calendar(Some("REQUEST"), &event)
+    );
+    let out = transform(raw.as_bytes(), &options()).unwrap();
+    assert_eq!(out.disposition, Disposition::Rewritten);
+    let codes: Vec<_> = out.report.fixes.iter().map(|f| f.code).collect();
+    assert!(codes.contains(&FixCode::CharsetDeclared), "{codes:?}");
+    assert!(!codes.contains(&FixCode::CharsetConverted));
+    assert!(calendar_parts(&out.message)[0]
+        .1
+        .contains("LOCATION:Café\r\n"));
+}

@@ -4,6 +4,8 @@
 //! error, 65 bad input data (strict mode only), 66 input cannot be read, 73 output
 //! cannot be written, 70 internal error.
 
+#![forbid(unsafe_code)]
+
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use imip_bridge::{transform, Disposition, ErrorKind, Options, Profile};
