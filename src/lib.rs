@@ -71,6 +71,7 @@ mod mime;
 mod options;
 mod outlook;
 mod report;
+mod vcal1;
 
 pub use error::{Error, ErrorKind};
 pub use options::{Limits, Options, Profile};

@@ -128,6 +128,9 @@ codes! {
         MimeMethodSet => "mime_method_set",
         /// The `text/calendar` content type was set (the part had another type).
         ContentTypeSet => "content_type_set",
+        /// A vCalendar 1.0 object was converted to iCalendar 2.0 (one fix per kind of
+        /// change; the detail says what).
+        VcalendarConverted => "vcalendar_converted",
         /// VERSION was missing or wrong and is now 2.0.
         VersionSet => "version_set",
         /// PRODID was missing and was added.

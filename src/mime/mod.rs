@@ -5,10 +5,13 @@
 //! keeps every other part as a byte range of the input so that the emitter can carry it
 //! over unchanged. It never changes anything and reads no clock.
 
+pub mod applefile;
+pub mod binhex;
 pub mod charset;
 pub mod encoded_word;
 pub mod header;
 pub mod transfer;
+pub mod uuencode;
 
 use crate::options::Limits;
 use crate::report::WarningCode;
