@@ -141,7 +141,9 @@ pub fn transform(raw: &[u8], opts: &Options) -> Result<Outcome, Error> {
         }),
         Err(skip) => {
             let strict_error = match skip.code {
-                WarningCode::NoCalendar | WarningCode::AlreadyCanonical => None,
+                WarningCode::NoCalendar | WarningCode::TnefOnly | WarningCode::AlreadyCanonical => {
+                    None
+                }
                 WarningCode::LimitExceeded => Some(ErrorKind::Limit),
                 WarningCode::UnparseableMessage => Some(ErrorKind::Message),
                 _ => Some(ErrorKind::Unrepairable),
@@ -227,13 +229,21 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
 
     let seed = seed(&mail, &unfolded);
     let now = opts.now.unwrap_or_else(Utc::now);
+    let date = mail
+        .date
+        .and_then(|t| chrono::DateTime::<Utc>::from_timestamp(t, 0));
     let ctx = itip::Context {
         method_param: primary.method_param.as_deref(),
         from: mail.from.as_ref(),
         recipients: &mail.recipients,
         subject: mail.subject.as_deref(),
-        now,
-        seed,
+        stamp_time: date.unwrap_or(now),
+        stamp_source: if date.is_some() {
+            "from the Date: header"
+        } else {
+            "from the current time"
+        },
+        message_id: mail.message_id.as_deref(),
     };
     let norm = itip::normalise(vcal, &ctx, report)?;
     report.method = Some(norm.method);

@@ -63,8 +63,9 @@ impl Default for Limits {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Options {
-    /// The current time, used for DTSTAMP and for Thread-Index when the message has no
-    /// `Date:`. When `None` the system clock is read; set it for reproducible output.
+    /// The current time, used for a missing DTSTAMP and for Thread-Index when the
+    /// message has no usable `Date:`. When `None` the system clock is read (only then);
+    /// set it for reproducible output.
     pub now: Option<DateTime<Utc>>,
     /// Output profile. Default [`Profile::Outlook`].
     pub profile: Profile,

@@ -131,6 +131,16 @@ codes! {
         /// A vCalendar 1.0 object was converted to iCalendar 2.0 (one fix per kind of
         /// change; the detail says what).
         VcalendarConverted => "vcalendar_converted",
+        /// A property with an empty value where its type allows none (Exchange CDO's
+        /// `CLASS:`) was removed.
+        EmptyPropertyRemoved => "empty_property_removed",
+        /// A `\N` escape in a TEXT value was written as `\n`.
+        TextEscapeFixed => "text_escape_fixed",
+        /// Whitespace inside an RRULE/EXRULE (`BYDAY=MO, TU`) was removed.
+        RecurNormalised => "recur_normalised",
+        /// A `TZID` written as a VEVENT property was moved to the calendar's
+        /// `X-WR-TIMEZONE` (where readers look for a default zone).
+        TzidPropertyMoved => "tzid_property_moved",
         /// VERSION was missing or wrong and is now 2.0.
         VersionSet => "version_set",
         /// PRODID was missing and was added.
@@ -172,6 +182,9 @@ codes! {
     WarningCode {
         /// The message has no calendar part.
         NoCalendar => "no_calendar",
+        /// The message carries its meeting only as TNEF (`winmail.dat`), which is not
+        /// read; passed through.
+        TnefOnly => "tnef_only",
         /// The message is already canonical; nothing to do.
         AlreadyCanonical => "already_canonical",
         /// The message could not be parsed as MIME.

@@ -401,3 +401,81 @@ fn a_missing_charset_on_utf8_text_is_declared_and_reported() {
         .1
         .contains("LOCATION:Café\r\n"));
 }
+
+#[test]
+fn missing_pieces_are_filled_from_the_message_never_invented() {
+    let event = "DTSTART:20090302T150000Z\r\nSUMMARY:Weekly\r\nCLASS:\r\n\
+                 DTSTAMP;TZID=America/Chicago:20090301T100000\r\nTZID:America/Chicago\r\n\
+                 RRULE:FREQ=WEEKLY;BYDAY=MO, WE\r\nDESCRIPTION:one\\Ntwo \\\\N three\r\n\
+                 ATTENDEE;ROLE=CHAIR;CN=Anna:mailto:anna@example.com\r\nATTENDEE:mailto:bob@example.com\r\n";
+    let headers = "From: anna@example.com\r\nTo: bob@example.com\r\nSubject: Weekly\r\n\
+                   Date: Sun, 01 Mar 2009 10:00:00 -0600\r\nMessage-ID: <abc@example.com>\r\n";
+    let raw = message(headers, &calendar(None, event));
+    let out = transform(&raw, &options()).unwrap();
+    assert_eq!(out.disposition, Disposition::Rewritten, "{:?}", out.report);
+    let cal = &calendar_parts(&out.message)[0].1;
+    // DTSTAMP from the Date: header, in UTC.
+    assert!(cal.contains("\r\nDTSTAMP:20090301T160000Z\r\n"), "{cal}");
+    assert!(!cal.contains("CLASS:"));
+    assert!(cal.contains("\r\nRRULE:FREQ=WEEKLY;BYDAY=MO,WE\r\n"));
+    assert!(
+        cal.contains("\r\nDESCRIPTION:one\\ntwo \\\\N three\r\n"),
+        "{cal}"
+    );
+    assert!(cal.contains("\r\nX-WR-TIMEZONE:America/Chicago\r\n"));
+    assert!(!cal.contains("\r\nTZID:America/Chicago\r\n"));
+    // ORGANIZER from the ROLE=CHAIR attendee, CN kept; the attendee line stays.
+    assert!(
+        cal.contains("\r\nORGANIZER;CN=Anna:mailto:anna@example.com\r\n"),
+        "{cal}"
+    );
+    assert!(cal.contains("\r\nATTENDEE;ROLE=CHAIR;CN=Anna:mailto:anna@example.com\r\n"));
+    for code in [
+        FixCode::UidGenerated,
+        FixCode::DtstampAdded,
+        FixCode::EmptyPropertyRemoved,
+        FixCode::RecurNormalised,
+        FixCode::TextEscapeFixed,
+        FixCode::TzidPropertyMoved,
+        FixCode::OrganizerAdded,
+    ] {
+        assert!(out.report.has_fix(code), "{code}: {:?}", out.report.fixes);
+    }
+    // The generated UID depends on Message-ID, DTSTART and SUMMARY only: the same
+    // message resent with another Date and line ends gets the same UID.
+    let uid = |m: &[u8]| {
+        calendar_parts(m)[0]
+            .1
+            .lines()
+            .find(|l| l.starts_with("UID:"))
+            .unwrap()
+            .to_owned()
+    };
+    let resent = message(
+        &headers.replace("Sun, 01 Mar 2009 10:00:00", "Mon, 02 Mar 2009 09:00:00"),
+        &calendar(None, event),
+    );
+    let again = transform(&resent, &options()).unwrap();
+    assert_eq!(uid(&out.message), uid(&again.message));
+    let other = message(
+        &headers.replace("<abc@example.com>", "<xyz@example.com>"),
+        &calendar(None, event),
+    );
+    assert_ne!(
+        uid(&out.message),
+        uid(&transform(&other, &options()).unwrap().message)
+    );
+}
+
+#[test]
+fn tnef_only_meeting_passes_through_with_a_warning() {
+    let raw = format!(
+        "{FROM_ANNA}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"T\"\r\n\r\n\
+         --T\r\nContent-Type: text/plain\r\n\r\nWhen: Monday\r\n\
+         --T\r\nContent-Type: application/ms-tnef; name=\"winmail.dat\"\r\nContent-Transfer-Encoding: base64\r\n\r\neJ8+IgAA\r\n--T--\r\n"
+    );
+    let out = transform(raw.as_bytes(), &options().with_strict(true)).unwrap();
+    assert_eq!(out.disposition, Disposition::Unchanged);
+    assert_eq!(out.report.reason, Some(WarningCode::TnefOnly));
+    assert_eq!(out.message, raw.as_bytes());
+}

@@ -19,10 +19,12 @@ pub struct Context<'a> {
     pub recipients: &'a [Mailbox],
     /// The message's `Subject:`.
     pub subject: Option<&'a str>,
-    /// The time used for DTSTAMP.
-    pub now: DateTime<Utc>,
-    /// Seed for generated identifiers (derived from the message).
-    pub seed: [u8; 16],
+    /// The time used for a missing DTSTAMP: the message's `Date:`, else now.
+    pub stamp_time: DateTime<Utc>,
+    /// Where `stamp_time` came from, for the report.
+    pub stamp_source: &'static str,
+    /// The message's `Message-ID:` (for generated UIDs).
+    pub message_id: Option<&'a str>,
 }
 
 /// The result of a successful normalisation.
@@ -74,6 +76,7 @@ pub fn normalise(
     }
     rename_illegal_names(cal, report);
     fix_addresses(cal, report);
+    clean_event_properties(cal, report);
     let method = fix_method(cal, ctx, report)?;
     if !matches!(method, Method::Request | Method::Reply | Method::Cancel) {
         return Err(skip(
@@ -134,6 +137,135 @@ fn rename_illegal_names(cal: &mut Component, report: &mut Report) {
     for (old, new) in renamed {
         report.fix(FixCode::PropertyRenamed, format!("{old} -> {new}"));
     }
+}
+
+/// Value types that cannot be empty; an empty one is dropped (Exchange 2003 writes
+/// `CLASS:`).
+const NON_EMPTY_PROPS: &[&str] = &[
+    "CLASS",
+    "TRANSP",
+    "STATUS",
+    "PRIORITY",
+    "SEQUENCE",
+    "GEO",
+    "URL",
+    "RRULE",
+    "EXRULE",
+    "DTEND",
+    "DURATION",
+    "CREATED",
+    "LAST-MODIFIED",
+];
+
+/// TEXT properties whose escapes are checked.
+const TEXT_PROPS: &[&str] = &[
+    "SUMMARY",
+    "DESCRIPTION",
+    "LOCATION",
+    "COMMENT",
+    "CONTACT",
+    "RESOURCES",
+    "CATEGORIES",
+];
+
+/// Small repairs inside events: empty values, `\N` escapes, spaces in RRULE, a TZID
+/// written as an event property.
+fn clean_event_properties(cal: &mut Component, report: &mut Report) {
+    let mut emptied: Vec<String> = Vec::new();
+    let mut escapes = 0usize;
+    let mut recurs = 0usize;
+    let mut tzids: Vec<String> = Vec::new();
+    for ev in cal
+        .components
+        .iter_mut()
+        .filter(|c| c.is("VEVENT") || c.is("VTODO"))
+    {
+        ev.properties.retain(|p| {
+            let empty = p.value().trim().is_empty() && NON_EMPTY_PROPS.iter().any(|n| p.is(n));
+            if empty && !emptied.iter().any(|e| p.is(e)) {
+                emptied.push(p.name().to_ascii_uppercase());
+            }
+            !empty
+        });
+        ev.properties.retain(|p| {
+            if p.is("TZID") {
+                tzids.push(p.value().trim().to_owned());
+                false
+            } else {
+                true
+            }
+        });
+        for p in &mut ev.properties {
+            if TEXT_PROPS.iter().any(|n| p.is(n)) {
+                if let Some(fixed) = fix_text_escapes(p.value()) {
+                    p.set_value(fixed);
+                    escapes += 1;
+                }
+            } else if (p.is("RRULE") || p.is("EXRULE")) && p.value().contains(char::is_whitespace) {
+                let fixed: String = p.value().chars().filter(|c| !c.is_whitespace()).collect();
+                p.set_value(fixed);
+                recurs += 1;
+            }
+        }
+    }
+    for name in emptied {
+        report.fix(
+            FixCode::EmptyPropertyRemoved,
+            format!("empty {name}: removed"),
+        );
+    }
+    if escapes > 0 {
+        report.fix(
+            FixCode::TextEscapeFixed,
+            format!("\\N written as \\n in {escapes} TEXT value(s)"),
+        );
+    }
+    if recurs > 0 {
+        report.fix(
+            FixCode::RecurNormalised,
+            format!("whitespace removed from {recurs} RRULE/EXRULE value(s)"),
+        );
+    }
+    if let Some(tzid) = tzids.into_iter().find(|t| !t.is_empty()) {
+        let detail = if cal.property("X-WR-TIMEZONE").is_none() {
+            cal.insert_property_after(
+                &["PRODID", "VERSION", "CALSCALE", "METHOD"],
+                Property::new("X-WR-TIMEZONE", tzid.clone()),
+            );
+            format!("TZID:{tzid} in VEVENT moved to X-WR-TIMEZONE")
+        } else {
+            format!("TZID:{tzid} in VEVENT removed (X-WR-TIMEZONE already present)")
+        };
+        report.fix(FixCode::TzidPropertyMoved, detail);
+    }
+}
+
+/// `\N` -> `\n` in an escaped TEXT value; `None` when there is nothing to fix.
+fn fix_text_escapes(value: &str) -> Option<String> {
+    if !value.contains("\\N") {
+        return None;
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    let mut changed = false;
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('N') => {
+                out.push_str("\\n");
+                changed = true;
+            }
+            Some(next) => {
+                out.push('\\');
+                out.push(next);
+            }
+            None => out.push('\\'),
+        }
+    }
+    changed.then_some(out)
 }
 
 /// Lowercases `MAILTO:` schemes and adds the scheme to bare addresses, in values and
@@ -371,50 +503,90 @@ fn infer_method(cal: &Component, ctx: &Context<'_>) -> Result<(Method, String), 
     Ok((Method::Request, "ATTENDEEs present".into()))
 }
 
+/// A UID derived from the Message-ID, DTSTART and SUMMARY, so that the same message
+/// delivered twice gets the same UID.
+fn derived_uid(cal: &Component, ctx: &Context<'_>) -> String {
+    let ev = cal.components_named("VEVENT").next();
+    let value = |name: &str| {
+        ev.and_then(|e| e.property(name))
+            .map_or(String::new(), |p| p.value().trim().to_owned())
+    };
+    let mut h = StableHasher::new();
+    for part in [
+        ctx.message_id.unwrap_or("").trim().to_owned(),
+        value("DTSTART"),
+        value("SUMMARY"),
+    ] {
+        h.write(part.as_bytes());
+        h.write(b"\0");
+    }
+    format!("imip-bridge-{}", hex(&h.finish128()))
+}
+
 fn fix_events(
     cal: &mut Component,
     method: Method,
     ctx: &Context<'_>,
     report: &mut Report,
 ) -> Result<(), Skip> {
-    let dtstamp = ctx.now.format("%Y%m%dT%H%M%SZ").to_string();
+    let dtstamp = ctx.stamp_time.format("%Y%m%dT%H%M%SZ").to_string();
     let organizer = organizer_source(method, ctx);
-    let uid = {
-        let mut h = StableHasher::new();
-        h.write(&ctx.seed);
-        h.write(b"uid");
-        format!("imip-bridge-{}", hex(&h.finish128()))
-    };
+    let uid = derived_uid(cal, ctx);
     let mut missing_dtstart = false;
-    let (mut stamps, mut seqs, mut uids, mut orgs) = (0usize, 0usize, 0usize, 0usize);
+    let (mut stamps, mut restamped, mut seqs, mut uids) = (0usize, 0usize, 0usize, 0usize);
+    let mut orgs: Vec<String> = Vec::new();
     let mut no_organizer = false;
     for ev in cal.components_named_mut("VEVENT") {
         if method == Method::Request && ev.property("DTSTART").is_none() {
             missing_dtstart = true;
         }
-        if ev.property("UID").is_none() {
+        if ev
+            .property("UID")
+            .is_none_or(|u| u.value().trim().is_empty())
+        {
+            ev.properties.retain(|p| !p.is("UID"));
             ev.properties.insert(0, Property::new("UID", uid.clone()));
             uids += 1;
         }
-        if ev.property("DTSTAMP").is_none() {
-            ev.insert_property_after(&["UID"], Property::new("DTSTAMP", dtstamp.clone()));
-            stamps += 1;
+        match ev.property_mut("DTSTAMP") {
+            None => {
+                ev.insert_property_after(&["UID"], Property::new("DTSTAMP", dtstamp.clone()));
+                stamps += 1;
+            }
+            // DTSTAMP must be UTC (RFC 5545 3.8.7.2); a local or zoned one cannot be
+            // converted here without guessing its zone, so it is restamped.
+            Some(p) if !is_utc_date_time(p.value()) || p.param("TZID").is_some() => {
+                *p = Property::new("DTSTAMP", dtstamp.clone());
+                restamped += 1;
+            }
+            Some(_) => {}
         }
         if ev.property("SEQUENCE").is_none() {
             ev.insert_property_after(&["DTSTAMP", "UID"], Property::new("SEQUENCE", "0"));
             seqs += 1;
         }
         if ev.property("ORGANIZER").is_none() {
-            match &organizer {
-                Some(mb) => {
-                    let prop = organizer_property(mb);
+            let prop = chair_organizer(ev)
+                .map(|p| (p, "the ATTENDEE with ROLE=CHAIR"))
+                .or_else(|| {
+                    organizer.map(|mb| {
+                        let from = if method == Method::Reply {
+                            "the single recipient"
+                        } else {
+                            "From:"
+                        };
+                        (organizer_property(mb), from)
+                    })
+                });
+            match prop {
+                Some((prop, from)) => {
+                    orgs.push(format!("{} (from {from})", prop.value()));
                     let pos = ev
                         .properties
                         .iter()
                         .position(|p| p.is("ATTENDEE"))
                         .unwrap_or(ev.properties.len());
                     ev.properties.insert(pos, prop);
-                    orgs += 1;
                 }
                 None => no_organizer = true,
             }
@@ -438,13 +610,25 @@ fn fix_events(
     if uids > 0 {
         report.fix(
             FixCode::UidGenerated,
-            format!("UID:{uid} added to {uids} VEVENT(s)"),
+            format!("UID:{uid} (from Message-ID, DTSTART and SUMMARY) added to {uids} VEVENT(s)"),
         );
     }
     if stamps > 0 {
         report.fix(
             FixCode::DtstampAdded,
-            format!("DTSTAMP:{dtstamp} added to {stamps} VEVENT(s)"),
+            format!(
+                "DTSTAMP:{dtstamp} ({}) added to {stamps} VEVENT(s)",
+                ctx.stamp_source
+            ),
+        );
+    }
+    if restamped > 0 {
+        report.fix(
+            FixCode::DtstampAdded,
+            format!(
+                "DTSTAMP was not a UTC date-time; set to {dtstamp} ({}) in {restamped} VEVENT(s)",
+                ctx.stamp_source
+            ),
         );
     }
     if seqs > 0 {
@@ -453,21 +637,38 @@ fn fix_events(
             format!("SEQUENCE:0 added to {seqs} VEVENT(s)"),
         );
     }
-    if let (true, Some(mb)) = (orgs > 0, &organizer) {
-        let from = if method == Method::Reply {
-            "the single recipient"
-        } else {
-            "From:"
-        };
-        report.fix(
-            FixCode::OrganizerAdded,
-            format!(
-                "ORGANIZER mailto:{} from {from} added to {orgs} VEVENT(s)",
-                clean_address(&mb.address)
-            ),
-        );
+    orgs.dedup();
+    for o in orgs {
+        report.fix(FixCode::OrganizerAdded, format!("ORGANIZER {o}"));
     }
     Ok(())
+}
+
+fn is_utc_date_time(v: &str) -> bool {
+    matches!(
+        crate::ical::value::parse_date_or_date_time(v, None),
+        Ok(crate::ical::value::DateTimeValue::Utc(_))
+    )
+}
+
+/// An ORGANIZER built from the one ATTENDEE marked `ROLE=CHAIR` (Lotus Notes writes the
+/// organizer only that way); `None` when there is not exactly one.
+fn chair_organizer(ev: &Component) -> Option<Property> {
+    let mut chairs = ev.properties_named("ATTENDEE").filter(|a| {
+        a.param_value("ROLE")
+            .is_some_and(|r| r.trim().eq_ignore_ascii_case("CHAIR"))
+    });
+    let chair = chairs.next()?;
+    if chairs.next().is_some() {
+        return None;
+    }
+    let mut p = Property::new("ORGANIZER", chair.value().trim());
+    for name in ["CN", "SENT-BY", "DIR", "LANGUAGE"] {
+        if let Some(param) = chair.param(name) {
+            p.params_mut().push(param.clone());
+        }
+    }
+    Some(p)
 }
 
 /// Where a missing ORGANIZER may come from: the sender of a REQUEST or CANCEL; the one

@@ -170,6 +170,18 @@ pub fn read<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
         }
     }
     if calendars.is_empty() {
+        let tnef = leaves.iter().any(|l| {
+            media_type(l.part) == "application/ms-tnef"
+                || l.part
+                    .attachment_name()
+                    .is_some_and(|n| n.eq_ignore_ascii_case("winmail.dat"))
+        });
+        if tnef {
+            return Err(skip(
+                WarningCode::TnefOnly,
+                "no calendar part; the meeting is inside a TNEF winmail.dat, which is not read",
+            ));
+        }
         return Err(skip(WarningCode::NoCalendar, "no calendar part"));
     }
     // The primary calendar: where Outlook would look for it, with a method, else first.
