@@ -149,9 +149,15 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Vec<u8> {
 
     // The alternative's parts, in increasing order of preference.
     let mut alternatives: Vec<Part<'_>> = Vec::new();
-    match &mail.text {
-        Some(r) => alternatives.push(Part::Raw(mail.raw.get(r.clone()).unwrap_or_default())),
-        None => {
+    match (&mail.text_override, &mail.text) {
+        (Some(text), _) => {
+            let text = normalise_eol(text, eol);
+            alternatives.push(text_part("text/plain; charset=\"utf-8\"", text, eol));
+        }
+        (None, Some(r)) => {
+            alternatives.push(Part::Raw(mail.raw.get(r.clone()).unwrap_or_default()))
+        }
+        (None, None) => {
             let text = summary_text(plan.vcalendar, plan.method, eol);
             alternatives.push(text_part("text/plain; charset=\"utf-8\"", text, eol));
             report.fix(
@@ -210,6 +216,19 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Vec<u8> {
         }];
         mixed.extend(attachments);
         write_multipart(&mut out, &mix_boundary, &mixed, eol);
+    }
+    out
+}
+
+/// Rewrites every line end in `text` as `eol`.
+fn normalise_eol(text: &str, eol: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\r', '\n']);
+        out.push_str(body);
+        if line.ends_with('\n') {
+            out.push_str(eol);
+        }
     }
     out
 }

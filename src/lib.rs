@@ -189,6 +189,9 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
             ),
         ));
     }
+    for (code, detail) in &mail.notes {
+        report.warn(*code, detail.clone());
+    }
     let others = mail
         .calendars
         .len()
@@ -200,17 +203,30 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         );
     }
 
-    // Unfold on bytes, then decode the charset.
-    let (unfolded, _ends) = ical::lex::unfold(&primary.content);
+    // Unfold on bytes (UTF-16 is transcoded first), then decode the charset.
+    let wide = mime::charset::transcode_wide(&primary.content, primary.charset.as_deref());
+    let (content, declared) = match &wide {
+        Some((utf8, _)) => (utf8.as_slice(), Some("utf-8")),
+        None => (primary.content.as_slice(), primary.charset.as_deref()),
+    };
+    let (unfolded, _ends) = ical::lex::unfold(content);
+    // vCalendar 1.0 quoted-printable values continue after a trailing `=` without a
+    // fold; join them before the lines are split.
+    let joined = vcal1::join_qp_soft_breaks(&unfolded);
     let (text, choice) = mime::charset::decode_with_hints(
-        &unfolded,
-        primary.charset.as_deref(),
+        &joined,
+        declared,
         mail.text_charset.as_deref(),
         mail.mac_sender(),
     );
-    let converted = !text.is_ascii()
-        && !matches!(&choice, mime::charset::CharsetChoice::Utf8Valid)
-        && !matches!(&choice, mime::charset::CharsetChoice::Declared(c) if c.eq_ignore_ascii_case("utf-8"));
+    let choice = match &wide {
+        Some((_, name)) => mime::charset::CharsetChoice::Declared((*name).to_owned()),
+        None => choice,
+    };
+    let converted = wide.is_some()
+        || (!text.is_ascii()
+            && !matches!(&choice, mime::charset::CharsetChoice::Utf8Valid)
+            && !matches!(&choice, mime::charset::CharsetChoice::Declared(c) if c.eq_ignore_ascii_case("utf-8")));
     let parsed = ical::parse::parse(&text, limits.max_component_depth)
         .map_err(|e| skip(WarningCode::UnparseableCalendar, e.to_string()))?;
     for (code, detail) in parsed.issues {
@@ -245,6 +261,9 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         },
         message_id: mail.message_id.as_deref(),
     };
+    if vcal1::is_vcalendar1(vcal) {
+        vcal1::convert(vcal, report);
+    }
     let norm = itip::normalise(vcal, &ctx, report)?;
     report.method = Some(norm.method);
     report.message_class = norm.message_class;
@@ -256,8 +275,11 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
             format!("calendar re-encoded as UTF-8: {}", choice.describe()),
         );
     }
+    if let Some((code, detail)) = &primary.unwrapped {
+        report.fix(*code, detail.clone());
+    }
     if !primary.inline_in_place {
-        if primary.media_type != "text/calendar" {
+        if primary.media_type != "text/calendar" && !primary.in_text {
             report.fix(
                 FixCode::ContentTypeSet,
                 format!("{} -> text/calendar", primary.media_type),
@@ -382,7 +404,7 @@ fn verify(
 #[doc(hidden)]
 pub mod _internal {
     pub use crate::ical::{lex, model, parse, value, write};
-    pub use crate::mime::{charset, encoded_word, header, transfer};
+    pub use crate::mime::{applefile, binhex, charset, encoded_word, header, transfer, uuencode};
     pub use crate::outlook::thread_index;
 }
 

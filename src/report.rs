@@ -117,6 +117,15 @@ codes! {
         /// The calendar was an attachment or not inline in multipart/alternative; it is
         /// now an inline `text/calendar` part.
         CalendarInlined => "calendar_inlined",
+        /// The calendar came in an AppleDouble (`multipart/appledouble`) wrapper; the
+        /// data fork was taken.
+        AppleDoubleUnwrapped => "appledouble_unwrapped",
+        /// The calendar came as the data fork of an AppleSingle file.
+        AppleSingleUnwrapped => "applesingle_unwrapped",
+        /// The calendar came BinHex 4.0 encoded (all three CRCs checked).
+        BinhexDecoded => "binhex_decoded",
+        /// The calendar came uuencoded (a part or a `begin` block inside the text).
+        UuencodeDecoded => "uuencode_decoded",
         /// The message carried the same calendar more than once; one copy is kept.
         DuplicateCalendarRemoved => "duplicate_calendar_removed",
         /// The calendar was converted from another charset to UTF-8.
@@ -185,6 +194,12 @@ codes! {
         /// The message carries its meeting only as TNEF (`winmail.dat`), which is not
         /// read; passed through.
         TnefOnly => "tnef_only",
+        /// A BinHex attachment failed a CRC or could not be decoded; it was left alone.
+        BinhexCorrupt => "binhex_corrupt",
+        /// An AppleSingle/AppleDouble header could not be read; the part was left alone.
+        AppleFileCorrupt => "applefile_corrupt",
+        /// A uuencoded part could not be decoded; it was left alone.
+        UuencodeCorrupt => "uuencode_corrupt",
         /// The message is already canonical; nothing to do.
         AlreadyCanonical => "already_canonical",
         /// The message could not be parsed as MIME.

@@ -61,7 +61,24 @@ fn wrap_as_attachment(calendar: &[u8]) -> Vec<u8> {
     .into_bytes()
 }
 
-fn check(name: &str, raw: &[u8], failures: &mut Vec<String>) -> Option<Disposition> {
+/// One snapshot line: `rewritten` or `unchanged <reason>`.
+fn outcome_label(o: &imip_bridge::Outcome) -> String {
+    match (o.disposition, o.report.reason) {
+        (Disposition::Rewritten, _) => format!(
+            "rewritten {}",
+            o.report.method.map_or("-".to_owned(), |m| m.to_string())
+        ),
+        (Disposition::Unchanged, Some(r)) => format!("unchanged {r}"),
+        (Disposition::Unchanged, None) => "unchanged".to_owned(),
+    }
+}
+
+fn check(
+    name: &str,
+    raw: &[u8],
+    failures: &mut Vec<String>,
+    snapshot: &mut Vec<String>,
+) -> Option<Disposition> {
     let result = catch_unwind(AssertUnwindSafe(|| transform(raw, &options())));
     let outcome = match result {
         Err(_) => {
@@ -74,6 +91,7 @@ fn check(name: &str, raw: &[u8], failures: &mut Vec<String>) -> Option<Dispositi
         }
         Ok(Ok(o)) => o,
     };
+    snapshot.push(format!("{name}\t{}", outcome_label(&outcome)));
     if outcome.disposition == Disposition::Unchanged {
         if outcome.message != raw {
             failures.push(format!("{name}: unchanged but bytes differ"));
@@ -116,7 +134,9 @@ fn shared_corpus_never_panics_and_outputs_are_fixed_points() {
     files(&dir, &mut all);
     all.sort();
     let mut failures = Vec::new();
+    let mut snapshot = Vec::new();
     let (mut rewritten, mut wrapped) = (0, 0);
+    let mut slowest = (std::time::Duration::ZERO, String::new());
     for path in &all {
         let raw = std::fs::read(path).unwrap();
         let name = path
@@ -124,7 +144,8 @@ fn shared_corpus_never_panics_and_outputs_are_fixed_points() {
             .unwrap_or(path)
             .display()
             .to_string();
-        if check(&name, &raw, &mut failures) == Some(Disposition::Rewritten) {
+        let start = std::time::Instant::now();
+        if check(&name, &raw, &mut failures, &mut snapshot) == Some(Disposition::Rewritten) {
             rewritten += 1;
         }
         let head = &raw[..raw.len().min(4096)];
@@ -134,17 +155,33 @@ fn shared_corpus_never_panics_and_outputs_are_fixed_points() {
         {
             wrapped += 1;
             let mail = wrap_as_attachment(&raw);
-            if check(&format!("{name} (as attachment)"), &mail, &mut failures)
+            let wrapped_name = format!("{name} (as attachment)");
+            if check(&wrapped_name, &mail, &mut failures, &mut snapshot)
                 == Some(Disposition::Rewritten)
             {
                 rewritten += 1;
             }
         }
+        let took = start.elapsed();
+        if took > slowest.0 {
+            slowest = (took, name);
+        }
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    for line in &snapshot {
+        let label = line.split('\t').nth(1).unwrap_or("");
+        *counts.entry(label.to_owned()).or_insert(0usize) += 1;
     }
     eprintln!(
-        "{} files, {wrapped} wrapped as attachments, {rewritten} outputs rewritten",
-        all.len()
+        "{} files, {wrapped} wrapped as attachments, {} outcomes, {rewritten} rewritten; slowest {:?} ({})",
+        all.len(),
+        snapshot.len(),
+        slowest.0,
+        slowest.1
     );
+    for (label, n) in &counts {
+        eprintln!("{n:6} {label}");
+    }
     assert!(all.len() > 100, "corpus present but nearly empty");
     assert!(rewritten > 50, "suspiciously few rewrites: {rewritten}");
     assert!(
@@ -153,4 +190,28 @@ fn shared_corpus_never_panics_and_outputs_are_fixed_points() {
         failures.len(),
         failures.join("\n")
     );
+
+    // The outcome per file is pinned: a change shows as a diff of tests/corpus.snapshot.
+    let snapshot_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus.snapshot");
+    let actual = snapshot.join("\n") + "\n";
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        std::fs::write(&snapshot_path, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&snapshot_path).unwrap_or_default();
+    if actual != expected {
+        let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/corpus.snapshot.actual");
+        std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+        std::fs::write(&out, &actual).unwrap();
+        let changed: Vec<String> = snapshot
+            .iter()
+            .filter(|l| !expected.lines().any(|e| e == l.as_str()))
+            .take(20)
+            .cloned()
+            .collect();
+        panic!(
+            "corpus outcomes changed (actual in {}; UPDATE_GOLDEN=1 to accept after review):\n{}",
+            out.display(),
+            changed.join("\n")
+        );
+    }
 }

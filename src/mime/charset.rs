@@ -222,6 +222,22 @@ fn plausibility(text: &str) -> i64 {
     score
 }
 
+/// For text in an encoding that is not ASCII-compatible (UTF-16 with or without a BOM,
+/// declared or detected by its BOM): the text transcoded to UTF-8 and the encoding's
+/// name. Such text must be transcoded before line ends and folds can be found.
+/// `None` for every ASCII-compatible charset (those are unfolded on their bytes).
+pub fn transcode_wide(bytes: &[u8], declared: Option<&str>) -> Option<(Vec<u8>, &'static str)> {
+    let encoding = match Encoding::for_bom(bytes) {
+        Some((enc, _)) if enc != encoding_rs::UTF_8 => enc,
+        Some(_) => return None,
+        None => declared
+            .and_then(lookup_label)
+            .filter(|e| !e.is_ascii_compatible())?,
+    };
+    let (text, used, _) = encoding.decode(bytes);
+    Some((text.into_owned().into_bytes(), used.name()))
+}
+
 #[cfg(test)]
 #[path = "charset_tests.rs"]
 mod tests;

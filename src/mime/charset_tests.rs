@@ -189,3 +189,24 @@ fn a_utf8_label_contradicted_by_the_bytes_is_ignored() {
         }
     ));
 }
+
+#[test]
+fn wide_charsets_are_transcoded_before_unfolding() {
+    let utf16be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain("A:Zo\u{eb}\r\n".encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    let (bytes, name) = transcode_wide(&utf16be, Some("utf-16")).unwrap();
+    assert_eq!(
+        (bytes.as_slice(), name),
+        ("A:Zoë\r\n".as_bytes(), "UTF-16BE")
+    );
+    let utf16le: Vec<u8> = "A:\u{141}\r\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let (bytes, name) = transcode_wide(&utf16le, Some("utf-16le")).unwrap();
+    assert_eq!((bytes.as_slice(), name), ("A:Ł\r\n".as_bytes(), "UTF-16LE"));
+    assert_eq!(transcode_wide(b"A:b\r\n", Some("iso-8859-1")), None);
+    assert_eq!(transcode_wide(b"\xEF\xBB\xBFA:b", None), None);
+}

@@ -14,7 +14,7 @@ pub mod transfer;
 pub mod uuencode;
 
 use crate::options::Limits;
-use crate::report::WarningCode;
+use crate::report::{FixCode, WarningCode};
 use mail_parser::{Encoding, MessageParser, MessagePart, MimeHeaders, PartType};
 use std::ops::Range;
 
@@ -41,6 +41,11 @@ pub struct CalendarPart {
     /// Whether it is a `text/calendar` part, not an attachment, at the top level or in
     /// a multipart/alternative: where Outlook looks for a meeting.
     pub inline_in_place: bool,
+    /// The Mac or legacy wrapper the calendar came in, as a report fix.
+    pub unwrapped: Option<(FixCode, String)>,
+    /// The calendar was a uuencoded block inside the body text (which is then rewritten
+    /// without it).
+    pub in_text: bool,
 }
 
 /// What the emitter needs from the input message.
@@ -78,6 +83,11 @@ pub struct Mail<'a> {
     pub other_alternatives: Vec<Range<usize>>,
     /// Every other part, in order, carried over unchanged.
     pub attachments: Vec<Range<usize>>,
+    /// The body text to write instead of the `text` part (UTF-8), when a uuencoded
+    /// calendar was cut out of it.
+    pub text_override: Option<String>,
+    /// Findings while reading (a corrupt BinHex part, ...).
+    pub notes: Vec<(WarningCode, String)>,
 }
 
 /// Why a message is not read as a calendar message.
@@ -164,12 +174,28 @@ pub fn read<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
     let leaves = walk.leaves;
 
     let mut calendars: Vec<(usize, CalendarPart)> = Vec::new();
+    let mut notes: Vec<(WarningCode, String)> = Vec::new();
+    let mut text_override = None;
     for (i, leaf) in leaves.iter().enumerate() {
-        if let Some(cal) = calendar_part(raw, leaf) {
+        if let Some(cal) = calendar_part(raw, leaf, limits, &mut notes) {
             calendars.push((i, cal));
         }
     }
     if calendars.is_empty() {
+        // Entourage's "UUEncode" option: the calendar is a `begin` block in the text.
+        if let Some((i, cal, rest)) = leaves
+            .iter()
+            .enumerate()
+            .find_map(|(i, leaf)| uuencoded_in_text(raw, leaf, limits).map(|(c, r)| (i, c, r)))
+        {
+            calendars.push((i, cal));
+            text_override = Some(rest);
+        }
+    }
+    if calendars.is_empty() {
+        if let Some((code, detail)) = notes.first() {
+            return Err(skip(*code, detail.clone()));
+        }
         let tnef = leaves.iter().any(|l| {
             media_type(l.part) == "application/ms-tnef"
                 || l.part
@@ -224,6 +250,8 @@ pub fn read<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
         html: None,
         other_alternatives: Vec::new(),
         attachments: Vec::new(),
+        text_override,
+        notes,
     };
     classify_rest(&mut mail, &leaves, &calendar_leaves);
     Ok(mail)
@@ -236,9 +264,11 @@ struct Leaf<'p, 'x> {
     parent_type: Option<String>,
     /// Range of the parent multipart/related (for an HTML body with inline images).
     related: Option<Range<usize>>,
-    /// Whether the part sits directly in a multipart/alternative that is not nested
-    /// under another alternative's non-first branch (a body alternative).
+    /// Nesting depth of the part.
     depth: usize,
+    /// For a `multipart/appledouble` container (kept whole as one leaf): its header
+    /// part and its data part.
+    apple_double: Option<(&'p MessagePart<'x>, &'p MessagePart<'x>)>,
 }
 
 struct Walk<'p, 'x> {
@@ -266,6 +296,17 @@ impl<'p, 'x> Walk<'p, 'x> {
             return Ok(());
         };
         match &part.body {
+            PartType::Multipart(children) if media_type(part) == "multipart/appledouble" => {
+                let header = children.first().and_then(|&c| self.parts.get(c as usize));
+                let data = children.get(1).and_then(|&c| self.parts.get(c as usize));
+                self.leaves.push(Leaf {
+                    part,
+                    parent_type: parent.map(media_type),
+                    related: None,
+                    depth,
+                    apple_double: header.zip(data),
+                });
+            }
             PartType::Multipart(children) => {
                 let boundary = part
                     .content_type()
@@ -300,6 +341,7 @@ impl<'p, 'x> Walk<'p, 'x> {
                     parent_type,
                     related,
                     depth,
+                    apple_double: None,
                 });
             }
         }
@@ -350,11 +392,19 @@ fn mailbox(addr: &mail_parser::Addr<'_>) -> Option<Mailbox> {
     })
 }
 
-/// Transfer-decodes a part body from the input bytes.
-fn decode_body(raw: &[u8], part: &MessagePart<'_>) -> Vec<u8> {
+/// The raw (still transfer-encoded) body of a part.
+fn body_bytes<'r>(raw: &'r [u8], part: &MessagePart<'_>) -> &'r [u8] {
     let start = clamp(part.offset_body, raw.len());
     let end = clamp(part.offset_end, raw.len()).max(start);
-    let body = raw.get(start..end).unwrap_or_default();
+    raw.get(start..end).unwrap_or_default()
+}
+
+/// Transfer-decodes a part body from the input bytes. The encoded body is cut at
+/// `max * 2` bytes first, so a huge part costs bounded work (base64 and QP never
+/// expand).
+fn decode_body(raw: &[u8], part: &MessagePart<'_>, max: usize) -> Vec<u8> {
+    let body = body_bytes(raw, part);
+    let body = body.get(..max.saturating_mul(2)).unwrap_or(body);
     match part.encoding {
         Encoding::Base64 => transfer::decode_base64(body),
         Encoding::QuotedPrintable => transfer::decode_quoted_printable(body),
@@ -362,43 +412,241 @@ fn decode_body(raw: &[u8], part: &MessagePart<'_>) -> Vec<u8> {
     }
 }
 
-fn calendar_part(raw: &[u8], leaf: &Leaf<'_, '_>) -> Option<CalendarPart> {
+/// What a leaf holds once its Mac or legacy wrapper is removed.
+struct Unwrapped {
+    content: Vec<u8>,
+    name: String,
+    fix: Option<(FixCode, String)>,
+}
+
+/// Removes AppleDouble, AppleSingle, BinHex and uuencode wrappers. `Err(())` when the
+/// wrapper is corrupt (a note says why) and the part must be left alone.
+fn unwrap_leaf(
+    raw: &[u8],
+    leaf: &Leaf<'_, '_>,
+    limits: &Limits,
+    notes: &mut Vec<(WarningCode, String)>,
+) -> Result<Unwrapped, ()> {
+    let part = leaf.part;
+    let max = limits.max_calendar_bytes;
+    let part_name = part.attachment_name().unwrap_or("").to_owned();
+    if let Some((header, data)) = leaf.apple_double {
+        let real_name = applefile::parse(&decode_body(raw, header, max))
+            .ok()
+            .and_then(|f| f.real_name);
+        let name = data
+            .attachment_name()
+            .map(str::to_owned)
+            .or(real_name)
+            .unwrap_or(part_name);
+        let detail = format!("AppleDouble data fork of {name:?}");
+        return Ok(Unwrapped {
+            content: decode_body(raw, data, max),
+            name,
+            fix: Some((FixCode::AppleDoubleUnwrapped, detail)),
+        });
+    }
+    let mtype = media_type(part);
+    let cte = part
+        .content_transfer_encoding()
+        .map(|c| c.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if matches!(cte.as_str(), "x-uuencode" | "uuencode" | "x-uue") {
+        let body = body_bytes(raw, part);
+        return match uuencode::decode_block(body, max) {
+            Ok(f) => {
+                let name = if part_name.is_empty() {
+                    f.name
+                } else {
+                    part_name
+                };
+                Ok(Unwrapped {
+                    fix: Some((FixCode::UuencodeDecoded, format!("uuencoded part {name:?}"))),
+                    content: f.data,
+                    name,
+                })
+            }
+            Err(e) => {
+                notes.push((
+                    WarningCode::UuencodeCorrupt,
+                    format!("uuencoded part {part_name:?} left alone: {e}"),
+                ));
+                Err(())
+            }
+        };
+    }
+    let content = decode_body(raw, part, max);
+    if mtype == "application/mac-binhex40" || binhex::looks_like_binhex(&content) {
+        return match binhex::decode(&content, max) {
+            Ok(f) => {
+                let name = if part_name.is_empty() {
+                    f.name
+                } else {
+                    part_name
+                };
+                Ok(Unwrapped {
+                    fix: Some((
+                        FixCode::BinhexDecoded,
+                        format!("BinHex 4.0 file {name:?}, CRCs correct"),
+                    )),
+                    content: f.data,
+                    name,
+                })
+            }
+            Err(e) => {
+                notes.push((
+                    WarningCode::BinhexCorrupt,
+                    format!("BinHex part {part_name:?} left alone: {e}"),
+                ));
+                Err(())
+            }
+        };
+    }
+    if mtype == "application/applefile" {
+        return match applefile::parse(&content) {
+            Ok(f) => match f.data_fork {
+                Some(fork) => {
+                    let name = if part_name.is_empty() {
+                        f.real_name.unwrap_or_default()
+                    } else {
+                        part_name
+                    };
+                    Ok(Unwrapped {
+                        fix: Some((
+                            FixCode::AppleSingleUnwrapped,
+                            format!("AppleSingle data fork of {name:?}"),
+                        )),
+                        content: fork,
+                        name,
+                    })
+                }
+                None => Err(()),
+            },
+            Err(e) => {
+                notes.push((
+                    WarningCode::AppleFileCorrupt,
+                    format!("Apple file part {part_name:?} left alone: {e}"),
+                ));
+                Err(())
+            }
+        };
+    }
+    Ok(Unwrapped {
+        content,
+        name: part_name,
+        fix: None,
+    })
+}
+
+fn calendar_part(
+    raw: &[u8],
+    leaf: &Leaf<'_, '_>,
+    limits: &Limits,
+    notes: &mut Vec<(WarningCode, String)>,
+) -> Option<CalendarPart> {
     let part = leaf.part;
     if matches!(part.body, PartType::Message(_)) {
         return None; // a forwarded message's invitation is not this message's
     }
     let mtype = media_type(part);
-    let name = part.attachment_name().unwrap_or("").to_ascii_lowercase();
+    let wrapped = leaf.apple_double.is_some()
+        || matches!(
+            mtype.as_str(),
+            "application/mac-binhex40" | "application/applefile"
+        )
+        || part.content_transfer_encoding().is_some_and(|c| {
+            let c = c.trim();
+            c.eq_ignore_ascii_case("x-uuencode") || c.eq_ignore_ascii_case("uuencode")
+        });
     let by_type = CALENDAR_TYPES.contains(&mtype.as_str());
-    let by_name = name.ends_with(".ics") || name.ends_with(".vcs");
-    let content = if by_type || by_name {
-        decode_body(raw, part)
-    } else if SNIFFED_TYPES.contains(&mtype.as_str())
-        && part.offset_end.saturating_sub(part.offset_body) as usize <= SNIFF_LIMIT
-    {
-        let content = decode_body(raw, part);
-        if !starts_with_vcalendar(&content) {
-            return None;
-        }
-        content
-    } else {
+    let size = part.offset_end.saturating_sub(part.offset_body) as usize;
+    let sniffable = SNIFFED_TYPES.contains(&mtype.as_str()) || wrapped;
+    let name_hint = part.attachment_name().unwrap_or("").to_ascii_lowercase();
+    let by_name = is_calendar_name(&name_hint);
+    // Plain text parts are only opened when they may be BinHex (cheap check on the raw
+    // body); everything else needs a calendar type, a calendar name or a generic type.
+    let maybe_binhex = mtype.starts_with("text/") && !by_type && !by_name && {
+        let body = body_bytes(raw, part);
+        body.len() <= SNIFF_LIMIT * 2 && binhex::looks_like_binhex(body)
+    };
+    if !(by_type || by_name || maybe_binhex || (sniffable && size <= SNIFF_LIMIT * 2)) {
+        return None;
+    }
+    let Ok(un) = unwrap_leaf(raw, leaf, limits, notes) else {
         return None;
     };
+    let calendar = by_type
+        || is_calendar_name(&un.name.to_ascii_lowercase())
+        || (un.content.len() <= SNIFF_LIMIT && starts_with_vcalendar(&un.content));
+    if !calendar {
+        return None;
+    }
     let ct = part.content_type();
     let attr = |n: &str| ct.and_then(|c| c.attribute(n)).map(str::to_owned);
-    let inline_in_place = mtype == "text/calendar"
+    let inline_in_place = un.fix.is_none()
+        && mtype == "text/calendar"
         && !is_attachment(part)
         && match leaf.parent_type.as_deref() {
             None => true,
             Some(p) => p == "multipart/alternative",
         };
     Some(CalendarPart {
-        content,
+        content: un.content,
         charset: attr("charset"),
         method_param: attr("method"),
         media_type: mtype,
         inline_in_place,
+        unwrapped: un.fix,
+        in_text: false,
     })
+}
+
+fn is_calendar_name(lower: &str) -> bool {
+    lower.ends_with(".ics") || lower.ends_with(".vcs")
+}
+
+/// A uuencoded calendar inside a plain-text body part: the calendar and the text
+/// without the block (decoded to UTF-8).
+fn uuencoded_in_text(
+    raw: &[u8],
+    leaf: &Leaf<'_, '_>,
+    limits: &Limits,
+) -> Option<(CalendarPart, String)> {
+    let part = leaf.part;
+    if media_type(part) != "text/plain" || is_attachment(part) || leaf.apple_double.is_some() {
+        return None;
+    }
+    let body = decode_body(raw, part, limits.max_calendar_bytes.saturating_mul(2));
+    if !body.windows(6).any(|w| w == b"begin ") {
+        return None;
+    }
+    let blocks = uuencode::find_blocks(&body, limits.max_calendar_bytes);
+    let (range, file) = blocks.into_iter().find(|(_, f)| {
+        is_calendar_name(&f.name.to_ascii_lowercase()) || starts_with_vcalendar(&f.data)
+    })?;
+    let mut rest = body.get(..range.start).unwrap_or_default().to_vec();
+    rest.extend_from_slice(body.get(range.end..).unwrap_or_default());
+    let charset = part
+        .content_type()
+        .and_then(|ct| ct.attribute("charset"))
+        .map(str::to_owned);
+    let (text, _) = charset::decode_to_utf8(&rest, charset.as_deref());
+    let name = file.name.clone();
+    Some((
+        CalendarPart {
+            content: file.data,
+            charset: None,
+            method_param: None,
+            media_type: "text/plain".to_owned(),
+            inline_in_place: false,
+            unwrapped: Some((
+                FixCode::UuencodeDecoded,
+                format!("uuencoded {name:?} cut out of the body text"),
+            )),
+            in_text: true,
+        },
+        text,
+    ))
 }
 
 fn starts_with_vcalendar(content: &[u8]) -> bool {
@@ -450,7 +698,12 @@ fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: 
     for (i, leaf) in leaves.iter().enumerate() {
         let part = leaf.part;
         let range = part_range(part, raw_len);
-        if calendar_leaves.contains(&i) && !kept_calendars.contains(&i) {
+        let in_text = calendar_leaves
+            .iter()
+            .position(|&l| l == i)
+            .and_then(|c| mail.calendars.get(c))
+            .is_some_and(|c| c.in_text);
+        if calendar_leaves.contains(&i) && !kept_calendars.contains(&i) && !in_text {
             continue;
         }
         if related_taken

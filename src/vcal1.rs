@@ -1,1 +1,0 @@
-//! vCalendar 1.0 -> iCalendar 2.0 (placeholder; being written).
