@@ -47,6 +47,8 @@ pub struct Plan<'a> {
     pub now: DateTime<Utc>,
     /// Seed for generated identifiers.
     pub seed: [u8; 16],
+    /// A generated `text/html` alternative (Outlook profile, no HTML from the sender).
+    pub html_alt: Option<&'a str>,
 }
 
 /// A body part to write: either input bytes or generated text.
@@ -171,6 +173,13 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Vec<u8> {
     }
     if let Some(r) = &mail.html {
         alternatives.push(Part::Raw(mail.raw.get(r.clone()).unwrap_or_default()));
+    } else if let Some(html) = plan.html_alt {
+        let html = normalise_eol(html, eol);
+        alternatives.push(text_part("text/html; charset=\"utf-8\"", html, eol));
+        report.fix(
+            FixCode::HtmlBodyGenerated,
+            "a text/html alternative was built from the text",
+        );
     }
     alternatives.push(text_part(
         &format!(
@@ -302,8 +311,29 @@ fn write_multipart(out: &mut Vec<u8>, boundary: &str, parts: &[Part<'_>], eol: &
     out.extend_from_slice(eol.as_bytes());
 }
 
+/// The text as a minimal HTML document: escaped, line breaks kept.
+pub fn text_to_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 128);
+    out.push_str("<html>\n<head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head>\n<body>\n<div style=\"font-family: sans-serif; white-space: pre-wrap\">");
+    for c in text.trim_end().chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\r' => {}
+            '\n' => out.push_str("<br>\n"),
+            c if c.is_control() && c != '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push_str("</div>\n</body>\n</html>\n");
+    out
+}
+
 /// A short plain-text rendering of the event for messages that had no text.
-fn summary_text(cal: &Component, method: Method, eol: &str) -> String {
+pub fn summary_text(cal: &Component, method: Method, eol: &str) -> String {
     let Some(ev) = cal.components_named("VEVENT").next() else {
         return String::new();
     };

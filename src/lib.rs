@@ -268,6 +268,24 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     report.method = Some(norm.method);
     report.message_class = norm.message_class;
 
+    // The Outlook profile: X-MICROSOFT-CDO-*, ATTENDEE parameters, X-ALT-DESC and an
+    // HTML alternative built from the text when the sender wrote none.
+    let mut html_alt = None;
+    if opts.profile == Profile::Outlook && !outlook::is_outlook_sender(vcal) {
+        let wants_html = matches!(norm.method, Method::Request | Method::Cancel);
+        if wants_html && mail.html.is_none() {
+            let text = match (&mail.text_override, &mail.text_decoded, &mail.text) {
+                (Some(t), _, _) => Some(t.clone()),
+                (None, Some(t), _) => Some(t.clone()),
+                (None, None, None) => Some(emit::summary_text(vcal, norm.method, "\n")),
+                (None, None, Some(_)) => None, // too large to decode: no HTML copy
+            };
+            html_alt = text.map(|t| emit::text_to_html(&t));
+        }
+        let alt_desc = mail.html_decoded.as_deref().or(html_alt.as_deref());
+        outlook::apply(vcal, norm.method, alt_desc, report);
+    }
+
     // MIME-level repairs.
     if converted {
         report.fix(
@@ -340,6 +358,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         profile: opts.profile,
         now,
         seed,
+        html_alt: html_alt.as_deref(),
     };
     let out = emit::emit(&mail, &plan, report);
     let calendars_expected = 1 + others;

@@ -150,6 +150,26 @@ codes! {
         /// A `TZID` written as a VEVENT property was moved to the calendar's
         /// `X-WR-TIMEZONE` (where readers look for a default zone).
         TzidPropertyMoved => "tzid_property_moved",
+        /// A PUBLISH or ADD with an ORGANIZER and ATTENDEEs asked to reply is a meeting
+        /// request sent with the wrong METHOD; it is now a REQUEST.
+        MethodCorrected => "method_corrected",
+        /// A REPLY carried several ATTENDEEs; only the replier (the sender) is kept.
+        ReplyAttendeesTrimmed => "reply_attendees_trimmed",
+        /// A whole-event CANCEL without STATUS got `STATUS:CANCELLED`.
+        CancelStatusAdded => "cancel_status_added",
+        /// DTEND and DURATION were both present; DURATION was removed.
+        DurationRemoved => "duration_removed",
+        /// Outlook profile: X-MICROSOFT-CDO-* properties were added.
+        CdoPropertiesAdded => "cdo_properties_added",
+        /// Outlook profile: ATTENDEE parameters (ROLE, PARTSTAT, RSVP) were added.
+        AttendeeParamsAdded => "attendee_params_added",
+        /// Outlook profile: `X-ALT-DESC;FMTTYPE=text/html` was added from the HTML body.
+        AltDescAdded => "alt_desc_added",
+        /// Outlook profile: an RDATE list that is a regular series was rewritten as an
+        /// RRULE (Outlook cannot show RDATE without RRULE).
+        RdateToRrule => "rdate_to_rrule",
+        /// Outlook profile: a `text/html` alternative was built from the text.
+        HtmlBodyGenerated => "html_body_generated",
         /// VERSION was missing or wrong and is now 2.0.
         VersionSet => "version_set",
         /// PRODID was missing and was added.
@@ -237,6 +257,11 @@ codes! {
         DtstartMissing => "dtstart_missing",
         /// The sender is neither the ORGANIZER nor a replying ATTENDEE.
         SenderMismatch => "sender_mismatch",
+        /// A REPLY with several ATTENDEEs none of which is the sender; left as it is.
+        ReplyAttendeeUnknown => "reply_attendee_unknown",
+        /// Outlook profile: a recurrence Outlook cannot show (RDATE without RRULE that
+        /// is not a regular series, several nth weekdays in one rule); kept.
+        RecurrenceNotSupported => "recurrence_not_supported",
         /// A limit from [`crate::Limits`] was exceeded.
         LimitExceeded => "limit_exceeded",
         /// The rewritten message did not re-parse to the same calendar; the input was

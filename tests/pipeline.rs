@@ -411,7 +411,9 @@ fn missing_pieces_are_filled_from_the_message_never_invented() {
     let headers = "From: anna@example.com\r\nTo: bob@example.com\r\nSubject: Weekly\r\n\
                    Date: Sun, 01 Mar 2009 10:00:00 -0600\r\nMessage-ID: <abc@example.com>\r\n";
     let raw = message(headers, &calendar(None, event));
-    let out = transform(&raw, &options()).unwrap();
+    // The standard profile, so that only the iTIP repairs show.
+    let standard = options().with_profile(Profile::Standard);
+    let out = transform(&raw, &standard).unwrap();
     assert_eq!(out.disposition, Disposition::Rewritten, "{:?}", out.report);
     let cal = &calendar_parts(&out.message)[0].1;
     // DTSTAMP from the Date: header, in UTC.
@@ -455,7 +457,7 @@ fn missing_pieces_are_filled_from_the_message_never_invented() {
         &headers.replace("Sun, 01 Mar 2009 10:00:00", "Mon, 02 Mar 2009 09:00:00"),
         &calendar(None, event),
     );
-    let again = transform(&resent, &options()).unwrap();
+    let again = transform(&resent, &standard).unwrap();
     assert_eq!(uid(&out.message), uid(&again.message));
     let other = message(
         &headers.replace("<abc@example.com>", "<xyz@example.com>"),
@@ -478,4 +480,87 @@ fn tnef_only_meeting_passes_through_with_a_warning() {
     assert_eq!(out.disposition, Disposition::Unchanged);
     assert_eq!(out.report.reason, Some(WarningCode::TnefOnly));
     assert_eq!(out.message, raw.as_bytes());
+}
+
+#[test]
+fn itip_repairs_for_reply_cancel_and_publish() {
+    // REPLY with several attendees: only the sender is kept.
+    let reply = "UID:u1\r\nDTSTAMP:20040101T000000Z\r\nORGANIZER:mailto:anna@example.com\r\n\
+                 ATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.com\r\n\
+                 ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:carl@example.com\r\n\
+                 DTSTART:20040315T140000Z\r\nDTEND:20040315T150000Z\r\nDURATION:PT1H\r\n";
+    let raw = message(
+        "From: bob@example.com\r\nTo: anna@example.com\r\nSubject: Accepted: x\r\n",
+        &calendar(Some("REPLY"), reply),
+    );
+    let out = transform(&raw, &options()).unwrap();
+    let cal = &calendar_parts(&out.message)[0].1;
+    assert!(out.report.has_fix(FixCode::ReplyAttendeesTrimmed));
+    assert!(out.report.has_fix(FixCode::DurationRemoved));
+    assert!(!cal.contains("carl@example.com") && cal.contains("mailto:bob@example.com"));
+    assert!(!cal.contains("DURATION") && cal.contains("DTEND:20040315T150000Z"));
+    // A REPLY is not given Outlook's request properties.
+    assert!(!cal.contains("X-MICROSOFT-CDO-BUSYSTATUS"));
+
+    // Whole-event CANCEL without STATUS.
+    let out = transform(
+        &message(FROM_ANNA, &calendar(Some("CANCEL"), EVENT)),
+        &options(),
+    )
+    .unwrap();
+    let cal = &calendar_parts(&out.message)[0].1;
+    assert!(out.report.has_fix(FixCode::CancelStatusAdded));
+    assert!(cal.contains("\r\nSTATUS:CANCELLED\r\n"));
+    assert!(cal.contains("\r\nX-MICROSOFT-CDO-BUSYSTATUS:FREE\r\n"));
+
+    // PUBLISH with an ORGANIZER and RSVP attendees is a request with the wrong METHOD.
+    let out = transform(
+        &message(FROM_ANNA, &calendar(Some("PUBLISH"), EVENT)),
+        &options(),
+    )
+    .unwrap();
+    assert!(out.report.has_fix(FixCode::MethodCorrected));
+    assert_eq!(out.report.method, Some(Method::Request));
+    assert!(calendar_parts(&out.message)[0].0.contains("method=REQUEST"));
+}
+
+#[test]
+fn outlook_profile_completes_attendees_and_cdo_properties() {
+    let event = "UID:u1\r\nDTSTAMP:20040101T000000Z\r\nSEQUENCE:2\r\nPRIORITY:1\r\n\
+                 ORGANIZER;CN=Anna:mailto:anna@example.com\r\n\
+                 ATTENDEE;CN=Anna:mailto:anna@example.com\r\nATTENDEE;CN=Bob:mailto:bob@example.com\r\n\
+                 DTSTART;VALUE=DATE:20040315\r\nDTEND;VALUE=DATE:20040316\r\nRRULE:FREQ=YEARLY\r\nSUMMARY:x\r\n";
+    let out = transform(
+        &message(FROM_ANNA, &calendar(Some("REQUEST"), event)),
+        &options(),
+    )
+    .unwrap();
+    let cal = &calendar_parts(&out.message)[0].1.replace("\r\n ", "");
+    for line in [
+        "ATTENDEE;CN=Anna;ROLE=CHAIR;PARTSTAT=ACCEPTED:mailto:anna@example.com",
+        "ATTENDEE;CN=Bob;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bob@example.com",
+        "X-MICROSOFT-CDO-APPT-SEQUENCE:2",
+        "X-MICROSOFT-CDO-BUSYSTATUS:BUSY",
+        "X-MICROSOFT-CDO-INTENDEDSTATUS:BUSY",
+        "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE",
+        "X-MICROSOFT-CDO-IMPORTANCE:2",
+        "X-MICROSOFT-CDO-INSTTYPE:1",
+        "X-MICROSOFT-DISALLOW-COUNTER:FALSE",
+    ] {
+        assert!(cal.contains(&format!("\r\n{line}\r\n")), "missing {line}:\n{cal}");
+    }
+    // The text had no HTML: one is built from it, and X-ALT-DESC carries the same.
+    assert!(out.report.has_fix(FixCode::HtmlBodyGenerated));
+    assert!(out.report.has_fix(FixCode::AltDescAdded));
+    assert!(text(&out.message).contains("Content-Type: text/html; charset=\"utf-8\""));
+    assert!(cal.contains("X-ALT-DESC;FMTTYPE=text/html:<html>"));
+    // The standard profile adds none of it.
+    let std_out = transform(
+        &message(FROM_ANNA, &calendar(Some("REQUEST"), event)),
+        &options().with_profile(Profile::Standard),
+    )
+    .unwrap();
+    let std_cal = &calendar_parts(&std_out.message)[0].1;
+    assert!(!std_cal.contains("X-MICROSOFT") && !std_cal.contains("X-ALT-DESC"));
+    assert!(!text(&std_out.message).contains("text/html"));
 }

@@ -2,6 +2,9 @@
 //! inventing people or times. Every change is a [`Fix`](crate::Fix) in the report;
 //! what cannot be repaired comes back as a [`Skip`] and the message passes through.
 
+pub mod repair;
+pub mod validate;
+
 use crate::hash::{hex, StableHasher};
 use crate::ical::{Component, Property};
 use crate::mime::{Mailbox, Skip};
@@ -78,6 +81,7 @@ pub fn normalise(
     fix_addresses(cal, report);
     clean_event_properties(cal, report);
     let method = fix_method(cal, ctx, report)?;
+    let method = repair::correct_method(cal, method, report);
     if !matches!(method, Method::Request | Method::Reply | Method::Cancel) {
         return Err(skip(
             WarningCode::UnsupportedMethod,
@@ -85,6 +89,8 @@ pub fn normalise(
         ));
     }
     fix_events(cal, method, ctx, report)?;
+    let from = ctx.from.map(|f| f.address.to_ascii_lowercase());
+    repair::repair_events(cal, method, from.as_deref(), report);
     check_sender(cal, method, ctx, report);
     Ok(Normalised {
         method,

@@ -88,6 +88,23 @@ pub struct Mail<'a> {
     pub text_override: Option<String>,
     /// Findings while reading (a corrupt BinHex part, ...).
     pub notes: Vec<(WarningCode, String)>,
+    /// The body text part decoded to UTF-8, when it is at most [`DECODED_TEXT_LIMIT`].
+    pub text_decoded: Option<String>,
+    /// The body HTML decoded to UTF-8, when it is at most [`DECODED_TEXT_LIMIT`].
+    pub html_decoded: Option<String>,
+}
+
+/// Largest body text or HTML that is decoded (for X-ALT-DESC and the HTML alternative).
+pub const DECODED_TEXT_LIMIT: usize = 64 * 1024;
+
+/// A text part decoded (transfer encoding, then charset) to UTF-8, if small enough.
+fn decode_text(raw: &[u8], part: &MessagePart<'_>) -> Option<String> {
+    let bytes = decode_body(raw, part, DECODED_TEXT_LIMIT);
+    if bytes.len() > DECODED_TEXT_LIMIT {
+        return None;
+    }
+    let label = part.content_type().and_then(|ct| ct.attribute("charset"));
+    Some(charset::decode_to_utf8(&bytes, label).0)
 }
 
 /// Why a message is not read as a calendar message.
@@ -252,6 +269,8 @@ pub fn read<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
         attachments: Vec::new(),
         text_override,
         notes,
+        text_decoded: None,
+        html_decoded: None,
     };
     classify_rest(&mut mail, &leaves, &calendar_leaves);
     Ok(mail)
@@ -724,7 +743,9 @@ fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: 
                 .content_type()
                 .and_then(|ct| ct.attribute("charset"))
                 .map(str::to_owned);
+            mail.text_decoded = decode_text(mail.raw, part);
         } else if body_candidate && mtype == "text/html" && mail.html.is_none() {
+            mail.html_decoded = decode_text(mail.raw, part);
             if let Some(rel) = &leaf.related {
                 related_taken = Some(rel.clone());
                 mail.html = Some(rel.clone());

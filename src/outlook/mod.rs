@@ -1,2 +1,308 @@
-//! The Outlook profile.
+//! The Outlook profile: what Outlook and Exchange read beyond RFC 5546.
+//! X-MICROSOFT-CDO-* properties, ATTENDEE parameters, X-ALT-DESC, and recurrences
+//! rewritten into a form Outlook can show. Calendars written by Outlook or Exchange
+//! themselves are left as they are (their values are the reference).
+
 pub mod thread_index;
+
+use crate::ical::value::{escape_text, parse_date_or_date_time, DateTimeValue};
+use crate::ical::{Component, Property};
+use crate::report::{FixCode, Method, Report, WarningCode};
+use chrono::{Datelike, NaiveDateTime};
+
+/// Largest HTML copied into X-ALT-DESC.
+const ALT_DESC_LIMIT: usize = 32 * 1024;
+
+/// Whether the calendar was written by Outlook 2003+ or Exchange (whose own output is
+/// what the other producers are being brought to).
+pub fn is_outlook_sender(cal: &Component) -> bool {
+    cal.property("PRODID").is_some_and(|p| {
+        let v = p.value().to_ascii_lowercase();
+        v.contains("microsoft exchange server")
+            || [
+                "outlook 11",
+                "outlook 12",
+                "outlook 14",
+                "outlook 15",
+                "outlook 16",
+            ]
+            .iter()
+            .any(|o| v.contains(o))
+    })
+}
+
+/// X-MICROSOFT-CDO-BUSYSTATUS for an event: FREE for TRANSPARENT or a CANCEL,
+/// TENTATIVE for STATUS:TENTATIVE, else BUSY.
+pub fn busy_status(ev: &Component, method: Method) -> &'static str {
+    let transparent = ev
+        .property("TRANSP")
+        .is_some_and(|t| t.value().trim().eq_ignore_ascii_case("TRANSPARENT"));
+    let tentative = ev
+        .property("STATUS")
+        .is_some_and(|s| s.value().trim().eq_ignore_ascii_case("TENTATIVE"));
+    if method == Method::Cancel || transparent {
+        "FREE"
+    } else if tentative {
+        "TENTATIVE"
+    } else {
+        "BUSY"
+    }
+}
+
+/// X-MICROSOFT-CDO-IMPORTANCE from PRIORITY: 1-4 high (2), 5, 0 or absent normal (1),
+/// 6-9 low (0).
+pub fn importance(ev: &Component) -> &'static str {
+    match ev
+        .property("PRIORITY")
+        .and_then(|p| p.value().trim().parse::<u8>().ok())
+    {
+        Some(1..=4) => "2",
+        Some(6..=9) => "0",
+        _ => "1",
+    }
+}
+
+/// X-MICROSOFT-CDO-INSTTYPE: 0 single, 1 recurring master, 3 exception.
+pub fn inst_type(ev: &Component) -> &'static str {
+    if ev.property("RECURRENCE-ID").is_some() {
+        "3"
+    } else if ev.property("RRULE").is_some() || ev.property("RDATE").is_some() {
+        "1"
+    } else {
+        "0"
+    }
+}
+
+/// X-MICROSOFT-CDO-ALLDAYEVENT: TRUE when DTSTART is a DATE.
+pub fn all_day(ev: &Component) -> &'static str {
+    let date = ev.property("DTSTART").is_some_and(|p| {
+        p.param_value("VALUE")
+            .is_some_and(|v| v.eq_ignore_ascii_case("DATE"))
+            || matches!(
+                parse_date_or_date_time(p.value(), None),
+                Ok(DateTimeValue::Date(_))
+            )
+    });
+    if date {
+        "TRUE"
+    } else {
+        "FALSE"
+    }
+}
+
+/// Applies the Outlook profile to a normalised REQUEST, REPLY or CANCEL.
+pub fn apply(cal: &mut Component, method: Method, alt_desc: Option<&str>, report: &mut Report) {
+    if is_outlook_sender(cal) {
+        return;
+    }
+    rdate_to_rrule(cal, report);
+    if !matches!(method, Method::Request | Method::Cancel) {
+        return;
+    }
+    let mut added: Vec<&'static str> = Vec::new();
+    let mut attendees = 0usize;
+    let mut alt_added = false;
+    let organizer_of = |ev: &Component| {
+        ev.property("ORGANIZER")
+            .map(|o| crate::itip::address_of(o.value()))
+    };
+    for ev in cal.components_named_mut("VEVENT") {
+        let sequence = ev
+            .property("SEQUENCE")
+            .map_or("0".to_owned(), |s| s.value().trim().to_owned());
+        let busy = busy_status(ev, method);
+        let wanted: [(&'static str, String); 7] = [
+            ("X-MICROSOFT-CDO-APPT-SEQUENCE", sequence),
+            ("X-MICROSOFT-CDO-BUSYSTATUS", busy.to_owned()),
+            ("X-MICROSOFT-CDO-INTENDEDSTATUS", busy.to_owned()),
+            ("X-MICROSOFT-CDO-ALLDAYEVENT", all_day(ev).to_owned()),
+            ("X-MICROSOFT-CDO-IMPORTANCE", importance(ev).to_owned()),
+            ("X-MICROSOFT-CDO-INSTTYPE", inst_type(ev).to_owned()),
+            ("X-MICROSOFT-DISALLOW-COUNTER", "FALSE".to_owned()),
+        ];
+        for (name, value) in wanted {
+            if ev.property(name).is_none() {
+                ev.properties.push(Property::new(name, value));
+                if !added.contains(&name) {
+                    added.push(name);
+                }
+            }
+        }
+        if method == Method::Request {
+            let organizer = organizer_of(ev);
+            for a in ev.properties.iter_mut().filter(|p| p.is("ATTENDEE")) {
+                let is_organizer = organizer
+                    .as_deref()
+                    .is_some_and(|o| crate::itip::address_of(a.value()) == o);
+                let mut changed = false;
+                if a.param("ROLE").is_none() {
+                    a.set_param(
+                        "ROLE",
+                        if is_organizer {
+                            "CHAIR"
+                        } else {
+                            "REQ-PARTICIPANT"
+                        },
+                    );
+                    changed = true;
+                }
+                if a.param("PARTSTAT").is_none() {
+                    a.set_param(
+                        "PARTSTAT",
+                        if is_organizer {
+                            "ACCEPTED"
+                        } else {
+                            "NEEDS-ACTION"
+                        },
+                    );
+                    changed = true;
+                }
+                if a.param("RSVP").is_none() && !is_organizer {
+                    a.set_param("RSVP", "TRUE");
+                    changed = true;
+                }
+                if changed {
+                    attendees += 1;
+                }
+            }
+        }
+        if let Some(html) = alt_desc {
+            let master = ev.property("RECURRENCE-ID").is_none();
+            if master && ev.property("X-ALT-DESC").is_none() && html.len() <= ALT_DESC_LIMIT {
+                let mut p = Property::new("X-ALT-DESC", escape_text(html));
+                p.set_param("FMTTYPE", "text/html");
+                ev.properties.push(p);
+                alt_added = true;
+            }
+        }
+    }
+    if !added.is_empty() {
+        report.fix(FixCode::CdoPropertiesAdded, added.join(", "));
+    }
+    if attendees > 0 {
+        report.fix(
+            FixCode::AttendeeParamsAdded,
+            format!("ROLE/PARTSTAT/RSVP completed on {attendees} ATTENDEE(s)"),
+        );
+    }
+    if alt_added {
+        report.fix(
+            FixCode::AltDescAdded,
+            "X-ALT-DESC;FMTTYPE=text/html from the message's HTML",
+        );
+    }
+}
+
+/// Rewrites an RDATE list without RRULE as an RRULE when DTSTART and the dates form a
+/// regular daily or weekly series (same time, same zone); else warns.
+fn rdate_to_rrule(cal: &mut Component, report: &mut Report) {
+    for ev in cal.components_named_mut("VEVENT") {
+        if ev.property("RRULE").is_some() || ev.property("RDATE").is_none() {
+            continue;
+        }
+        match regular_series(ev) {
+            Some(rule) => {
+                let dates: Vec<String> = ev
+                    .properties_named("RDATE")
+                    .map(|p| p.value().to_owned())
+                    .collect();
+                ev.properties.retain(|p| !p.is("RDATE"));
+                ev.insert_property_after(
+                    &["DTEND", "DURATION", "DTSTART"],
+                    Property::new("RRULE", rule.clone()),
+                );
+                report.fix(
+                    FixCode::RdateToRrule,
+                    format!("RDATE:{} -> RRULE:{rule}", dates.join(",")),
+                );
+            }
+            None => report.warn(
+                WarningCode::RecurrenceNotSupported,
+                "RDATE without RRULE that is not a regular daily or weekly series; Outlook \
+                 shows only the first occurrence",
+            ),
+        }
+    }
+}
+
+/// The RRULE equivalent of DTSTART plus RDATEs, when they are evenly spaced by whole
+/// days (same wall-clock time and TZID) and not a PERIOD list.
+fn regular_series(ev: &Component) -> Option<String> {
+    let start = ev.property("DTSTART")?;
+    let tzid = start
+        .param_value("TZID")
+        .map(|t| t.trim_matches('"').to_owned());
+    let first = parse_date_or_date_time(start.value(), tzid.as_deref()).ok()?;
+    let mut times: Vec<NaiveDateTime> = vec![naive(&first)?];
+    for p in ev.properties_named("RDATE") {
+        if p.param_value("VALUE")
+            .is_some_and(|v| v.eq_ignore_ascii_case("PERIOD"))
+        {
+            return None;
+        }
+        let ptz = p
+            .param_value("TZID")
+            .map(|t| t.trim_matches('"').to_owned());
+        if ptz != tzid {
+            return None;
+        }
+        for v in p.value().split(',') {
+            let dt = parse_date_or_date_time(v, ptz.as_deref()).ok()?;
+            if std::mem::discriminant(&dt) != std::mem::discriminant(&first) {
+                return None;
+            }
+            times.push(naive(&dt)?);
+        }
+    }
+    times.sort();
+    times.dedup();
+    if times.first() != naive(&first).as_ref() || times.len() < 2 || times.len() > 1000 {
+        return None;
+    }
+    let step = times.get(1)?.signed_duration_since(*times.first()?);
+    let days = step.num_days();
+    if days < 1 || step != chrono::TimeDelta::days(days) {
+        return None;
+    }
+    if times
+        .windows(2)
+        .any(|w| matches!(w, [a, b] if b.signed_duration_since(*a) != step))
+    {
+        return None;
+    }
+    let count = times.len();
+    let start_day = times.first()?.weekday();
+    let day = match start_day {
+        chrono::Weekday::Mon => "MO",
+        chrono::Weekday::Tue => "TU",
+        chrono::Weekday::Wed => "WE",
+        chrono::Weekday::Thu => "TH",
+        chrono::Weekday::Fri => "FR",
+        chrono::Weekday::Sat => "SA",
+        chrono::Weekday::Sun => "SU",
+    };
+    Some(if days % 7 == 0 {
+        let weeks = days / 7;
+        if weeks == 1 {
+            format!("FREQ=WEEKLY;COUNT={count};BYDAY={day}")
+        } else {
+            format!("FREQ=WEEKLY;INTERVAL={weeks};COUNT={count};BYDAY={day}")
+        }
+    } else if days == 1 {
+        format!("FREQ=DAILY;COUNT={count}")
+    } else {
+        format!("FREQ=DAILY;INTERVAL={days};COUNT={count}")
+    })
+}
+
+fn naive(v: &DateTimeValue) -> Option<NaiveDateTime> {
+    match v {
+        DateTimeValue::Date(d) => d.and_hms_opt(0, 0, 0),
+        DateTimeValue::Floating(t) | DateTimeValue::Utc(t) => Some(*t),
+        DateTimeValue::Zoned { local, .. } => Some(*local),
+    }
+}
+
+#[cfg(test)]
+#[path = "outlook_tests.rs"]
+mod tests;

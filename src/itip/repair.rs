@@ -1,0 +1,113 @@
+//! RFC 5546 repairs that make a calendar satisfy the restriction tables where the data
+//! allows it: never inventing people or times. Each repair is a Fix; what cannot be
+//! repaired is left for `validate` to report.
+
+use super::address_of;
+use crate::ical::{Component, Property};
+use crate::report::{FixCode, Method, Report, WarningCode};
+
+/// A PUBLISH or ADD that has an ORGANIZER and ATTENDEEs with `RSVP=TRUE` is a request
+/// sent with the wrong METHOD. Returns the corrected method.
+pub fn correct_method(cal: &mut Component, method: Method, report: &mut Report) -> Method {
+    if !matches!(method, Method::Publish | Method::Add) {
+        return method;
+    }
+    let looks_like_request = cal.components_named("VEVENT").any(|ev| {
+        ev.property("ORGANIZER").is_some()
+            && ev.properties_named("ATTENDEE").any(|a| {
+                a.param_value("RSVP")
+                    .is_some_and(|r| r.trim().eq_ignore_ascii_case("TRUE"))
+            })
+    });
+    if !looks_like_request {
+        return method;
+    }
+    if let Some(p) = cal.property_mut("METHOD") {
+        p.set_value(Method::Request.as_str());
+    }
+    report.fix(
+        FixCode::MethodCorrected,
+        format!("METHOD:{method} -> REQUEST (an ORGANIZER and ATTENDEEs asked to reply)"),
+    );
+    Method::Request
+}
+
+/// Event-level repairs for the method's restriction table.
+pub fn repair_events(cal: &mut Component, method: Method, from: Option<&str>, report: &mut Report) {
+    let mut trimmed: Vec<String> = Vec::new();
+    let mut unknown = false;
+    let mut cancelled = 0usize;
+    let mut durations = 0usize;
+    for ev in cal.components_named_mut("VEVENT") {
+        if ev.property("DTEND").is_some() && ev.property("DURATION").is_some() {
+            ev.properties.retain(|p| !p.is("DURATION"));
+            durations += 1;
+        }
+        match method {
+            Method::Reply => {
+                let count = ev.properties_named("ATTENDEE").count();
+                if count <= 1 {
+                    continue;
+                }
+                let Some(from) = from else {
+                    unknown = true;
+                    continue;
+                };
+                if !ev
+                    .properties_named("ATTENDEE")
+                    .any(|a| address_of(a.value()) == from)
+                {
+                    unknown = true;
+                    continue;
+                }
+                ev.properties.retain(|p| {
+                    if p.is("ATTENDEE") && address_of(p.value()) != from {
+                        trimmed.push(address_of(p.value()));
+                        false
+                    } else {
+                        true
+                    }
+                });
+            }
+            Method::Cancel
+                if ev.property("STATUS").is_none() && ev.property("RECURRENCE-ID").is_none() =>
+            {
+                ev.insert_property_after(
+                    &["SEQUENCE", "DTSTAMP", "UID"],
+                    Property::new("STATUS", "CANCELLED"),
+                );
+                cancelled += 1;
+            }
+            _ => {}
+        }
+    }
+    if durations > 0 {
+        report.fix(
+            FixCode::DurationRemoved,
+            format!("DTEND and DURATION both present in {durations} VEVENT(s); DTEND kept"),
+        );
+    }
+    if !trimmed.is_empty() {
+        trimmed.sort();
+        trimmed.dedup();
+        report.fix(
+            FixCode::ReplyAttendeesTrimmed,
+            format!(
+                "REPLY keeps only the replier; removed: {}",
+                trimmed.join(", ")
+            ),
+        );
+    }
+    if unknown {
+        report.warn(
+            WarningCode::ReplyAttendeeUnknown,
+            "REPLY with several ATTENDEEs, none of them the sender; left as it is",
+        );
+    }
+    if cancelled > 0 {
+        report.fix(
+            FixCode::CancelStatusAdded,
+            format!("STATUS:CANCELLED added to {cancelled} whole-event CANCEL VEVENT(s)"),
+        );
+    }
+}
