@@ -71,6 +71,7 @@ mod mime;
 mod options;
 mod outlook;
 mod report;
+mod tz;
 mod vcal1;
 
 pub use error::{Error, ErrorKind};
@@ -227,8 +228,20 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         || (!text.is_ascii()
             && !matches!(&choice, mime::charset::CharsetChoice::Utf8Valid)
             && !matches!(&choice, mime::charset::CharsetChoice::Declared(c) if c.eq_ignore_ascii_case("utf-8")));
-    let parsed = ical::parse::parse(&text, limits.max_component_depth)
-        .map_err(|e| skip(WarningCode::UnparseableCalendar, e.to_string()))?;
+    let parse_limits = ical::parse::ParseLimits {
+        max_depth: limits.max_component_depth,
+        max_components: limits.max_components,
+        max_properties: limits.max_properties,
+        max_line_bytes: limits.max_line_bytes,
+    };
+    let parsed = ical::parse::parse_with_limits(&text, parse_limits).map_err(|e| {
+        let code = if ical::parse::ParseLimits::is_limit(&e) {
+            WarningCode::LimitExceeded
+        } else {
+            WarningCode::UnparseableCalendar
+        };
+        skip(code, e.to_string())
+    })?;
     for (code, detail) in parsed.issues {
         report.warn(code, detail);
     }
@@ -242,6 +255,20 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     let Some(vcal) = roots.first_mut() else {
         return Err(skip(WarningCode::UnparseableCalendar, "empty calendar"));
     };
+    if let Some(n) = vcal
+        .components
+        .iter()
+        .map(|c| c.properties_named("ATTENDEE").count())
+        .find(|&n| n > limits.max_attendees)
+    {
+        return Err(skip(
+            WarningCode::LimitExceeded,
+            format!(
+                "an event with {n} attendees, limit {}",
+                limits.max_attendees
+            ),
+        ));
+    }
 
     let seed = seed(&mail, &unfolded);
     let now = opts.now.unwrap_or_else(Utc::now);

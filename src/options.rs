@@ -35,21 +35,57 @@ pub struct Limits {
     /// Largest message accepted, in bytes. Default 10,240,000 (Postfix's
     /// `message_size_limit` default).
     pub max_message_bytes: usize,
-    /// Largest decoded calendar, in bytes. Default 4 MiB.
-    pub max_calendar_bytes: usize,
     /// Most MIME parts in a message. Default 1,000.
     pub max_parts: usize,
+    /// Deepest MIME nesting. Default 20.
+    pub max_mime_depth: usize,
+    /// Most bytes any one decoder (base64, quoted-printable, BinHex, uuencode,
+    /// AppleSingle) may produce for a calendar candidate: guards against
+    /// decompression bombs (BinHex run-length expansion multiplies size by up to 255).
+    /// Default 8 MiB.
+    pub max_decoded_bytes: usize,
+    /// Largest decoded calendar, in bytes. Default 4 MiB.
+    pub max_calendar_bytes: usize,
     /// Deepest component nesting in a calendar. Default 16.
     pub max_component_depth: usize,
+    /// Most components in a calendar. Default 10,000.
+    pub max_components: usize,
+    /// Most properties in one component. Default 10,000.
+    pub max_properties: usize,
+    /// Longest unfolded content line, in bytes. Default 1 MiB.
+    pub max_line_bytes: usize,
+    /// Most ATTENDEE properties in one event. Default 10,000.
+    pub max_attendees: usize,
 }
 
 impl Limits {
     /// The documented defaults.
     pub const DEFAULT: Limits = Limits {
         max_message_bytes: 10_240_000,
-        max_calendar_bytes: 4 * 1024 * 1024,
         max_parts: 1_000,
+        max_mime_depth: 20,
+        max_decoded_bytes: 8 * 1024 * 1024,
+        max_calendar_bytes: 4 * 1024 * 1024,
         max_component_depth: 16,
+        max_components: 10_000,
+        max_properties: 10_000,
+        max_line_bytes: 1024 * 1024,
+        max_attendees: 10_000,
+    };
+
+    /// No limits at all (for trusted input and benchmarks; never for mail from the
+    /// Internet).
+    pub const UNLIMITED: Limits = Limits {
+        max_message_bytes: usize::MAX,
+        max_parts: usize::MAX,
+        max_mime_depth: usize::MAX,
+        max_decoded_bytes: usize::MAX,
+        max_calendar_bytes: usize::MAX,
+        max_component_depth: usize::MAX,
+        max_components: usize::MAX,
+        max_properties: usize::MAX,
+        max_line_bytes: usize::MAX,
+        max_attendees: usize::MAX,
     };
 }
 

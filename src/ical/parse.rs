@@ -11,6 +11,42 @@ pub enum ParseError {
     NoComponent,
     /// Components nested deeper than the limit.
     TooDeep(usize),
+    /// More components than the limit.
+    TooManyComponents(usize),
+    /// A component with more properties than the limit.
+    TooManyProperties(usize),
+    /// An unfolded line longer than the limit.
+    LineTooLong(usize),
+}
+
+/// Bounds on what one calendar may contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseLimits {
+    /// Deepest component nesting.
+    pub max_depth: usize,
+    /// Most components in all.
+    pub max_components: usize,
+    /// Most properties in one component.
+    pub max_properties: usize,
+    /// Longest unfolded line, in bytes.
+    pub max_line_bytes: usize,
+}
+
+impl ParseLimits {
+    /// Only a depth limit (tests and trusted input).
+    pub const fn depth(max_depth: usize) -> Self {
+        ParseLimits {
+            max_depth,
+            max_components: usize::MAX,
+            max_properties: usize::MAX,
+            max_line_bytes: usize::MAX,
+        }
+    }
+
+    /// Whether a parse error is a limit (as opposed to not being a calendar).
+    pub fn is_limit(e: &ParseError) -> bool {
+        !matches!(e, ParseError::NoComponent)
+    }
 }
 
 impl std::fmt::Display for ParseError {
@@ -18,6 +54,11 @@ impl std::fmt::Display for ParseError {
         match self {
             ParseError::NoComponent => f.write_str("no BEGIN line: not an iCalendar object"),
             ParseError::TooDeep(n) => write!(f, "components nested deeper than {n} levels"),
+            ParseError::TooManyComponents(n) => write!(f, "more than {n} components"),
+            ParseError::TooManyProperties(n) => {
+                write!(f, "a component with more than {n} properties")
+            }
+            ParseError::LineTooLong(n) => write!(f, "a content line longer than {n} bytes"),
         }
     }
 }
@@ -37,16 +78,32 @@ pub struct Parsed {
 /// [`ParseError::NoComponent`] when there is no component at all,
 /// [`ParseError::TooDeep`] when nesting exceeds `max_depth`.
 pub fn parse(text: &str, max_depth: usize) -> Result<Parsed, ParseError> {
+    parse_with_limits(text, ParseLimits::depth(max_depth))
+}
+
+/// [`parse`] with every limit of [`ParseLimits`].
+///
+/// # Errors
+/// As [`parse`], plus the limit errors.
+pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, ParseError> {
     let mut parsed = Parsed::default();
     let mut stack: Vec<Component> = Vec::new();
+    let mut components = 0usize;
     for (n, line) in text.split('\n').enumerate() {
         let lineno = n + 1;
+        if line.len() > limits.max_line_bytes {
+            return Err(ParseError::LineTooLong(limits.max_line_bytes));
+        }
         if line.trim().is_empty() {
             continue;
         }
         if let Some(name) = keyword_value(line, "BEGIN") {
-            if stack.len() >= max_depth {
-                return Err(ParseError::TooDeep(max_depth));
+            if stack.len() >= limits.max_depth {
+                return Err(ParseError::TooDeep(limits.max_depth));
+            }
+            components += 1;
+            if components > limits.max_components {
+                return Err(ParseError::TooManyComponents(limits.max_components));
             }
             stack.push(Component::new(name));
             continue;
@@ -62,6 +119,9 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Parsed, ParseError> {
             ));
             continue;
         };
+        if top.properties.len() >= limits.max_properties {
+            return Err(ParseError::TooManyProperties(limits.max_properties));
+        }
         match parse_content_line(line) {
             Some(prop) => top.properties.push(prop),
             None => {

@@ -99,7 +99,11 @@ pub const DECODED_TEXT_LIMIT: usize = 64 * 1024;
 
 /// A text part decoded (transfer encoding, then charset) to UTF-8, if small enough.
 fn decode_text(raw: &[u8], part: &MessagePart<'_>) -> Option<String> {
-    let bytes = decode_body(raw, part, DECODED_TEXT_LIMIT);
+    // Quoted-printable is at most three times the decoded size.
+    if body_bytes(raw, part).len() > DECODED_TEXT_LIMIT.saturating_mul(3) {
+        return None;
+    }
+    let bytes = decode_body(raw, part);
     if bytes.len() > DECODED_TEXT_LIMIT {
         return None;
     }
@@ -183,6 +187,7 @@ pub fn read<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
         parts: &message.parts,
         leaves: Vec::new(),
         suspect: None,
+        max_depth: limits.max_mime_depth,
     };
     walk.visit(0, None, 0)?;
     if let Some(detail) = walk.suspect {
@@ -295,6 +300,7 @@ struct Walk<'p, 'x> {
     parts: &'p [MessagePart<'x>],
     leaves: Vec<Leaf<'p, 'x>>,
     suspect: Option<String>,
+    max_depth: usize,
 }
 
 impl<'p, 'x> Walk<'p, 'x> {
@@ -304,11 +310,10 @@ impl<'p, 'x> Walk<'p, 'x> {
         parent: Option<&MessagePart<'x>>,
         depth: usize,
     ) -> Result<(), Skip> {
-        // mail-parser bounds nesting itself; this is a second guard.
-        if depth > 64 {
+        if depth > self.max_depth {
             return Err(skip(
                 WarningCode::LimitExceeded,
-                "MIME nesting deeper than 64",
+                format!("MIME nesting deeper than {}", self.max_depth),
             ));
         }
         let Some(part) = self.parts.get(id) else {
@@ -418,12 +423,11 @@ fn body_bytes<'r>(raw: &'r [u8], part: &MessagePart<'_>) -> &'r [u8] {
     raw.get(start..end).unwrap_or_default()
 }
 
-/// Transfer-decodes a part body from the input bytes. The encoded body is cut at
-/// `max * 2` bytes first, so a huge part costs bounded work (base64 and QP never
-/// expand).
-fn decode_body(raw: &[u8], part: &MessagePart<'_>, max: usize) -> Vec<u8> {
+/// Transfer-decodes a part body from the input bytes. Base64 and quoted-printable
+/// never expand, so the cost is bounded by the message size limit; `max` is checked by
+/// the caller on the result, never by cutting it (a cut calendar would lose data).
+fn decode_body(raw: &[u8], part: &MessagePart<'_>) -> Vec<u8> {
     let body = body_bytes(raw, part);
-    let body = body.get(..max.saturating_mul(2)).unwrap_or(body);
     match part.encoding {
         Encoding::Base64 => transfer::decode_base64(body),
         Encoding::QuotedPrintable => transfer::decode_quoted_printable(body),
@@ -447,10 +451,10 @@ fn unwrap_leaf(
     notes: &mut Vec<(WarningCode, String)>,
 ) -> Result<Unwrapped, ()> {
     let part = leaf.part;
-    let max = limits.max_calendar_bytes;
+    let max = limits.max_decoded_bytes;
     let part_name = part.attachment_name().unwrap_or("").to_owned();
     if let Some((header, data)) = leaf.apple_double {
-        let real_name = applefile::parse(&decode_body(raw, header, max))
+        let real_name = applefile::parse(&decode_body(raw, header))
             .ok()
             .and_then(|f| f.real_name);
         let name = data
@@ -460,7 +464,7 @@ fn unwrap_leaf(
             .unwrap_or(part_name);
         let detail = format!("AppleDouble data fork of {name:?}");
         return Ok(Unwrapped {
-            content: decode_body(raw, data, max),
+            content: decode_body(raw, data),
             name,
             fix: Some((FixCode::AppleDoubleUnwrapped, detail)),
         });
@@ -486,15 +490,20 @@ fn unwrap_leaf(
                 })
             }
             Err(e) => {
+                let code = if e == uuencode::UuError::TooLarge {
+                    WarningCode::LimitExceeded
+                } else {
+                    WarningCode::UuencodeCorrupt
+                };
                 notes.push((
-                    WarningCode::UuencodeCorrupt,
+                    code,
                     format!("uuencoded part {part_name:?} left alone: {e}"),
                 ));
                 Err(())
             }
         };
     }
-    let content = decode_body(raw, part, max);
+    let content = decode_body(raw, part);
     if mtype == "application/mac-binhex40" || binhex::looks_like_binhex(&content) {
         return match binhex::decode(&content, max) {
             Ok(f) => {
@@ -513,10 +522,12 @@ fn unwrap_leaf(
                 })
             }
             Err(e) => {
-                notes.push((
-                    WarningCode::BinhexCorrupt,
-                    format!("BinHex part {part_name:?} left alone: {e}"),
-                ));
+                let code = if e == binhex::BinHexError::TooLarge {
+                    WarningCode::LimitExceeded
+                } else {
+                    WarningCode::BinhexCorrupt
+                };
+                notes.push((code, format!("BinHex part {part_name:?} left alone: {e}")));
                 Err(())
             }
         };
@@ -635,11 +646,11 @@ fn uuencoded_in_text(
     if media_type(part) != "text/plain" || is_attachment(part) || leaf.apple_double.is_some() {
         return None;
     }
-    let body = decode_body(raw, part, limits.max_calendar_bytes.saturating_mul(2));
+    let body = decode_body(raw, part);
     if !body.windows(6).any(|w| w == b"begin ") {
         return None;
     }
-    let blocks = uuencode::find_blocks(&body, limits.max_calendar_bytes);
+    let blocks = uuencode::find_blocks(&body, limits.max_decoded_bytes);
     let (range, file) = blocks.into_iter().find(|(_, f)| {
         is_calendar_name(&f.name.to_ascii_lowercase()) || starts_with_vcalendar(&f.data)
     })?;
