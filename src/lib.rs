@@ -37,7 +37,8 @@
 //! assert!(text.contains("ORGANIZER;CN=Anna:mailto:anna@example.com\r\n"));
 //! ```
 //!
-//! The public interface is: [`transform`], [`Options`], [`Profile`], [`Limits`],
+//! The public interface is: [`transform`], [`validate`], [`Violation`],
+//! [`ViolationCode`], [`Options`], [`Profile`], [`Limits`],
 //! [`Outcome`], [`Disposition`], [`Report`], [`Fix`], [`FixCode`], [`Warning`],
 //! [`WarningCode`], [`Method`], [`Error`], [`ErrorKind`] and [`Outcome::report_json`].
 //!
@@ -75,6 +76,7 @@ mod tz;
 mod vcal1;
 
 pub use error::{Error, ErrorKind};
+pub use itip::validate::{Violation, ViolationCode};
 pub use options::{Limits, Options, Profile};
 pub use report::{Disposition, Fix, FixCode, Method, Report, Warning, WarningCode};
 
@@ -106,7 +108,8 @@ impl Outcome {
     }
 
     /// The report as JSON: `{"disposition", "method", "message_class", "reason",
-    /// "fixes": [{"code", "detail"}], "warnings": [{"code", "detail"}]}`.
+    /// "fixes": [{"code", "detail"}], "warnings": [{"code", "detail"}],
+    /// "violations": [{"code", "component", "property", "message"}]}`.
     pub fn report_json(&self) -> String {
         #[derive(serde::Serialize)]
         struct Json<'a> {
@@ -154,6 +157,26 @@ pub fn transform(raw: &[u8], opts: &Options) -> Result<Outcome, Error> {
                 _ => Ok(Outcome::unchanged(raw, report, skip)),
             }
         }
+    }
+}
+
+/// Validates one iCalendar object (the bytes of a `.ics`, in any charset this crate
+/// reads) against RFC 5546 for its METHOD and, under [`Profile::Outlook`], the
+/// Outlook rules. An empty list means the calendar is clean.
+///
+/// ```
+/// use imip_bridge::{validate, Profile, ViolationCode};
+/// let ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nMETHOD:REQUEST\r\n\
+/// BEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20040101T000000Z\r\nDTSTART:20040101T100000Z\r\n\
+/// SUMMARY:x\r\nORGANIZER:mailto:a@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+/// let v = validate(ics, Profile::Standard);
+/// assert_eq!(v.len(), 1);
+/// assert_eq!(v[0].code, ViolationCode::PropertyMissing); // a REQUEST needs an ATTENDEE
+/// ```
+pub fn validate(calendar: &[u8], profile: Profile) -> Vec<Violation> {
+    match mime::charset::transcode_wide(calendar, None) {
+        Some((utf8, _)) => itip::validate::validate_ics(&utf8, None, profile),
+        None => itip::validate::validate_ics(calendar, None, profile),
     }
 }
 
@@ -298,8 +321,9 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     // The Outlook profile: X-MICROSOFT-CDO-*, ATTENDEE parameters, X-ALT-DESC and an
     // HTML alternative built from the text when the sender wrote none.
     let mut html_alt = None;
-    if opts.profile == Profile::Outlook && !outlook::is_outlook_sender(vcal) {
-        let wants_html = matches!(norm.method, Method::Request | Method::Cancel);
+    if opts.profile == Profile::Outlook {
+        let wants_html = matches!(norm.method, Method::Request | Method::Cancel)
+            && !outlook::is_outlook_sender(vcal);
         if wants_html && mail.html.is_none() {
             let text = match (&mail.text_override, &mail.text_decoded, &mail.text) {
                 (Some(t), _, _) => Some(t.clone()),
@@ -312,6 +336,8 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         let alt_desc = mail.html_decoded.as_deref().or(html_alt.as_deref());
         outlook::apply(vcal, norm.method, alt_desc, report);
     }
+    report.violations =
+        itip::validate::validate_roots(&roots, Some(norm.method.as_str()), opts.profile);
 
     // MIME-level repairs.
     if converted {

@@ -170,6 +170,11 @@ codes! {
         RdateToRrule => "rdate_to_rrule",
         /// Outlook profile: a `text/html` alternative was built from the text.
         HtmlBodyGenerated => "html_body_generated",
+        /// A DATE value without `VALUE=DATE` got the parameter.
+        ValueDateAdded => "value_date_added",
+        /// A REQUEST VEVENT without SUMMARY got one: the master's, else the message's
+        /// subject (without reply prefixes), else empty (RFC 5546 allows a null SUMMARY).
+        SummaryAdded => "summary_added",
         /// VERSION was missing or wrong and is now 2.0.
         VersionSet => "version_set",
         /// PRODID was missing and was added.
@@ -301,6 +306,9 @@ pub struct Report {
     pub fixes: Vec<Fix>,
     /// Findings that were not repaired.
     pub warnings: Vec<Warning>,
+    /// What `validate` finds in the output calendar under the chosen profile (RFC 5546
+    /// and profile rules that could not be satisfied without guessing).
+    pub violations: Vec<crate::itip::validate::Violation>,
 }
 
 impl Report {

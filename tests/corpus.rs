@@ -12,6 +12,12 @@ use imip_bridge::{transform, Disposition, WarningCode};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
+thread_local! {
+    /// Violation codes found in outputs across the sweep, for the summary.
+    static VIOLATIONS: std::cell::RefCell<std::collections::BTreeMap<&'static str, usize>> =
+        std::cell::RefCell::new(std::collections::BTreeMap::new());
+}
+
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
 }
@@ -92,6 +98,22 @@ fn check(
         Ok(Ok(o)) => o,
     };
     snapshot.push(format!("{name}\t{}", outcome_label(&outcome)));
+    if std::env::var_os("IMIP_CORPUS_VERBOSE").is_some() && !outcome.report.violations.is_empty() {
+        let mut codes: Vec<&str> = outcome
+            .report
+            .violations
+            .iter()
+            .map(|v| v.code.as_str())
+            .collect();
+        codes.dedup();
+        eprintln!("{name}: {}", codes.join(" "));
+    }
+    VIOLATIONS.with(|v| {
+        let mut v = v.borrow_mut();
+        for viol in &outcome.report.violations {
+            *v.entry(viol.code.as_str()).or_insert(0usize) += 1;
+        }
+    });
     if outcome.disposition == Disposition::Unchanged {
         if outcome.message != raw {
             failures.push(format!("{name}: unchanged but bytes differ"));
@@ -182,6 +204,14 @@ fn shared_corpus_never_panics_and_outputs_are_fixed_points() {
     for (label, n) in &counts {
         eprintln!("{n:6} {label}");
     }
+    VIOLATIONS.with(|v| {
+        let mut by_count: Vec<(&str, usize)> = v.borrow().iter().map(|(k, n)| (*k, *n)).collect();
+        by_count.sort_by(|a, b| b.1.cmp(&a.1));
+        eprintln!("violations in outputs (most frequent first):");
+        for (code, n) in by_count {
+            eprintln!("{n:6} {code}");
+        }
+    });
     assert!(all.len() > 100, "corpus present but nearly empty");
     assert!(rewritten > 50, "suspiciously few rewrites: {rewritten}");
     assert!(

@@ -537,7 +537,7 @@ fn outlook_profile_completes_attendees_and_cdo_properties() {
     .unwrap();
     let cal = &calendar_parts(&out.message)[0].1.replace("\r\n ", "");
     for line in [
-        "ATTENDEE;CN=Anna;ROLE=CHAIR;PARTSTAT=ACCEPTED:mailto:anna@example.com",
+        "ATTENDEE;CN=Anna;ROLE=CHAIR;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:anna@example.com",
         "ATTENDEE;CN=Bob;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:bob@example.com",
         "X-MICROSOFT-CDO-APPT-SEQUENCE:2",
         "X-MICROSOFT-CDO-BUSYSTATUS:BUSY",

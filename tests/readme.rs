@@ -1,6 +1,6 @@
 //! The README documents every report code the library can emit.
 
-use imip_bridge::{FixCode, WarningCode};
+use imip_bridge::{FixCode, ViolationCode, WarningCode};
 
 #[test]
 fn readme_lists_every_report_code() {
@@ -9,6 +9,7 @@ fn readme_lists_every_report_code() {
         .iter()
         .map(|c| c.as_str())
         .chain(WarningCode::ALL.iter().map(|c| c.as_str()))
+        .chain(ViolationCode::ALL.iter().map(|c| c.as_str()))
         .filter(|code| !readme.contains(&format!("`{code}`")))
         .collect();
     assert!(missing.is_empty(), "README does not document: {missing:?}");

@@ -91,6 +91,10 @@ pub fn normalise(
     fix_events(cal, method, ctx, report)?;
     let from = ctx.from.map(|f| f.address.to_ascii_lowercase());
     repair::repair_events(cal, method, from.as_deref(), report);
+    repair::value_date(cal, report);
+    if method == Method::Request {
+        repair::summary(cal, ctx.subject, report);
+    }
     check_sender(cal, method, ctx, report);
     Ok(Normalised {
         method,

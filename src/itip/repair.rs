@@ -111,3 +111,87 @@ pub fn repair_events(cal: &mut Component, method: Method, from: Option<&str>, re
         );
     }
 }
+
+/// Date-valued properties that may carry `VALUE=DATE`.
+const DATE_PROPS: &[&str] = &[
+    "DTSTART",
+    "DTEND",
+    "DUE",
+    "RECURRENCE-ID",
+    "EXDATE",
+    "RDATE",
+];
+
+/// Adds `VALUE=DATE` to date-valued properties whose values are all DATEs.
+pub fn value_date(cal: &mut Component, report: &mut Report) {
+    let mut fixed: Vec<String> = Vec::new();
+    for ev in cal
+        .components
+        .iter_mut()
+        .filter(|c| c.is("VEVENT") || c.is("VTODO"))
+    {
+        for p in ev.properties.iter_mut() {
+            if !DATE_PROPS.iter().any(|n| p.is(n)) || p.param("VALUE").is_some() {
+                continue;
+            }
+            let all_dates = !p.value().trim().is_empty()
+                && p.value().split(',').all(|v| {
+                    matches!(
+                        crate::ical::value::parse_date_or_date_time(v, None),
+                        Ok(crate::ical::value::DateTimeValue::Date(_))
+                    )
+                });
+            if all_dates {
+                p.set_param("VALUE", "DATE");
+                let name = p.name().to_ascii_uppercase();
+                if !fixed.contains(&name) {
+                    fixed.push(name);
+                }
+            }
+        }
+    }
+    if !fixed.is_empty() {
+        report.fix(
+            FixCode::ValueDateAdded,
+            format!("VALUE=DATE added to {}", fixed.join(", ")),
+        );
+    }
+}
+
+/// A REQUEST VEVENT needs a SUMMARY (RFC 5546 3.2.2: presence 1, can be null).
+pub fn summary(cal: &mut Component, subject: Option<&str>, report: &mut Report) {
+    let master = cal
+        .components_named("VEVENT")
+        .find(|e| e.property("RECURRENCE-ID").is_none())
+        .and_then(|e| e.property("SUMMARY"))
+        .map(|p| p.value().to_owned());
+    let from_subject = subject.map(|s| {
+        crate::ical::value::escape_text(&crate::mime::encoded_word::sanitize_header_text(
+            crate::outlook::thread_index::strip_subject_prefixes(s),
+        ))
+    });
+    let mut added = Vec::new();
+    for ev in cal.components_named_mut("VEVENT") {
+        if ev.property("SUMMARY").is_some() {
+            continue;
+        }
+        let (value, source) = match (&master, &from_subject) {
+            (Some(m), _) => (m.clone(), "the master event"),
+            (None, Some(s)) => (s.clone(), "the subject"),
+            (None, None) => (String::new(), "empty"),
+        };
+        ev.insert_property_after(
+            &["DTEND", "DURATION", "DTSTART"],
+            Property::new("SUMMARY", value),
+        );
+        if !added.contains(&source) {
+            added.push(source);
+        }
+    }
+    if !added.is_empty() {
+        report.fix(
+            FixCode::SummaryAdded,
+            format!("SUMMARY added from {}", added.join(", ")),
+        );
+    }
+}

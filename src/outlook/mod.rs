@@ -91,11 +91,16 @@ pub fn all_day(ev: &Component) -> &'static str {
 }
 
 /// Applies the Outlook profile to a normalised REQUEST, REPLY or CANCEL.
+///
+/// For a calendar written by Outlook or Exchange itself only missing properties are
+/// added (its values are kept, no X-ALT-DESC and no recurrence rewriting), so a
+/// complete Outlook invitation passes through unchanged.
 pub fn apply(cal: &mut Component, method: Method, alt_desc: Option<&str>, report: &mut Report) {
-    if is_outlook_sender(cal) {
-        return;
+    let outlook_sender = is_outlook_sender(cal);
+    let alt_desc = if outlook_sender { None } else { alt_desc };
+    if !outlook_sender {
+        rdate_to_rrule(cal, report);
     }
-    rdate_to_rrule(cal, report);
     if !matches!(method, Method::Request | Method::Cancel) {
         return;
     }
@@ -157,8 +162,9 @@ pub fn apply(cal: &mut Component, method: Method, alt_desc: Option<&str>, report
                     );
                     changed = true;
                 }
-                if a.param("RSVP").is_none() && !is_organizer {
-                    a.set_param("RSVP", "TRUE");
+                if a.param("RSVP").is_none() {
+                    // The organizer listed as an attendee has nothing to answer.
+                    a.set_param("RSVP", if is_organizer { "FALSE" } else { "TRUE" });
                     changed = true;
                 }
                 if changed {
