@@ -314,9 +314,31 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     if vcal1::is_vcalendar1(vcal) {
         vcal1::convert(vcal, report);
     }
-    let norm = itip::normalise(vcal, &ctx, report)?;
+    let norm = match itip::normalise(vcal, &ctx, report) {
+        Ok(norm) => norm,
+        Err(skip) => {
+            // The message passes through: report what is wrong with the calendar as it
+            // came (parsed again, since normalisation may have started changing it).
+            if let Ok(pristine) = ical::parse::parse_with_limits(&text, parse_limits) {
+                report.violations = itip::validate::validate_roots(
+                    &pristine.roots,
+                    primary.method_param.as_deref(),
+                    opts.profile,
+                );
+            }
+            return Err(skip);
+        }
+    };
     report.method = Some(norm.method);
     report.message_class = norm.message_class;
+
+    // Time zones: identify every TZID, keep the wall-clock times, use tzdb's rules.
+    let tz_ctx = tz::repair::Context {
+        profile: opts.profile,
+        method: norm.method,
+        default_tz: opts.default_tz,
+    };
+    tz::repair::repair(vcal, &tz_ctx, report);
 
     // The Outlook profile: X-MICROSOFT-CDO-*, ATTENDEE parameters, X-ALT-DESC and an
     // HTML alternative built from the text when the sender wrote none.
@@ -333,7 +355,11 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
             };
             html_alt = text.map(|t| emit::text_to_html(&t));
         }
-        let alt_desc = mail.html_decoded.as_deref().or(html_alt.as_deref());
+        let alt_desc = match (&mail.html_decoded, &html_alt) {
+            (Some(h), _) => Some((h.as_str(), "the sender's HTML body")),
+            (None, Some(h)) => Some((h.as_str(), "the HTML built from the text")),
+            (None, None) => None,
+        };
         outlook::apply(vcal, norm.method, alt_desc, report);
     }
     report.violations =

@@ -109,6 +109,9 @@ pub struct Options {
     pub limits: Limits,
     /// Return an error instead of passing an unrepairable calendar through unchanged.
     pub strict: bool,
+    /// The zone floating (zone-less) times are anchored to; `None` (the default) keeps
+    /// them floating.
+    pub default_tz: Option<chrono_tz::Tz>,
 }
 
 impl Options {
@@ -119,7 +122,14 @@ impl Options {
             profile: Profile::Outlook,
             limits: Limits::DEFAULT,
             strict: false,
+            default_tz: None,
         }
+    }
+
+    /// The same options with floating times anchored to `zone`.
+    pub const fn with_default_tz(mut self, zone: chrono_tz::Tz) -> Self {
+        self.default_tz = Some(zone);
+        self
     }
 
     /// The same options with a fixed clock.

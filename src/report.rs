@@ -150,8 +150,8 @@ codes! {
         /// A `TZID` written as a VEVENT property was moved to the calendar's
         /// `X-WR-TIMEZONE` (where readers look for a default zone).
         TzidPropertyMoved => "tzid_property_moved",
-        /// A PUBLISH or ADD with an ORGANIZER and ATTENDEEs asked to reply is a meeting
-        /// request sent with the wrong METHOD; it is now a REQUEST.
+        /// A PUBLISH with an ORGANIZER and ATTENDEEs asked to reply is a meeting request
+        /// sent with the wrong METHOD; it is now a REQUEST.
         MethodCorrected => "method_corrected",
         /// A REPLY carried several ATTENDEEs; only the replier (the sender) is kept.
         ReplyAttendeesTrimmed => "reply_attendees_trimmed",
@@ -175,6 +175,25 @@ codes! {
         /// A REQUEST VEVENT without SUMMARY got one: the master's, else the message's
         /// subject (without reply prefixes), else empty (RFC 5546 allows a null SUMMARY).
         SummaryAdded => "summary_added",
+        /// A TZID was identified (the detail says how) and its VTIMEZONE rebuilt from
+        /// tzdb in the profile's form (Outlook: Windows name, one STANDARD/DAYLIGHT
+        /// pair in 1601; standard: IANA name and real observances).
+        TimezoneRebuilt => "timezone_rebuilt",
+        /// A VTIMEZONE that no property uses was removed.
+        TimezoneRemoved => "timezone_removed",
+        /// Outlook profile: the times of a CANCEL were written in UTC (Outlook
+        /// 2010/2016 reject TZID-qualified times there).
+        CancelTimesUtc => "cancel_times_utc",
+        /// An RRULE UNTIL was made UTC because DTSTART has a TZID (RFC 5545 3.3.10).
+        UntilUtc => "until_utc",
+        /// Floating times were anchored to `Options::default_tz`.
+        FloatingAnchored => "floating_anchored",
+        /// An all-day event was normalised: VALUE=DATE, an exclusive DTEND one day
+        /// later when missing or equal to DTSTART, or local midnight-to-midnight times
+        /// flagged all-day by the sender turned into dates.
+        AllDayNormalised => "all_day_normalised",
+        /// DTEND or RECURRENCE-ID used another TZID than DTSTART; converted to DTSTART's.
+        TzidUnified => "tzid_unified",
         /// VERSION was missing or wrong and is now 2.0.
         VersionSet => "version_set",
         /// PRODID was missing and was added.
@@ -267,6 +286,14 @@ codes! {
         /// Outlook profile: a recurrence Outlook cannot show (RDATE without RRULE that
         /// is not a regular series, several nth weekdays in one rule); kept.
         RecurrenceNotSupported => "recurrence_not_supported",
+        /// A TZID could not be identified; its times are left as they were.
+        TimezoneUnresolved => "timezone_unresolved",
+        /// The sender's VTIMEZONE gives another UTC offset than tzdb for a time in the
+        /// event; the wall-clock time is kept and tzdb's rules are used.
+        EmbeddedRulesDisagree => "embedded_rules_disagree",
+        /// The zone's rules cannot be written as one yearly pair for the event's
+        /// dates; the pair in force at the first occurrence was used.
+        TimezoneRulesIrregular => "timezone_rules_irregular",
         /// A limit from [`crate::Limits`] was exceeded.
         LimitExceeded => "limit_exceeded",
         /// The rewritten message did not re-parse to the same calendar; the input was

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 thread_local! {
     /// Violation codes found in outputs across the sweep, for the summary.
     static VIOLATIONS: std::cell::RefCell<std::collections::BTreeMap<&'static str, usize>> =
-        std::cell::RefCell::new(std::collections::BTreeMap::new());
+        const { std::cell::RefCell::new(std::collections::BTreeMap::new()) };
 }
 
 fn corpus_dir() -> PathBuf {
@@ -206,7 +206,7 @@ fn shared_corpus_never_panics_and_outputs_are_fixed_points() {
     }
     VIOLATIONS.with(|v| {
         let mut by_count: Vec<(&str, usize)> = v.borrow().iter().map(|(k, n)| (*k, *n)).collect();
-        by_count.sort_by(|a, b| b.1.cmp(&a.1));
+        by_count.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
         eprintln!("violations in outputs (most frequent first):");
         for (code, n) in by_count {
             eprintln!("{n:6} {code}");

@@ -6,10 +6,12 @@ use super::address_of;
 use crate::ical::{Component, Property};
 use crate::report::{FixCode, Method, Report, WarningCode};
 
-/// A PUBLISH or ADD that has an ORGANIZER and ATTENDEEs with `RSVP=TRUE` is a request
-/// sent with the wrong METHOD. Returns the corrected method.
+/// A PUBLISH that has an ORGANIZER and ATTENDEEs with `RSVP=TRUE` is a request sent
+/// with the wrong METHOD. Returns the corrected method. An ADD is never corrected: it
+/// adds instances to an existing series, and as a REQUEST with the series' UID it
+/// would replace the whole series.
 pub fn correct_method(cal: &mut Component, method: Method, report: &mut Report) -> Method {
-    if !matches!(method, Method::Publish | Method::Add) {
+    if method != Method::Publish {
         return method;
     }
     let looks_like_request = cal.components_named("VEVENT").any(|ev| {
@@ -27,7 +29,7 @@ pub fn correct_method(cal: &mut Component, method: Method, report: &mut Report) 
     }
     report.fix(
         FixCode::MethodCorrected,
-        format!("METHOD:{method} -> REQUEST (an ORGANIZER and ATTENDEEs asked to reply)"),
+        "METHOD:PUBLISH -> REQUEST (an ORGANIZER and ATTENDEEs asked to reply)",
     );
     Method::Request
 }

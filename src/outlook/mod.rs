@@ -95,7 +95,12 @@ pub fn all_day(ev: &Component) -> &'static str {
 /// For a calendar written by Outlook or Exchange itself only missing properties are
 /// added (its values are kept, no X-ALT-DESC and no recurrence rewriting), so a
 /// complete Outlook invitation passes through unchanged.
-pub fn apply(cal: &mut Component, method: Method, alt_desc: Option<&str>, report: &mut Report) {
+pub fn apply(
+    cal: &mut Component,
+    method: Method,
+    alt_desc: Option<(&str, &'static str)>,
+    report: &mut Report,
+) {
     let outlook_sender = is_outlook_sender(cal);
     let alt_desc = if outlook_sender { None } else { alt_desc };
     if !outlook_sender {
@@ -172,7 +177,7 @@ pub fn apply(cal: &mut Component, method: Method, alt_desc: Option<&str>, report
                 }
             }
         }
-        if let Some(html) = alt_desc {
+        if let Some((html, _)) = alt_desc {
             let master = ev.property("RECURRENCE-ID").is_none();
             if master && ev.property("X-ALT-DESC").is_none() && html.len() <= ALT_DESC_LIMIT {
                 let mut p = Property::new("X-ALT-DESC", escape_text(html));
@@ -191,10 +196,10 @@ pub fn apply(cal: &mut Component, method: Method, alt_desc: Option<&str>, report
             format!("ROLE/PARTSTAT/RSVP completed on {attendees} ATTENDEE(s)"),
         );
     }
-    if alt_added {
+    if let (true, Some((_, source))) = (alt_added, alt_desc) {
         report.fix(
             FixCode::AltDescAdded,
-            "X-ALT-DESC;FMTTYPE=text/html from the message's HTML",
+            format!("X-ALT-DESC;FMTTYPE=text/html from {source}"),
         );
     }
 }

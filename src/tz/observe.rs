@@ -1,0 +1,281 @@
+//! An independent reader of VTIMEZONE components: what UTC offset does a VTIMEZONE
+//! give a local time, as RFC 5545 (section 3.6.5) defines it?
+//!
+//! This module deliberately shares no code with [`super::vtimezone`], which writes
+//! VTIMEZONEs: the tests trust it to check what that module writes, and it reads
+//! VTIMEZONEs from other senders too. It uses the iCalendar value parsers only.
+//!
+//! Each STANDARD or DAYLIGHT observance has onsets: its DTSTART, the instances of its
+//! RRULEs and its RDATEs, less its EXDATEs. Each onset is a local wall time in the
+//! observance's TZOFFSETFROM (an RDATE or EXDATE written in UTC is converted with it),
+//! so its UTC instant is the onset minus TZOFFSETFROM. The offset in force at a local
+//! time is the TZOFFSETTO of the latest onset (by UTC) at or before it. A local time
+//! in the gap of a change, or in the repeated hour of one, takes the offset before the
+//! change, as RFC 5545 section 3.3.5 says (a gap time "is interpreted using the UTC
+//! offset before the gap"; a repeated time "refers to the first occurrence"): an
+//! onset counts only once its wall time has passed in both its offsets.
+//!
+//! RRULE support is what VTIMEZONEs use: FREQ=YEARLY with INTERVAL, UNTIL or COUNT,
+//! BYMONTH, BYDAY (with or without ordinals, which count within the month when
+//! BYMONTH is given) and BYMONTHDAY. Any other rule part (or BYDAY without BYMONTH)
+//! makes the whole VTIMEZONE unreadable (`None`) rather than misread. DTSTART always
+//! counts as the first onset, synchronised with its RRULE or not (so Exchange's
+//! `DTSTART:16010101T020000` with `BYMONTH=10` adds an onset on 1601-01-01), and
+//! COUNT includes it.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
+
+use crate::ical::model::{Component, Property};
+use crate::ical::value::{
+    parse_date_or_date_time, parse_recur, parse_utc_offset, DateTimeValue, Frequency, Recur,
+};
+
+/// The UTC offset (seconds east of UTC) that `vtimezone` gives the local time `local`.
+///
+/// `None` when the VTIMEZONE has no STANDARD/DAYLIGHT observance, when an observance
+/// lacks a readable DTSTART, TZOFFSETFROM or TZOFFSETTO, when an RRULE, RDATE or
+/// EXDATE cannot be read or uses a rule part not supported here, or when `local` is
+/// before every onset.
+pub fn utc_offset_at(vtimezone: &Component, local: NaiveDateTime) -> Option<i32> {
+    let horizon = local.year().checked_add(1)?;
+    let mut latest: Option<(NaiveDateTime, i32)> = None;
+    let mut observances = 0usize;
+    for comp in &vtimezone.components {
+        if !(comp.is("STANDARD") || comp.is("DAYLIGHT")) {
+            continue;
+        }
+        observances += 1;
+        let obs = Observance::read(comp)?;
+        // An onset counts once its wall time has passed in both of its offsets.
+        let settle = TimeDelta::seconds(i64::from(obs.to.saturating_sub(obs.from).max(0)));
+        for onset in obs.onsets(horizon)? {
+            let Some(utc) = onset.checked_sub_signed(TimeDelta::seconds(i64::from(obs.from)))
+            else {
+                continue;
+            };
+            let Some(passed_at) = onset.checked_add_signed(settle) else {
+                continue;
+            };
+            if local >= passed_at && latest.is_none_or(|(u, _)| utc > u) {
+                latest = Some((utc, obs.to));
+            }
+        }
+    }
+    if observances == 0 {
+        return None;
+    }
+    latest.map(|(_, to)| to)
+}
+
+/// One STANDARD or DAYLIGHT sub-component, read.
+struct Observance {
+    dtstart: NaiveDateTime,
+    from: i32,
+    to: i32,
+    rules: Vec<Recur>,
+    rdates: Vec<NaiveDateTime>,
+    exdates: Vec<NaiveDateTime>,
+}
+
+impl Observance {
+    fn read(comp: &Component) -> Option<Observance> {
+        let dtstart = match parse_date_or_date_time(comp.property("DTSTART")?.value(), None).ok()? {
+            DateTimeValue::Date(d) => d.and_time(NaiveTime::MIN),
+            DateTimeValue::Floating(dt)
+            | DateTimeValue::Zoned { local: dt, .. }
+            | DateTimeValue::Utc(dt) => dt,
+        };
+        let from = parse_utc_offset(comp.property("TZOFFSETFROM")?.value()).ok()?;
+        let to = parse_utc_offset(comp.property("TZOFFSETTO")?.value()).ok()?;
+        let mut rules = Vec::new();
+        for p in comp.properties_named("RRULE") {
+            rules.push(parse_recur(p.value()).ok()?);
+        }
+        let mut rdates = Vec::new();
+        for p in comp.properties_named("RDATE") {
+            rdates.extend(date_list(p, from)?);
+        }
+        let mut exdates = Vec::new();
+        for p in comp.properties_named("EXDATE") {
+            exdates.extend(date_list(p, from)?);
+        }
+        Some(Observance {
+            dtstart,
+            from,
+            to,
+            rules,
+            rdates,
+            exdates,
+        })
+    }
+
+    /// Every onset (local wall time in `from`) up to the end of year `horizon`.
+    fn onsets(&self, horizon: i32) -> Option<Vec<NaiveDateTime>> {
+        let mut out = vec![self.dtstart];
+        for rule in &self.rules {
+            out.extend(expand(rule, self.dtstart, self.from, horizon)?);
+        }
+        out.extend(self.rdates.iter().copied());
+        out.retain(|o| !self.exdates.contains(o));
+        Some(out)
+    }
+}
+
+/// The local wall times (in offset `from`) of an RDATE or EXDATE list. PERIOD values
+/// count by their start; DATE values at midnight; UTC values are converted.
+fn date_list(p: &Property, from: i32) -> Option<Vec<NaiveDateTime>> {
+    let mut out = Vec::new();
+    for item in p.value().split(',') {
+        let item = item.trim();
+        if item.is_empty() {
+            continue;
+        }
+        let start = item.split('/').next().unwrap_or(item);
+        let local = match parse_date_or_date_time(start, None).ok()? {
+            DateTimeValue::Date(d) => d.and_time(NaiveTime::MIN),
+            DateTimeValue::Floating(dt) | DateTimeValue::Zoned { local: dt, .. } => dt,
+            DateTimeValue::Utc(dt) => dt.checked_add_signed(TimeDelta::seconds(i64::from(from)))?,
+        };
+        out.push(local);
+    }
+    Some(out)
+}
+
+/// The instances after `dtstart` of a yearly rule, up to the end of year `horizon`,
+/// honouring UNTIL and COUNT (which counts DTSTART). `None` for an unsupported rule.
+fn expand(
+    rule: &Recur,
+    dtstart: NaiveDateTime,
+    from: i32,
+    horizon: i32,
+) -> Option<Vec<NaiveDateTime>> {
+    let unsupported = rule.freq != Frequency::Yearly
+        || !rule.by_second.is_empty()
+        || !rule.by_minute.is_empty()
+        || !rule.by_hour.is_empty()
+        || !rule.by_year_day.is_empty()
+        || !rule.by_week_no.is_empty()
+        || !rule.by_set_pos.is_empty()
+        || !rule.other.is_empty()
+        || (!rule.by_day.is_empty() && rule.by_month.is_empty());
+    if unsupported {
+        return None;
+    }
+    let step = i32::try_from(rule.interval.unwrap_or(1).max(1)).ok()?;
+    let months: Vec<u32> = if rule.by_month.is_empty() {
+        vec![dtstart.month()]
+    } else {
+        rule.by_month.iter().map(|&m| u32::from(m)).collect()
+    };
+    let mut out = Vec::new();
+    let mut count: u32 = 1; // DTSTART
+    let mut year = dtstart.year();
+    // Without COUNT only the last years before the horizon can hold the latest onset:
+    // skip ahead (in whole steps) instead of walking from 1601.
+    if rule.count.is_none() {
+        let skip = horizon.saturating_sub(3).saturating_sub(year).max(0) / step * step;
+        year = year.checked_add(skip)?;
+    }
+    'years: while year <= horizon {
+        let mut instances: Vec<NaiveDateTime> = Vec::new();
+        for &month in &months {
+            for day in month_days(rule, year, month, dtstart.day()) {
+                if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
+                    instances.push(date.and_time(dtstart.time()));
+                }
+            }
+        }
+        instances.sort();
+        instances.dedup();
+        for inst in instances {
+            if inst <= dtstart {
+                continue;
+            }
+            if past_until(rule, inst, from) {
+                break 'years;
+            }
+            if rule.count.is_some_and(|c| count >= c) {
+                break 'years;
+            }
+            out.push(inst);
+            count = count.saturating_add(1);
+        }
+        year = year.checked_add(step)?;
+    }
+    Some(out)
+}
+
+fn past_until(rule: &Recur, inst: NaiveDateTime, from: i32) -> bool {
+    match &rule.until {
+        None => false,
+        Some(DateTimeValue::Date(d)) => inst.date() > *d,
+        Some(DateTimeValue::Floating(u) | DateTimeValue::Zoned { local: u, .. }) => inst > *u,
+        Some(DateTimeValue::Utc(u)) => inst
+            .checked_sub_signed(TimeDelta::seconds(i64::from(from)))
+            .is_none_or(|utc| utc > *u),
+    }
+}
+
+/// Number of days in a month (0 for an impossible month).
+fn month_length(year: i32, month: u32) -> u32 {
+    (28..=31)
+        .rev()
+        .find(|&d| NaiveDate::from_ymd_opt(year, month, d).is_some())
+        .unwrap_or(0)
+}
+
+/// The days of `month` in `year` that the rule's BYDAY / BYMONTHDAY select (the
+/// DTSTART day when it has neither).
+fn month_days(rule: &Recur, year: i32, month: u32, dtstart_day: u32) -> Vec<u32> {
+    let len = month_length(year, month);
+    if len == 0 {
+        return Vec::new();
+    }
+    let month_day_wanted = |day: u32| {
+        rule.by_month_day.iter().any(|&md| {
+            let md = i64::from(md);
+            let resolved = if md > 0 { md } else { i64::from(len) + 1 + md };
+            resolved == i64::from(day)
+        })
+    };
+    if rule.by_day.is_empty() {
+        if rule.by_month_day.is_empty() {
+            return vec![dtstart_day];
+        }
+        return (1..=len).filter(|&d| month_day_wanted(d)).collect();
+    }
+    let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
+        return Vec::new();
+    };
+    let first_wd = first.weekday().num_days_from_monday();
+    let mut days = Vec::new();
+    for wn in &rule.by_day {
+        // All days of the month on this weekday, in order.
+        let first_match = 1 + (wn.weekday.num_days_from_monday() + 7 - first_wd) % 7;
+        let matching: Vec<u32> = (0..5)
+            .map(|k| first_match + 7 * k)
+            .filter(|&d| d <= len)
+            .collect();
+        match wn.ordinal {
+            None => days.extend(matching),
+            Some(n) => {
+                let n = i64::from(n);
+                let len_m = i64::try_from(matching.len()).unwrap_or(0);
+                let idx = if n > 0 { n - 1 } else { len_m + n };
+                if let Some(&d) = usize::try_from(idx).ok().and_then(|i| matching.get(i)) {
+                    days.push(d);
+                }
+            }
+        }
+    }
+    if !rule.by_month_day.is_empty() {
+        days.retain(|&d| month_day_wanted(d));
+    }
+    days.sort_unstable();
+    days.dedup();
+    days
+}
+
+#[cfg(test)]
+#[path = "observe_tests.rs"]
+mod tests;

@@ -1,0 +1,635 @@
+//! The time-zone stage of the pipeline: identify every TZID, keep the wall-clock times
+//! the sender wrote, compute instants from tzdb (not from the sender's possibly stale
+//! VTIMEZONE), and write one VTIMEZONE per TZID in the profile's form. Also: all-day
+//! events, floating times, UNTIL in UTC, one TZID per event, UTC times in an Outlook
+//! CANCEL.
+//!
+//! A VTIMEZONE that already has the output name and agrees with tzdb for every time in
+//! the calendar is kept byte for byte, so a calendar from Outlook or Exchange passes
+//! through unchanged.
+
+use super::observe::utc_offset_at;
+use super::resolve::{resolve, windows_name, Hints};
+use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
+use crate::ical::model::unescape_param_text;
+use crate::ical::value::{format_date, parse_date_or_date_time, parse_recur, DateTimeValue};
+use crate::ical::{Component, Property};
+use crate::options::Profile;
+use crate::report::{FixCode, Method, Report, WarningCode};
+use chrono::{Datelike, NaiveDateTime, Offset, TimeDelta, TimeZone};
+use chrono_tz::Tz;
+
+/// Properties whose values are dates or date-times that a TZID may qualify.
+const TIME_PROPS: &[&str] = &[
+    "DTSTART",
+    "DTEND",
+    "DUE",
+    "RECURRENCE-ID",
+    "EXDATE",
+    "RDATE",
+];
+/// Properties that a CANCEL in the Outlook profile writes in UTC.
+const CANCEL_UTC_PROPS: &[&str] = &["DTSTART", "DTEND", "RECURRENCE-ID"];
+/// Sender flags meaning "this is an all-day event".
+const ALL_DAY_FLAGS: &[&str] = &[
+    "X-MICROSOFT-CDO-ALLDAYEVENT",
+    "X-MICROSOFT-MSNCALENDAR-ALLDAYEVENT",
+];
+/// At most this many disagreements are listed in one warning.
+const SHOWN_DISAGREEMENTS: usize = 3;
+
+/// What the stage needs to know.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// Output profile.
+    pub profile: Profile,
+    /// The calendar's METHOD.
+    pub method: Method,
+    /// Zone for floating times, if any.
+    pub default_tz: Option<Tz>,
+}
+
+/// A TZID as a VTIMEZONE or a TZID parameter names it, compared loosely: without
+/// quotes, `\,`-style escapes, a trailing literal `\n`, or surrounding blanks.
+fn norm_tzid(s: &str) -> String {
+    let s = s.trim().trim_matches('"');
+    // A literal `\n` at the end (DavMail's fixupTZID case).
+    let s = s
+        .strip_suffix("\\n")
+        .or_else(|| s.strip_suffix("\\N"))
+        .unwrap_or(s);
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some(n @ (',' | ';' | '\\')) => out.push(n),
+                Some(n) => {
+                    out.push(c);
+                    out.push(n);
+                }
+                None => out.push(c),
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out.trim().trim_matches('"').trim().to_owned()
+}
+
+fn tzid_param(p: &Property) -> Option<String> {
+    p.param_value("TZID")
+        .map(|t| norm_tzid(&unescape_param_text(t)))
+        .filter(|t| !t.is_empty())
+}
+
+/// The local date-times of a property's value(s) (not UTC, not dates).
+fn local_times(p: &Property) -> Vec<NaiveDateTime> {
+    p.value()
+        .split(',')
+        .filter_map(|v| match parse_date_or_date_time(v, None) {
+            Ok(DateTimeValue::Floating(t)) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
+/// tzdb's UTC offset for a local time in `zone` (the earlier one in an overlap; in a
+/// gap, the offset after it).
+fn tzdb_offset(zone: Tz, local: NaiveDateTime) -> Option<i32> {
+    let at = |t: NaiveDateTime| {
+        zone.offset_from_local_datetime(&t)
+            .earliest()
+            .map(|o| o.fix().local_minus_utc())
+    };
+    at(local).or_else(|| at(local.checked_add_signed(TimeDelta::hours(1))?))
+}
+
+fn to_utc(zone: Tz, local: NaiveDateTime) -> Option<NaiveDateTime> {
+    let offset = tzdb_offset(zone, local)?;
+    local.checked_sub_signed(TimeDelta::seconds(i64::from(offset)))
+}
+
+fn format_offset(secs: i32) -> String {
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.unsigned_abs();
+    format!("{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60)
+}
+
+fn events_mut(cal: &mut Component) -> impl Iterator<Item = &mut Component> {
+    cal.components
+        .iter_mut()
+        .filter(|c| c.is("VEVENT") || c.is("VTODO"))
+}
+
+fn events(cal: &Component) -> impl Iterator<Item = &Component> {
+    cal.components
+        .iter()
+        .filter(|c| c.is("VEVENT") || c.is("VTODO"))
+}
+
+/// One identified TZID and what to do with it.
+struct Plan {
+    /// The TZID as used (normalised).
+    from: String,
+    /// The TZID to write.
+    out: String,
+    zone: Tz,
+    /// Whether the VTIMEZONE is (re)built.
+    rebuild: bool,
+    /// How the zone was identified, for the report.
+    identified: String,
+    /// What happens to its VTIMEZONE, for the report.
+    how: &'static str,
+}
+
+/// Runs the stage.
+pub fn repair(cal: &mut Component, ctx: &Context, report: &mut Report) {
+    all_day(cal, report);
+    if let Some(zone) = ctx.default_tz {
+        anchor_floating(cal, zone, report);
+    }
+    let plans = identify(cal, ctx, report);
+    unify_event_tzids(cal, &plans, report);
+    if ctx.profile == Profile::Outlook && ctx.method == Method::Cancel {
+        cancel_in_utc(cal, &plans, report);
+    }
+    until_in_utc(cal, &plans, report);
+    apply_names(cal, &plans);
+    rebuild_vtimezones(cal, &plans, ctx.profile, report);
+}
+
+/// All-day events: a missing DTEND or one equal to DTSTART becomes DTSTART + 1 day;
+/// local midnight-to-midnight date-times flagged all-day by the sender become dates.
+fn all_day(cal: &mut Component, report: &mut Report) {
+    let mut details: Vec<&'static str> = Vec::new();
+    for ev in cal.components.iter_mut().filter(|c| c.is("VEVENT")) {
+        let flagged = ALL_DAY_FLAGS.iter().any(|f| {
+            ev.property(f)
+                .is_some_and(|p| p.value().trim().eq_ignore_ascii_case("TRUE"))
+        });
+        if flagged {
+            let start = ev.property("DTSTART").map(local_times);
+            let end = ev.property("DTEND").map(local_times);
+            if let (Some([s]), Some([e])) = (start.as_deref(), end.as_deref()) {
+                let midnight = |t: &NaiveDateTime| t.time() == chrono::NaiveTime::MIN;
+                if midnight(s) && midnight(e) && e > s {
+                    let (s, e) = (s.date(), e.date());
+                    for (name, d) in [("DTSTART", s), ("DTEND", e)] {
+                        if let Some(p) = ev.property_mut(name) {
+                            let mut np = Property::new(name, format_date(d));
+                            np.set_param("VALUE", "DATE");
+                            *p = np;
+                        }
+                    }
+                    details.push("local midnight-to-midnight times flagged all-day -> VALUE=DATE");
+                }
+            }
+        }
+        let start_date =
+            ev.property("DTSTART")
+                .and_then(|p| match parse_date_or_date_time(p.value(), None) {
+                    Ok(DateTimeValue::Date(d)) => Some(d),
+                    _ => None,
+                });
+        let Some(start) = start_date else { continue };
+        let end_date = ev
+            .property("DTEND")
+            .map(|p| parse_date_or_date_time(p.value(), None));
+        let next = start.succ_opt().unwrap_or(start);
+        let mut dtend = Property::new("DTEND", format_date(next));
+        dtend.set_param("VALUE", "DATE");
+        match end_date {
+            None if ev.property("DURATION").is_none() => {
+                ev.insert_property_after(&["DTSTART"], dtend);
+                details.push("DTEND added one day after an all-day DTSTART");
+            }
+            Some(Ok(DateTimeValue::Date(e))) if e <= start => {
+                if let Some(p) = ev.property_mut("DTEND") {
+                    *p = dtend;
+                }
+                details.push("all-day DTEND not after DTSTART moved to the next day");
+            }
+            _ => {}
+        }
+    }
+    details.dedup();
+    for d in details {
+        report.fix(FixCode::AllDayNormalised, d);
+    }
+}
+
+/// Floating DTSTART/DTEND/RECURRENCE-ID get the default zone's TZID.
+fn anchor_floating(cal: &mut Component, zone: Tz, report: &mut Report) {
+    let mut n = 0usize;
+    for ev in events_mut(cal) {
+        for p in ev.properties.iter_mut().filter(|p| {
+            ["DTSTART", "DTEND", "RECURRENCE-ID", "DUE"]
+                .iter()
+                .any(|n| p.is(n))
+        }) {
+            if p.param("TZID").is_none() && !local_times(p).is_empty() {
+                p.set_param("TZID", zone.name());
+                n += 1;
+            }
+        }
+    }
+    if n > 0 {
+        report.fix(
+            FixCode::FloatingAnchored,
+            format!("{n} floating time(s) anchored to {}", zone.name()),
+        );
+    }
+}
+
+/// Identifies every TZID in use and decides what to write for it.
+fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
+    let mut used: Vec<String> = Vec::new();
+    for ev in events(cal) {
+        for p in ev
+            .properties
+            .iter()
+            .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
+        {
+            if let Some(t) = tzid_param(p) {
+                if !used.contains(&t) {
+                    used.push(t);
+                }
+            }
+        }
+    }
+    let year = events(cal)
+        .find_map(|e| e.property("DTSTART"))
+        .and_then(|p| local_times(p).first().map(|t| t.year()))
+        .unwrap_or(2000);
+    let x_wr = cal
+        .property("X-WR-TIMEZONE")
+        .map(|p| p.value().trim().to_owned());
+    let mut plans = Vec::new();
+    for tzid in used {
+        let vtz = find_vtimezone(cal, &tzid);
+        let prop_of = |name: &str| {
+            vtz.and_then(|v| v.property(name))
+                .map(|p| p.value().trim().to_owned())
+        };
+        let cftz = prop_of("X-ENTOURAGE-CFTIMEZONE");
+        let cdo = prop_of("X-MICROSOFT-CDO-TZID");
+        let hints = Hints {
+            x_wr_timezone: x_wr.as_deref(),
+            entourage_cftimezone: cftz.as_deref(),
+            cdo_tzid: cdo.as_deref(),
+        };
+        let Some(found) = resolve(&tzid, vtz, &hints, year) else {
+            report.warn(
+                WarningCode::TimezoneUnresolved,
+                format!("TZID {tzid:?} could not be identified; its times are left as written"),
+            );
+            continue;
+        };
+        let zone = found.zone;
+        let out = match ctx.profile {
+            Profile::Outlook => windows_name(zone).unwrap_or(zone.name()).to_owned(),
+            _ => zone.name().to_owned(),
+        };
+        let disagreements = vtz
+            .map(|v| disagreements(cal, &tzid, v, zone))
+            .unwrap_or_default();
+        if !disagreements.is_empty() {
+            report.warn(
+                WarningCode::EmbeddedRulesDisagree,
+                format!(
+                    "TZID {tzid:?}: the sender's VTIMEZONE disagrees with tzdb ({}); the \
+                     wall-clock times are kept and tzdb's offsets used",
+                    disagreements.join("; ")
+                ),
+            );
+        }
+        let keep = vtz.is_some_and(|v| {
+            v.property("TZID")
+                .is_some_and(|t| norm_tzid(t.value()) == out)
+                && disagreements.is_empty()
+                && (ctx.profile != Profile::Outlook || outlook_shape(v))
+        });
+        let how = match vtz {
+            Some(_) => "VTIMEZONE rebuilt",
+            None => "VTIMEZONE added (the sender declared none)",
+        };
+        let identified = format!(
+            "TZID {tzid:?} identified as {} ({}: {})",
+            zone.name(),
+            found.rule.as_str(),
+            found.detail
+        );
+        plans.push(Plan {
+            from: tzid,
+            out,
+            zone,
+            rebuild: !keep,
+            identified,
+            how,
+        });
+    }
+    plans
+}
+
+fn find_vtimezone<'c>(cal: &'c Component, tzid: &str) -> Option<&'c Component> {
+    cal.components_named("VTIMEZONE").find(|v| {
+        v.property("TZID")
+            .is_some_and(|t| norm_tzid(t.value()) == tzid)
+    })
+}
+
+/// Where the sender's VTIMEZONE and tzdb give different offsets for the calendar's
+/// times in that zone, as short descriptions.
+fn disagreements(cal: &Component, tzid: &str, vtz: &Component, zone: Tz) -> Vec<String> {
+    let mut out = Vec::new();
+    for ev in events(cal) {
+        for p in ev
+            .properties
+            .iter()
+            .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
+        {
+            if tzid_param(p).as_deref() != Some(tzid) {
+                continue;
+            }
+            // chrono-tz carries tzdb's transitions through 2099 only; beyond that its
+            // answer is a fixed offset, not a rule worth comparing against.
+            for t in local_times(p)
+                .into_iter()
+                .filter(|t| (1900..=2099).contains(&t.year()))
+            {
+                let (Some(theirs), Some(ours)) = (utc_offset_at(vtz, t), tzdb_offset(zone, t))
+                else {
+                    continue;
+                };
+                if theirs != ours && out.len() < SHOWN_DISAGREEMENTS {
+                    let line = format!(
+                        "{} {}: sender {}, tzdb {} ({} min)",
+                        p.name().to_ascii_uppercase(),
+                        t.format("%Y-%m-%d %H:%M"),
+                        format_offset(theirs),
+                        format_offset(ours),
+                        (ours - theirs) / 60
+                    );
+                    if !out.contains(&line) {
+                        out.push(line);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The shape Outlook keeps: one STANDARD, at most one DAYLIGHT, each with DTSTART,
+/// TZOFFSETFROM and TZOFFSETTO.
+fn outlook_shape(vtz: &Component) -> bool {
+    let std = vtz.components_named("STANDARD").count();
+    let dst = vtz.components_named("DAYLIGHT").count();
+    std == 1
+        && dst <= 1
+        && vtz.components.iter().all(|o| {
+            ["DTSTART", "TZOFFSETFROM", "TZOFFSETTO"]
+                .iter()
+                .all(|n| o.property(n).is_some())
+        })
+}
+
+fn plan_for<'p>(plans: &'p [Plan], p: &Property) -> Option<&'p Plan> {
+    let t = tzid_param(p)?;
+    plans.iter().find(|pl| pl.from == t)
+}
+
+/// DTEND and RECURRENCE-ID in another zone than DTSTART are converted to DTSTART's
+/// zone (Outlook and gromox require one TZID per event).
+fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
+    let mut n = 0usize;
+    for ev in events_mut(cal) {
+        let Some(start_plan) = ev.property("DTSTART").and_then(|p| plan_for(plans, p)) else {
+            continue;
+        };
+        let (target_tzid, target_zone) = (start_plan.from.clone(), start_plan.zone);
+        for name in ["DTEND", "RECURRENCE-ID"] {
+            let Some(p) = ev.property(name) else { continue };
+            let Some(plan) = plan_for(plans, p) else {
+                continue;
+            };
+            if plan.from == target_tzid {
+                continue;
+            }
+            let [local] = local_times(p)[..] else {
+                continue;
+            };
+            let Some(utc) = to_utc(plan.zone, local) else {
+                continue;
+            };
+            let converted = target_zone.from_utc_datetime(&utc).naive_local();
+            let mut np = Property::new(name, converted.format("%Y%m%dT%H%M%S").to_string());
+            np.set_param("TZID", &target_tzid);
+            if let Some(slot) = ev.property_mut(name) {
+                *slot = np;
+                n += 1;
+            }
+        }
+    }
+    if n > 0 {
+        report.fix(
+            FixCode::TzidUnified,
+            format!("{n} DTEND/RECURRENCE-ID value(s) converted to DTSTART's zone"),
+        );
+    }
+}
+
+/// Outlook 2010/2016 reject a CANCEL with TZID-qualified times: write them in UTC.
+fn cancel_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
+    let mut n = 0usize;
+    let mut zones: Vec<String> = Vec::new();
+    for ev in events_mut(cal) {
+        for p in ev
+            .properties
+            .iter_mut()
+            .filter(|p| CANCEL_UTC_PROPS.iter().any(|n| p.is(n)))
+        {
+            let Some(plan) = plan_for(plans, p) else {
+                continue;
+            };
+            let [local] = local_times(p)[..] else {
+                continue;
+            };
+            let Some(utc) = to_utc(plan.zone, local) else {
+                continue;
+            };
+            let name = p.name().to_owned();
+            *p = Property::new(name, utc.format("%Y%m%dT%H%M%SZ").to_string());
+            n += 1;
+            if !zones.contains(&plan.identified) {
+                zones.push(plan.identified.clone());
+            }
+        }
+    }
+    if n > 0 {
+        report.fix(
+            FixCode::CancelTimesUtc,
+            format!(
+                "{n} DTSTART/DTEND/RECURRENCE-ID value(s) of the CANCEL written in UTC ({})",
+                zones.join("; ")
+            ),
+        );
+    }
+}
+
+/// RFC 5545 3.3.10: with a zoned DTSTART, UNTIL must be UTC.
+fn until_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
+    let mut n = 0usize;
+    for ev in events_mut(cal) {
+        let Some(zone) = ev
+            .property("DTSTART")
+            .and_then(|p| plan_for(plans, p))
+            .map(|p| p.zone)
+        else {
+            continue;
+        };
+        for p in ev
+            .properties
+            .iter_mut()
+            .filter(|p| p.is("RRULE") || p.is("EXRULE"))
+        {
+            let Ok(mut rule) = parse_recur(p.value()) else {
+                continue;
+            };
+            let Some(DateTimeValue::Floating(local)) = rule.until.clone() else {
+                continue;
+            };
+            let Some(utc) = to_utc(zone, local) else {
+                continue;
+            };
+            rule.until = Some(DateTimeValue::Utc(utc));
+            p.set_value(rule.format());
+            n += 1;
+        }
+    }
+    if n > 0 {
+        report.fix(
+            FixCode::UntilUtc,
+            format!("UNTIL of {n} rule(s) converted to UTC (DTSTART has a TZID)"),
+        );
+    }
+}
+
+/// Writes the output TZID on every property that uses a planned zone.
+fn apply_names(cal: &mut Component, plans: &[Plan]) {
+    for ev in events_mut(cal) {
+        for p in ev.properties.iter_mut() {
+            let Some(plan) = plan_for(plans, p) else {
+                continue;
+            };
+            let written = p.param_value("TZID").unwrap_or("");
+            if written != plan.out {
+                p.set_param("TZID", &plan.out);
+            }
+        }
+    }
+}
+
+/// Replaces rebuilt VTIMEZONEs, adds missing ones and drops unused ones, keeping one
+/// VTIMEZONE per TZID, placed before the first event.
+fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, report: &mut Report) {
+    let mut used: Vec<String> = Vec::new();
+    let mut span: Option<(NaiveDateTime, NaiveDateTime)> = None;
+    for ev in events(cal) {
+        for p in ev
+            .properties
+            .iter()
+            .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
+        {
+            if let Some(t) = tzid_param(p) {
+                if !used.contains(&t) {
+                    used.push(t);
+                }
+                for lt in local_times(p) {
+                    span = Some(match span {
+                        None => (lt, lt),
+                        Some((a, b)) => (a.min(lt), b.max(lt)),
+                    });
+                }
+            }
+        }
+    }
+    let mut removed = 0usize;
+    let mut generated: Vec<Component> = Vec::new();
+    let recurring =
+        events(cal).any(|e| e.property("RRULE").is_some() || e.property("RDATE").is_some());
+    let first_event_start = events(cal)
+        .find_map(|e| e.property("DTSTART"))
+        .and_then(|p| local_times(p).first().copied());
+    for plan in plans.iter().filter(|p| p.rebuild && used.contains(&p.out)) {
+        if generated
+            .iter()
+            .any(|g| g.property("TZID").is_some_and(|t| t.value() == plan.out))
+        {
+            continue;
+        }
+        let vtz = match profile {
+            Profile::Outlook => {
+                let at = first_event_start
+                    .or(span.map(|s| s.0))
+                    .unwrap_or(NaiveDateTime::MIN);
+                let (pair, irregular) = rule_pair(plan.zone, at.year(), at);
+                // The pair is right at the first occurrence by construction; a change
+                // of rules only matters to a series that runs on past it.
+                if let (Some(why), true) = (irregular, recurring) {
+                    report.warn(WarningCode::TimezoneRulesIrregular, why);
+                }
+                outlook_vtimezone(&plan.out, &pair)
+            }
+            _ => {
+                let (a, b) = span.unwrap_or((NaiveDateTime::MIN, NaiveDateTime::MIN));
+                standard_vtimezone(plan.zone, a, b)
+            }
+        };
+        report.fix(
+            FixCode::TimezoneRebuilt,
+            format!("{}; {} as {:?}", plan.identified, plan.how, plan.out),
+        );
+        generated.push(vtz);
+    }
+    let rebuilt: Vec<&str> = plans
+        .iter()
+        .filter(|p| p.rebuild)
+        .flat_map(|p| [p.from.as_str(), p.out.as_str()])
+        .collect();
+    cal.components.retain(|c| {
+        if !c.is("VTIMEZONE") {
+            return true;
+        }
+        let name = c
+            .property("TZID")
+            .map(|t| norm_tzid(t.value()))
+            .unwrap_or_default();
+        let keep = used.contains(&name) && !rebuilt.contains(&name.as_str());
+        if !keep && !rebuilt.contains(&name.as_str()) {
+            removed += 1;
+        }
+        keep
+    });
+    if !generated.is_empty() {
+        let pos = cal
+            .components
+            .iter()
+            .position(|c| !c.is("VTIMEZONE"))
+            .unwrap_or(cal.components.len());
+        for (i, g) in generated.into_iter().enumerate() {
+            cal.components.insert(pos + i, g);
+        }
+    }
+    if removed > 0 {
+        report.fix(
+            FixCode::TimezoneRemoved,
+            format!("{removed} VTIMEZONE(s) that no property uses removed"),
+        );
+    }
+}
+
+#[cfg(test)]
+#[path = "repair_tests.rs"]
+mod tests;

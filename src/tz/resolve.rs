@@ -1,0 +1,1188 @@
+//! TZID resolution: turns whatever a sender wrote as a TZID (a tzdb name or alias,
+//! a Windows standard or display name of any era, a Lotus Notes short name, an
+//! Exchange CDO id or offset name, a libical/Evolution/Lightning vendor-prefixed id)
+//! into one canonical tzdb zone, and says which rule matched and why.
+//!
+//! The order, first match wins (see [`resolve`]):
+//!
+//! 1. hints: `X-ENTOURAGE-CFTIMEZONE`, then `X-WR-TIMEZONE`, unless the TZID is
+//!    itself a tzdb or Windows standard name;
+//! 2. tzdb names and aliases (`US/Eastern`, `Asia/Calcutta`, `Etc/GMT+5`);
+//! 3. Windows standard names (`W. Europe Standard Time`, and retired ones);
+//! 4. Windows display names of every era, with or without `(GMT+01:00)`;
+//! 5. Lotus Notes short names (`Eastern`, `W. Europe`);
+//! 6. Exchange CDO numeric ids (a numeric TZID, or `X-MICROSOFT-CDO-TZID`);
+//! 7. CDO offset names (`GMT +0100 (Standard) / GMT +0200 (Daylight)`);
+//! 8. vendor-prefixed ids (`/mozilla.org/20070129_1/Europe/Berlin`);
+//! 9. the sender's VTIMEZONE rules, evaluated for the event's year and matched
+//!    against tzdb.
+//!
+//! A name match (rules 2-8) is accepted only when the sender's VTIMEZONE, when there
+//! is one and it can be evaluated, uses no UTC offset in that year that the zone
+//! does not use (the transition dates may be stale: Entourage's were); so Lotus
+//! `GMT` with British summer time becomes Europe/London, not Etc/GMT.
+//!
+//! This module only identifies zones: it never edits a calendar, and it never
+//! panics, whatever its input. All data lives in [`super::data`].
+
+// wired in by the pipeline
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike};
+use chrono_tz::{Tz, TZ_VARIANTS};
+
+use super::data::{
+    CDO_ZONES, IANA_ALIASES, LEGACY_WINDOWS_NAMES, LOTUS_NAMES, WINDOWS_DISPLAY_NAMES,
+    WINDOWS_ZONES,
+};
+use crate::ical::model::Component;
+use crate::ical::value::{
+    parse_date_or_date_time, parse_recur, parse_utc_offset, DateTimeValue, Frequency, Recur,
+};
+
+/// Which rule identified the zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MatchRule {
+    /// `X-ENTOURAGE-CFTIMEZONE` (inside the VTIMEZONE) or `X-WR-TIMEZONE` (on the
+    /// VCALENDAR).
+    Hint,
+    /// The TZID is a canonical tzdb name (any ASCII case).
+    Iana,
+    /// The TZID is a tzdb backward-compatible alias, normalised.
+    IanaAlias,
+    /// The TZID is a Windows standard name (CLDR `windowsZones.xml`, or retired).
+    WindowsStandard,
+    /// The TZID is a Windows (or Exchange CDO) display name.
+    WindowsDisplay,
+    /// The TZID is a Lotus Notes short name.
+    Lotus,
+    /// An Exchange CDO numeric time-zone id.
+    CdoId,
+    /// A CDO offset name such as `GMT +0100 (Standard) / GMT +0200 (Daylight)`.
+    CdoOffsetName,
+    /// A tzdb name behind a libical, Evolution or Lightning vendor prefix.
+    VendorPrefix,
+    /// The sender's VTIMEZONE rules matched a tzdb zone for the event's year.
+    EmbeddedRules,
+}
+
+impl MatchRule {
+    /// The rule's stable snake_case name, for reports.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MatchRule::Hint => "hint",
+            MatchRule::Iana => "iana",
+            MatchRule::IanaAlias => "iana_alias",
+            MatchRule::WindowsStandard => "windows_standard",
+            MatchRule::WindowsDisplay => "windows_display",
+            MatchRule::Lotus => "lotus",
+            MatchRule::CdoId => "cdo_id",
+            MatchRule::CdoOffsetName => "cdo_offset_name",
+            MatchRule::VendorPrefix => "vendor_prefix",
+            MatchRule::EmbeddedRules => "embedded_rules",
+        }
+    }
+}
+
+impl std::fmt::Display for MatchRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A resolved TZID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The canonical tzdb zone (aliases normalised: Asia/Calcutta -> Asia/Kolkata).
+    pub zone: Tz,
+    /// The rule that matched.
+    pub rule: MatchRule,
+    /// What matched, for the report.
+    pub detail: String,
+}
+
+/// Zone names found elsewhere in the calendar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hints<'a> {
+    /// `X-WR-TIMEZONE` of the VCALENDAR.
+    pub x_wr_timezone: Option<&'a str>,
+    /// `X-ENTOURAGE-CFTIMEZONE` inside the VTIMEZONE (Outlook for Mac, Entourage).
+    pub entourage_cftimezone: Option<&'a str>,
+    /// `X-MICROSOFT-CDO-TZID` inside the VTIMEZONE or on the event.
+    pub cdo_tzid: Option<&'a str>,
+}
+
+/// Longest TZID the name rules look at; longer ones go to the VTIMEZONE rule only.
+const MAX_NAME_BYTES: usize = 512;
+/// How far (seconds) a VTIMEZONE transition may be from tzdb's and still match:
+/// Lotus Notes writes 02:00 local for both European changes (tzdb: 01:00 UTC).
+const TRANSITION_TOLERANCE: i64 = 3 * 3600;
+/// At most this many STANDARD/DAYLIGHT observances are evaluated.
+const MAX_OBSERVANCES: usize = 64;
+/// At most this many RDATE values per observance are evaluated.
+const MAX_RDATES: usize = 64;
+/// Characters of the TZID echoed in a detail string.
+const SHOWN_CHARS: usize = 80;
+
+/// Resolves a TZID in the documented order; `vtimezone` is the sender's VTIMEZONE
+/// with that TZID, if any; `year` is the event's year (for the last-resort rule match).
+///
+/// Hints (rule 1): the TZID's own match wins when it is a tzdb name or alias or a
+/// Windows standard name: those already name one zone. Otherwise
+/// `X-ENTOURAGE-CFTIMEZONE`, written inside this very VTIMEZONE by the sender, wins
+/// whenever it names a tzdb zone that agrees with the VTIMEZONE's offsets.
+/// `X-WR-TIMEZONE` is calendar-wide, so it is used only when the TZID matched no
+/// name rule, or when it names a more specific zone of the same Windows zone
+/// (TZID `Pacific`, X-WR-TIMEZONE `America/Vancouver`).
+///
+/// Returns `None` when nothing matches, e.g. an unknown name with no VTIMEZONE.
+pub fn resolve(
+    tzid: &str,
+    vtimezone: Option<&Component>,
+    hints: &Hints<'_>,
+    year: i32,
+) -> Option<Resolved> {
+    let sig = vtimezone.and_then(|c| vtimezone_signature(c, year));
+    let sig = sig.as_ref();
+    let by_name = if tzid.len() <= MAX_NAME_BYTES {
+        resolve_name(tzid, hints, sig, year)
+    } else {
+        None
+    };
+    if let Some(found) = &by_name {
+        if matches!(
+            found.rule,
+            MatchRule::Iana | MatchRule::IanaAlias | MatchRule::WindowsStandard
+        ) {
+            return by_name;
+        }
+    }
+    if let Some(hinted) = resolve_hint(tzid, hints, by_name.as_ref(), sig, year) {
+        return Some(hinted);
+    }
+    if by_name.is_some() {
+        return by_name;
+    }
+    rule_match(tzid, sig?, year)
+}
+
+/// The Windows standard name (CLDR territory 001) for a zone, e.g. Europe/Berlin ->
+/// "W. Europe Standard Time"; for zones CLDR maps only through another territory,
+/// the 001 name of the same Windows zone.
+pub fn windows_name(zone: Tz) -> Option<&'static str> {
+    let canonical = canonical_iana(zone.name()).unwrap_or(zone);
+    let name = canonical.name();
+    WINDOWS_ZONES
+        .iter()
+        .find(|(_, _, zones)| zones.split(' ').any(|z| z == name))
+        .map(|(windows, _, _)| *windows)
+}
+
+/// Canonical IANA name for an alias or canonical name (case-insensitive), e.g.
+/// "asia/calcutta" -> Asia/Kolkata.
+pub fn canonical_iana(name: &str) -> Option<Tz> {
+    iana_lookup(name).map(|(zone, _)| zone)
+}
+
+// ---------------------------------------------------------------------------
+// Name rules (2-8)
+// ---------------------------------------------------------------------------
+
+fn resolve_name(
+    raw: &str,
+    hints: &Hints<'_>,
+    sig: Option<&Signature>,
+    year: i32,
+) -> Option<Resolved> {
+    let name = clean_tzid(raw);
+    let shown = shown(raw);
+    let ok = |zone: Tz| offsets_agree(sig, zone, year);
+
+    // 2. tzdb names and aliases.
+    if let Some((zone, alias)) = iana_lookup(&name) {
+        if ok(zone) {
+            let (rule, detail) = match alias {
+                Some(alias) => (
+                    MatchRule::IanaAlias,
+                    format!(
+                        "TZID {shown:?} is the tzdb alias {alias} of {}",
+                        zone.name()
+                    ),
+                ),
+                None => (
+                    MatchRule::Iana,
+                    format!("TZID {shown:?} is the tzdb zone {}", zone.name()),
+                ),
+            };
+            return Some(Resolved { zone, rule, detail });
+        }
+    }
+    // 3. Windows standard names, current and retired.
+    if let Some((windows, retired, zone)) = windows_standard(&name) {
+        if ok(zone) {
+            let via = retired.map_or(String::new(), |old| format!(" (retired name {old:?})"));
+            return Some(Resolved {
+                zone,
+                rule: MatchRule::WindowsStandard,
+                detail: format!(
+                    "TZID {shown:?} is the Windows zone {windows:?}{via}, CLDR 001 {}",
+                    zone.name()
+                ),
+            });
+        }
+    }
+    // 4. Windows and Exchange CDO display names.
+    if let Some(found) = display_name(&name, &shown, &ok) {
+        return Some(found);
+    }
+    // 5. Lotus Notes short names.
+    if let Some((windows, zone)) = lotus_name(&name) {
+        if ok(zone) {
+            return Some(Resolved {
+                zone,
+                rule: MatchRule::Lotus,
+                detail: format!(
+                    "TZID {shown:?} is the Lotus Notes name of {windows:?}, CLDR 001 {}",
+                    zone.name()
+                ),
+            });
+        }
+    }
+    // 6. Exchange CDO numeric ids: a numeric TZID, else X-MICROSOFT-CDO-TZID.
+    let cdo = [
+        (Some(name.as_str()), "the TZID"),
+        (hints.cdo_tzid, "X-MICROSOFT-CDO-TZID"),
+    ];
+    for (value, source) in cdo {
+        let Some(id) = value.and_then(parse_cdo_id) else {
+            continue;
+        };
+        if let Some((description, zone)) = cdo_zone(id, &ok) {
+            return Some(Resolved {
+                zone,
+                rule: MatchRule::CdoId,
+                detail: format!(
+                    "Exchange CDO time-zone id {id} from {source} ({description}) is {}",
+                    zone.name()
+                ),
+            });
+        }
+    }
+    // 7. CDO offset names.
+    if let Some(offsets) = parse_offset_name(&name) {
+        if let Some(found) = offset_name_match(&shown, offsets, sig, year) {
+            return Some(found);
+        }
+    }
+    // 8. Vendor prefixes.
+    if let Some((prefix, zone)) = strip_vendor_prefix(&name) {
+        if ok(zone) {
+            return Some(Resolved {
+                zone,
+                rule: MatchRule::VendorPrefix,
+                detail: format!(
+                    "TZID {shown:?}: vendor prefix {:?} removed, the rest is the tzdb zone {}",
+                    self::shown(prefix),
+                    zone.name()
+                ),
+            });
+        }
+    }
+    None
+}
+
+/// Rule 1: X-ENTOURAGE-CFTIMEZONE, then X-WR-TIMEZONE (see [`resolve`]).
+fn resolve_hint(
+    raw: &str,
+    hints: &Hints<'_>,
+    by_name: Option<&Resolved>,
+    sig: Option<&Signature>,
+    year: i32,
+) -> Option<Resolved> {
+    let shown = shown(raw);
+    if let Some(hint) = hints.entourage_cftimezone {
+        if let Some(zone) = canonical_iana(&clean_tzid(hint)) {
+            if offsets_agree(sig, zone, year) {
+                return Some(Resolved {
+                    zone,
+                    rule: MatchRule::Hint,
+                    detail: format!(
+                        "X-ENTOURAGE-CFTIMEZONE {:?} of VTIMEZONE {shown:?} is {}",
+                        self::shown(hint),
+                        zone.name()
+                    ),
+                });
+            }
+        }
+    }
+    let hint = hints.x_wr_timezone?;
+    let zone = canonical_iana(&clean_tzid(hint))?;
+    if !offsets_agree(sig, zone, year) {
+        return None;
+    }
+    let why = match by_name {
+        None => "the TZID matched no name rule".to_owned(),
+        Some(found) => {
+            let same_windows = windows_name(zone).is_some()
+                && windows_name(zone) == windows_name(found.zone)
+                && found.zone != zone;
+            if !same_windows {
+                return None;
+            }
+            format!(
+                "more specific than {} ({}) in the same Windows zone",
+                found.zone.name(),
+                found.rule
+            )
+        }
+    };
+    Some(Resolved {
+        zone,
+        rule: MatchRule::Hint,
+        detail: format!(
+            "X-WR-TIMEZONE {:?} is {} for TZID {shown:?}: {why}",
+            self::shown(hint),
+            zone.name()
+        ),
+    })
+}
+
+/// Removes what senders wrap TZIDs in: surrounding whitespace and quotes, a
+/// trailing literal `\n` or `\\n` (Exchange, see DavMail fixupTZID), and the TEXT
+/// escapes `\,` `\;` `\\`.
+fn clean_tzid(raw: &str) -> String {
+    let mut s = raw;
+    loop {
+        let before = s.len();
+        s = s.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
+        for suffix in ["\\\\n", "\\\\N", "\\n", "\\N"] {
+            if let Some(rest) = s.strip_suffix(suffix) {
+                s = rest;
+                break;
+            }
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some(next @ (',' | ';' | '\\')) => out.push(next),
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A short, single-line copy of untrusted text for a detail string.
+fn shown(s: &str) -> String {
+    s.chars()
+        .take(SHOWN_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Looks a tzdb name up, ASCII case-insensitively; returns the canonical zone and,
+/// for an alias, the alias as tzdb spells it.
+fn iana_lookup(name: &str) -> Option<(Tz, Option<&'static str>)> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 64 {
+        return None;
+    }
+    let zone = name.parse::<Tz>().ok().or_else(|| {
+        TZ_VARIANTS
+            .iter()
+            .copied()
+            .find(|z| z.name().eq_ignore_ascii_case(name))
+    })?;
+    match IANA_ALIASES.binary_search_by(|(alias, _)| alias.cmp(&zone.name())) {
+        Ok(i) => {
+            let (alias, target) = IANA_ALIASES.get(i)?;
+            Some((target.parse::<Tz>().ok()?, Some(*alias)))
+        }
+        Err(_) => Some((zone, None)),
+    }
+}
+
+/// How Windows standard and Lotus names are compared: ASCII case, whitespace and
+/// dots ignored (`W Europe Standard Time` = `W. Europe Standard Time`), every other
+/// character significant.
+fn windows_key(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .map(|c| c.to_ascii_lowercase())
+}
+
+fn same_windows_key(a: &str, b: &str) -> bool {
+    windows_key(a).eq(windows_key(b))
+}
+
+/// The CLDR 001 zone of a current Windows standard name.
+fn windows_zone(windows: &str) -> Option<(&'static str, Tz)> {
+    WINDOWS_ZONES
+        .iter()
+        .find(|(name, territory, _)| *territory == "001" && same_windows_key(name, windows))
+        .and_then(|(name, _, zones)| {
+            let first = zones.split(' ').next()?;
+            Some((*name, first.parse::<Tz>().ok()?))
+        })
+}
+
+/// A current or retired Windows standard name: (current name, retired name, zone).
+fn windows_standard(name: &str) -> Option<(&'static str, Option<&'static str>, Tz)> {
+    if let Some((windows, zone)) = windows_zone(name) {
+        return Some((windows, None, zone));
+    }
+    LEGACY_WINDOWS_NAMES
+        .iter()
+        .find(|(old, _)| same_windows_key(old, name))
+        .and_then(|(old, current)| {
+            let (windows, zone) = windows_zone(current)?;
+            Some((windows, Some(*old), zone))
+        })
+}
+
+/// The comparison key of a display name: without a `(GMT…)`/`(UTC…)` prefix,
+/// ASCII-lowercased, `&` read as `and`, letters and digits only.
+fn display_key(s: &str) -> String {
+    let mut rest = s.trim();
+    if let Some(inner) = rest.strip_prefix('(') {
+        let head = inner.get(..3).unwrap_or("");
+        if head.eq_ignore_ascii_case("GMT") || head.eq_ignore_ascii_case("UTC") {
+            if let Some(close) = inner.find(')') {
+                rest = inner.get(close + 1..).unwrap_or("");
+            }
+        }
+    }
+    let mut key = String::with_capacity(rest.len());
+    for c in rest.chars() {
+        if c == '&' {
+            key.push_str("and");
+        } else if c.is_alphanumeric() {
+            key.push(c.to_ascii_lowercase());
+        }
+    }
+    key
+}
+
+/// Rule 4: Windows display names, then Exchange CDO descriptions.
+fn display_name(name: &str, shown: &str, ok: &dyn Fn(Tz) -> bool) -> Option<Resolved> {
+    let key = display_key(name);
+    if key.is_empty() {
+        return None;
+    }
+    let windows = WINDOWS_DISPLAY_NAMES
+        .iter()
+        .find(|(display, _)| display_key(display) == key);
+    if let Some((display, windows)) = windows {
+        let (windows, zone) = windows_zone(windows)?;
+        if ok(zone) {
+            return Some(Resolved {
+                zone,
+                rule: MatchRule::WindowsDisplay,
+                detail: format!(
+                    "TZID {shown:?} is the Windows display name {display:?} of {windows:?}, \
+                     CLDR 001 {}",
+                    zone.name()
+                ),
+            });
+        }
+        return None;
+    }
+    CDO_ZONES
+        .iter()
+        .filter(|(_, description, _)| display_key(description) == key)
+        .find_map(|(id, description, zone)| {
+            let zone = zone.parse::<Tz>().ok().filter(|z| ok(*z))?;
+            Some(Resolved {
+                zone,
+                rule: MatchRule::WindowsDisplay,
+                detail: format!(
+                    "TZID {shown:?} is the Exchange CDO display name {description:?} \
+                     (id {id}), {}",
+                    zone.name()
+                ),
+            })
+        })
+}
+
+/// Rule 5: a Lotus Notes name, or any Windows standard name without
+/// ` Standard Time`.
+fn lotus_name(name: &str) -> Option<(&'static str, Tz)> {
+    if let Some((_, windows)) = LOTUS_NAMES.iter().find(|(n, _)| same_windows_key(n, name)) {
+        return windows_zone(windows);
+    }
+    let lower = name.to_ascii_lowercase();
+    if name.is_empty() || lower.ends_with("standard time") || name.len() > 64 {
+        return None;
+    }
+    windows_standard(&format!("{name} Standard Time")).map(|(windows, _, zone)| (windows, zone))
+}
+
+/// A CDO id: one to three ASCII digits.
+fn parse_cdo_id(value: &str) -> Option<u8> {
+    let digits = value.trim();
+    if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Rule 6: the first row for `id` whose zone agrees with the VTIMEZONE.
+fn cdo_zone(id: u8, ok: &dyn Fn(Tz) -> bool) -> Option<(&'static str, Tz)> {
+    CDO_ZONES
+        .iter()
+        .filter(|(row, _, _)| *row == id)
+        .find_map(|(_, description, zone)| {
+            let zone = zone.parse::<Tz>().ok().filter(|z| ok(*z))?;
+            Some((*description, zone))
+        })
+}
+
+/// Parses CDO offset names: `GMT +0100 (Standard) / GMT +0200 (Daylight)`,
+/// `GMT-05.00/-04.00`, `(GMT +01:00)`, `UTC+11`. Returns (standard, daylight)
+/// seconds east of UTC.
+fn parse_offset_name(name: &str) -> Option<(i32, Option<i32>)> {
+    let upper = name.to_ascii_uppercase();
+    let compact: String = upper
+        .replace("(STANDARD)", "")
+        .replace("(DAYLIGHT)", "")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')')
+        .collect();
+    let mut parts = compact.split('/');
+    let first = parts.next()?;
+    let second = parts.next();
+    if parts.next().is_some() {
+        return None;
+    }
+    let first = first
+        .strip_prefix("GMT")
+        .or_else(|| first.strip_prefix("UTC"))?;
+    let standard = parse_offset_token(first)?;
+    let daylight = match second {
+        None => None,
+        Some(token) => {
+            let token = token
+                .strip_prefix("GMT")
+                .or_else(|| token.strip_prefix("UTC"))
+                .unwrap_or(token);
+            Some(parse_offset_token(token)?)
+        }
+    };
+    Some((standard, daylight))
+}
+
+/// `+0100`, `-05.00`, `+01:00`, `+1`, `-4:30`: seconds east of UTC.
+fn parse_offset_token(token: &str) -> Option<i32> {
+    let (sign, rest) = match token.as_bytes().first()? {
+        b'+' => (1, token.get(1..)?),
+        b'-' => (-1, token.get(1..)?),
+        _ => return None,
+    };
+    let (hours, minutes) = match rest.find([':', '.']) {
+        Some(sep) => (rest.get(..sep)?, rest.get(sep + 1..)?),
+        None if rest.len() == 4 => (rest.get(..2)?, rest.get(2..)?),
+        None => (rest, "0"),
+    };
+    let all_digits =
+        |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(hours) || !all_digits(minutes) {
+        return None;
+    }
+    let hours: i32 = hours.parse().ok()?;
+    let minutes: i32 = minutes.parse().ok()?;
+    if hours > 14 || minutes >= 60 {
+        return None;
+    }
+    Some(sign * (hours * 3600 + minutes * 60))
+}
+
+/// Rule 7: the first CLDR Windows zone using exactly the named offsets in `year`
+/// whose rules agree with the VTIMEZONE (when there is one).
+fn offset_name_match(
+    shown: &str,
+    (standard, daylight): (i32, Option<i32>),
+    sig: Option<&Signature>,
+    year: i32,
+) -> Option<Resolved> {
+    let mut wanted = vec![standard, daylight.unwrap_or(standard)];
+    wanted.sort_unstable();
+    wanted.dedup();
+    let named = match daylight {
+        Some(d) => format!("{}/{}", format_offset(standard), format_offset(d)),
+        None => format_offset(standard),
+    };
+    let (zone, how) = match sig {
+        Some(sig) => {
+            if sig.offsets() != wanted {
+                return None;
+            }
+            let (zone, score) = best_rule_match(sig, year, |tz_sig| tz_sig.offsets() == wanted)?;
+            (
+                zone,
+                format!(
+                    "its VTIMEZONE rules for {year} agree{}",
+                    tolerance_note(score)
+                ),
+            )
+        }
+        None => {
+            let start = year_start(year)?;
+            let zone = candidates()
+                .filter(|zone| offset_at(*zone, start).is_some_and(|o| wanted.contains(&o)))
+                .find(|zone| tz_signature(*zone, year).is_some_and(|s| s.offsets() == wanted))?;
+            (
+                zone,
+                format!("no VTIMEZONE, chosen by the offsets in {year}"),
+            )
+        }
+    };
+    let windows = windows_name(zone).unwrap_or("?");
+    Some(Resolved {
+        zone,
+        rule: MatchRule::CdoOffsetName,
+        detail: format!(
+            "TZID {shown:?} names UTC offsets {named}; {how}: first CLDR Windows zone \
+             {windows:?} with them, {}",
+            zone.name()
+        ),
+    })
+}
+
+fn format_offset(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let abs = seconds.unsigned_abs();
+    format!("{sign}{:02}{:02}", abs / 3600, abs / 60 % 60)
+}
+
+fn tolerance_note(score: i64) -> String {
+    if score == 0 {
+        String::new()
+    } else {
+        format!(" (transitions within {} min)", score / 60)
+    }
+}
+
+/// The tzdb areas, for `Europe_London`.
+#[rustfmt::skip]
+const AREAS: [&str; 11] = [
+    "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe",
+    "Indian", "Pacific", "Etc",
+];
+
+/// Rule 8: `/softwarestudio.org/Olson_20011030_5/America/New_York`,
+/// `/mozilla.org/20070129_1/…`, `/freeassociation.sourceforge.net/Tzfile/…`,
+/// `/citadel.org/…`, `posix/…`, `right/…`, `SystemV/…`, and `Europe_London`
+/// (area separator written as `_`). Returns the prefix removed and the zone.
+fn strip_vendor_prefix(name: &str) -> Option<(&str, Tz)> {
+    if name.starts_with('/') {
+        let parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
+        for take in [3usize, 2, 1] {
+            let Some(first) = parts.len().checked_sub(take) else {
+                continue;
+            };
+            let rest = parts.get(first..).unwrap_or_default().join("/");
+            if let Some(zone) = canonical_iana(&rest) {
+                let prefix = name
+                    .get(..name.len().saturating_sub(rest.len()))
+                    .unwrap_or(name);
+                return Some((prefix, zone));
+            }
+        }
+        return None;
+    }
+    for prefix in ["posix/", "right/", "zoneinfo/", "SystemV/"] {
+        let Some(head) = name.get(..prefix.len()) else {
+            continue;
+        };
+        if head.eq_ignore_ascii_case(prefix) {
+            let rest = name.get(prefix.len()..).unwrap_or("");
+            if let Some(zone) = canonical_iana(rest) {
+                return Some((head, zone));
+            }
+        }
+    }
+    if !name.contains('/') {
+        if let Some((area, rest)) = name.split_once('_') {
+            if AREAS.iter().any(|a| a.eq_ignore_ascii_case(area)) {
+                let zone = canonical_iana(&format!("{area}/{rest}"))?;
+                return Some(("_", zone));
+            }
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------
+// Rule 9 and the offset check: a zone's UTC offsets and transitions in one year
+// ---------------------------------------------------------------------------
+
+/// A UTC-offset change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Transition {
+    /// Seconds since the Unix epoch.
+    at: i64,
+    from: i32,
+    to: i32,
+}
+
+/// A zone's behaviour in one year: the offset on 1 January 00:00 UTC and the
+/// changes during the year, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Signature {
+    start: i32,
+    transitions: Vec<Transition>,
+}
+
+impl Signature {
+    /// Every offset in use during the year, sorted, without duplicates.
+    fn offsets(&self) -> Vec<i32> {
+        let mut all: Vec<i32> = std::iter::once(self.start)
+            .chain(self.transitions.iter().map(|t| t.to))
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+}
+
+/// Whether the VTIMEZONE (if any) uses only offsets the zone uses in `year`.
+fn offsets_agree(sig: Option<&Signature>, zone: Tz, year: i32) -> bool {
+    let Some(sig) = sig else {
+        return true;
+    };
+    let Some(tz_sig) = tz_signature(zone, year) else {
+        return true;
+    };
+    let theirs = tz_sig.offsets();
+    sig.offsets().iter().all(|o| theirs.contains(o))
+}
+
+/// Rule 9.
+fn rule_match(raw: &str, sig: &Signature, year: i32) -> Option<Resolved> {
+    let (zone, score) = best_rule_match(sig, year, |_| true)?;
+    let windows = windows_name(zone).unwrap_or("?");
+    let offsets: Vec<String> = sig.offsets().into_iter().map(format_offset).collect();
+    Some(Resolved {
+        zone,
+        rule: MatchRule::EmbeddedRules,
+        detail: format!(
+            "VTIMEZONE {:?}: its rules for {year} (offsets {}, {} transition(s)) match {} \
+             (Windows {windows:?}){}",
+            shown(raw),
+            offsets.join("/"),
+            sig.transitions.len(),
+            zone.name(),
+            tolerance_note(score)
+        ),
+    })
+}
+
+/// Every zone CLDR maps to a Windows zone: the 001 representatives in CLDR order
+/// first, then the others in CLDR order.
+fn candidates() -> impl Iterator<Item = Tz> {
+    let primary = WINDOWS_ZONES
+        .iter()
+        .filter(|(_, territory, _)| *territory == "001");
+    let others = WINDOWS_ZONES
+        .iter()
+        .filter(|(_, territory, _)| *territory != "001");
+    primary
+        .chain(others)
+        .flat_map(|(_, _, zones)| zones.split(' '))
+        .filter_map(|name| name.parse::<Tz>().ok())
+}
+
+/// The candidate whose year matches `sig` best (all transitions within the
+/// tolerance; least total deviation; earliest candidate on a tie).
+fn best_rule_match(
+    sig: &Signature,
+    year: i32,
+    accept: impl Fn(&Signature) -> bool,
+) -> Option<(Tz, i64)> {
+    let start = year_start(year)?;
+    let mut best: Option<(Tz, i64)> = None;
+    let mut tried: Vec<Tz> = Vec::new();
+    for zone in candidates() {
+        if tried.contains(&zone) {
+            continue;
+        }
+        tried.push(zone);
+        if offset_at(zone, start) != Some(sig.start) {
+            continue;
+        }
+        let Some(tz_sig) = tz_signature(zone, year) else {
+            continue;
+        };
+        if !accept(&tz_sig) {
+            continue;
+        }
+        let Some(score) = deviation(sig, &tz_sig) else {
+            continue;
+        };
+        if best.is_none_or(|(_, b)| score < b) {
+            best = Some((zone, score));
+            if score == 0 {
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// Total distance between matching transitions, `None` when they do not match.
+fn deviation(ours: &Signature, theirs: &Signature) -> Option<i64> {
+    if ours.start != theirs.start || ours.transitions.len() != theirs.transitions.len() {
+        return None;
+    }
+    let mut total = 0i64;
+    for (a, b) in ours.transitions.iter().zip(&theirs.transitions) {
+        let distance = a.at.checked_sub(b.at)?.checked_abs()?;
+        if a.from != b.from || a.to != b.to || distance > TRANSITION_TOLERANCE {
+            return None;
+        }
+        total = total.saturating_add(distance);
+    }
+    Some(total)
+}
+
+fn year_start(year: i32) -> Option<i64> {
+    Some(
+        NaiveDate::from_ymd_opt(year, 1, 1)?
+            .and_time(NaiveTime::MIN)
+            .and_utc()
+            .timestamp(),
+    )
+}
+
+fn offset_at(zone: Tz, at: i64) -> Option<i32> {
+    let utc = DateTime::from_timestamp(at, 0)?.naive_utc();
+    Some(zone.offset_from_utc_datetime(&utc).fix().local_minus_utc())
+}
+
+/// tzdb's behaviour of `zone` in `year`: a weekly scan (no two changes cancel out
+/// within a week in modern tzdb), then a binary search for the second of each change.
+fn tz_signature(zone: Tz, year: i32) -> Option<Signature> {
+    let start = year_start(year)?;
+    let end = year_start(year.checked_add(1)?)?;
+    let first = offset_at(zone, start)?;
+    let mut previous = first;
+    let mut transitions = Vec::new();
+    let mut day = start;
+    while day < end {
+        let next = day.saturating_add(7 * 86_400).min(end);
+        let offset = offset_at(zone, next)?;
+        if offset != previous {
+            let (mut lo, mut hi) = (day, next);
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if offset_at(zone, mid)? == previous {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            if hi < end {
+                transitions.push(Transition {
+                    at: hi,
+                    from: previous,
+                    to: offset,
+                });
+            }
+            previous = offset;
+        }
+        day = next;
+    }
+    Some(Signature {
+        start: first,
+        transitions,
+    })
+}
+
+/// One STANDARD or DAYLIGHT sub-component.
+#[derive(Debug, Clone)]
+struct Observance {
+    from: i32,
+    to: i32,
+    start: NaiveDateTime,
+    rule: Option<Recur>,
+    rdates: Vec<NaiveDateTime>,
+}
+
+fn observances(vtimezone: &Component) -> Vec<Observance> {
+    vtimezone
+        .components
+        .iter()
+        .filter(|c| c.is("STANDARD") || c.is("DAYLIGHT"))
+        .take(MAX_OBSERVANCES)
+        .filter_map(|c| {
+            let to = parse_utc_offset(c.property("TZOFFSETTO")?.value()).ok()?;
+            let from = c
+                .property("TZOFFSETFROM")
+                .and_then(|p| parse_utc_offset(p.value()).ok())
+                .unwrap_or(to);
+            let start =
+                local_time(&parse_date_or_date_time(c.property("DTSTART")?.value(), None).ok()?);
+            let rule = c
+                .property("RRULE")
+                .and_then(|p| parse_recur(p.value()).ok());
+            let rdates = c
+                .properties_named("RDATE")
+                .flat_map(|p| p.value().split(','))
+                .take(MAX_RDATES)
+                .filter_map(|v| {
+                    let v = v.split('/').next().unwrap_or(v);
+                    parse_date_or_date_time(v, None)
+                        .ok()
+                        .map(|d| local_time(&d))
+                })
+                .collect();
+            Some(Observance {
+                from,
+                to,
+                start,
+                rule,
+                rdates,
+            })
+        })
+        .collect()
+}
+
+fn local_time(value: &DateTimeValue) -> NaiveDateTime {
+    match value {
+        DateTimeValue::Date(d) => d.and_time(NaiveTime::MIN),
+        DateTimeValue::Floating(dt) | DateTimeValue::Utc(dt) => *dt,
+        DateTimeValue::Zoned { local, .. } => *local,
+    }
+}
+
+/// The sender's VTIMEZONE in `year`; `None` when it has no usable observance.
+fn vtimezone_signature(vtimezone: &Component, year: i32) -> Option<Signature> {
+    let observances = observances(vtimezone);
+    if observances.is_empty() {
+        return None;
+    }
+    let start = year_start(year)?;
+    let end = year_start(year.checked_add(1)?)?;
+    let utc = |o: &Observance, local: NaiveDateTime| {
+        local
+            .and_utc()
+            .timestamp()
+            .saturating_sub(i64::from(o.from))
+    };
+    let mut transitions: Vec<Transition> = Vec::new();
+    for o in &observances {
+        for local in onsets(o, year) {
+            let at = utc(o, local);
+            if (start..end).contains(&at) {
+                transitions.push(Transition {
+                    at,
+                    from: o.from,
+                    to: o.to,
+                });
+            }
+        }
+    }
+    transitions.sort_by_key(|t| t.at);
+    transitions.dedup_by_key(|t| t.at);
+    // The offset on 1 January: the latest onset before it, else the first change's
+    // "from", else the only observance.
+    let mut latest: Option<(i64, i32)> = None;
+    for o in &observances {
+        let mut before: Vec<NaiveDateTime> = Vec::new();
+        for back in 1..=2 {
+            if let Some(y) = year.checked_sub(back) {
+                before.extend(onsets(o, y));
+            }
+        }
+        if o.start.year() < year {
+            before.push(o.start);
+        }
+        for local in before {
+            let at = utc(o, local);
+            if at < start && latest.is_none_or(|(t, _)| at > t) {
+                latest = Some((at, o.to));
+            }
+        }
+    }
+    let first = match (latest, transitions.first(), observances.as_slice()) {
+        (Some((_, to)), _, _) => to,
+        (None, Some(t), _) => t.from,
+        (None, None, [only]) => only.to,
+        (None, None, _) => return None,
+    };
+    // Drop changes that change nothing (a VTIMEZONE may repeat an observance).
+    let mut current = first;
+    transitions.retain(|t| {
+        let keep = t.to != current;
+        current = t.to;
+        keep
+    });
+    Some(Signature {
+        start: first,
+        transitions,
+    })
+}
+
+/// The local onsets of an observance in `year`: its DTSTART, RDATEs and yearly
+/// RRULE occurrences (BYMONTH with BYDAY ordinals and/or BYMONTHDAY).
+fn onsets(o: &Observance, year: i32) -> Vec<NaiveDateTime> {
+    let mut out: Vec<NaiveDateTime> = Vec::new();
+    if o.start.year() == year {
+        out.push(o.start);
+    }
+    out.extend(o.rdates.iter().filter(|d| d.year() == year));
+    if let Some(rule) = &o.rule {
+        out.extend(rule_onsets(o, rule, year));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn rule_onsets(o: &Observance, rule: &Recur, year: i32) -> Vec<NaiveDateTime> {
+    let unsupported = rule.freq != Frequency::Yearly
+        || !rule.by_year_day.is_empty()
+        || !rule.by_week_no.is_empty()
+        || !rule.by_set_pos.is_empty()
+        || (rule.by_month.is_empty() && rule.by_day.iter().any(|d| d.ordinal.is_some()));
+    let Some(elapsed) = year.checked_sub(o.start.year()) else {
+        return Vec::new();
+    };
+    if unsupported || elapsed < 0 {
+        return Vec::new();
+    }
+    let interval = i64::from(rule.interval.unwrap_or(1).max(1));
+    if i64::from(elapsed) % interval != 0 {
+        return Vec::new();
+    }
+    if let Some(count) = rule.count {
+        if i64::from(elapsed) / interval >= i64::from(count) {
+            return Vec::new();
+        }
+    }
+    let months: Vec<u32> = if rule.by_month.is_empty() {
+        vec![o.start.month()]
+    } else {
+        rule.by_month.iter().map(|m| u32::from(*m)).collect()
+    };
+    let hour = rule
+        .by_hour
+        .first()
+        .map_or(o.start.hour(), |h| u32::from(*h));
+    let minute = rule
+        .by_minute
+        .first()
+        .map_or(o.start.minute(), |m| u32::from(*m));
+    let Some(time) = NaiveTime::from_hms_opt(hour, minute, o.start.second()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for month in months {
+        for day in month_days(rule, year, month, o.start.day()) {
+            let local = day.and_time(time);
+            if local < o.start || !before_until(o, rule, local) {
+                continue;
+            }
+            out.push(local);
+        }
+    }
+    out
+}
+
+fn before_until(o: &Observance, rule: &Recur, local: NaiveDateTime) -> bool {
+    match &rule.until {
+        None => true,
+        Some(DateTimeValue::Date(d)) => local.date() <= *d,
+        Some(DateTimeValue::Utc(until)) => {
+            local
+                .and_utc()
+                .timestamp()
+                .saturating_sub(i64::from(o.from))
+                <= until.and_utc().timestamp()
+        }
+        Some(DateTimeValue::Floating(until) | DateTimeValue::Zoned { local: until, .. }) => {
+            local <= *until
+        }
+    }
+}
+
+/// The days of `month` in `year` the rule selects.
+fn month_days(rule: &Recur, year: i32, month: u32, start_day: u32) -> Vec<NaiveDate> {
+    let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
+        return Vec::new();
+    };
+    let all: Vec<NaiveDate> = first
+        .iter_days()
+        .take_while(|d| d.month() == month)
+        .collect();
+    let month_day = |n: i8| -> Option<NaiveDate> {
+        let len = i32::try_from(all.len()).ok()?;
+        let index = if n > 0 {
+            i32::from(n) - 1
+        } else {
+            len + i32::from(n)
+        };
+        all.get(usize::try_from(index).ok()?).copied()
+    };
+    let mut days: Vec<NaiveDate> = if !rule.by_day.is_empty() {
+        let mut picked = Vec::new();
+        for wd in &rule.by_day {
+            let matching: Vec<NaiveDate> = all
+                .iter()
+                .copied()
+                .filter(|d| d.weekday() == wd.weekday)
+                .collect();
+            match wd.ordinal {
+                None => picked.extend(matching),
+                Some(n) => {
+                    let len = i32::try_from(matching.len()).unwrap_or(0);
+                    let index = if n > 0 {
+                        i32::from(n) - 1
+                    } else {
+                        len + i32::from(n)
+                    };
+                    if let Some(d) = usize::try_from(index).ok().and_then(|i| matching.get(i)) {
+                        picked.push(*d);
+                    }
+                }
+            }
+        }
+        if !rule.by_month_day.is_empty() {
+            let allowed: Vec<NaiveDate> = rule
+                .by_month_day
+                .iter()
+                .filter_map(|n| month_day(*n))
+                .collect();
+            picked.retain(|d| allowed.contains(d));
+        }
+        picked
+    } else if !rule.by_month_day.is_empty() {
+        rule.by_month_day
+            .iter()
+            .filter_map(|n| month_day(*n))
+            .collect()
+    } else {
+        NaiveDate::from_ymd_opt(year, month, start_day)
+            .into_iter()
+            .collect()
+    };
+    days.sort_unstable();
+    days.dedup();
+    days
+}
+
+#[cfg(test)]
+#[path = "resolve_tests.rs"]
+mod tests;
