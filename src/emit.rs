@@ -75,8 +75,18 @@ impl Part<'_> {
     }
 }
 
+/// The output message, and where its carried-over attachments begin.
+pub struct Emitted {
+    /// The whole message.
+    pub bytes: Vec<u8>,
+    /// When there are attachments: the offset of the delimiter line before the first
+    /// one, and the multipart/mixed boundary. Everything before it was generated (or
+    /// is the sender's text and HTML); everything after it is copied verbatim.
+    pub attachments_at: Option<(usize, String)>,
+}
+
 /// Builds the output message.
-pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Vec<u8> {
+pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
     let eol = mail.eol;
     let fields = split_fields(mail.header_block);
     let event = plan.vcalendar.components_named("VEVENT").next();
@@ -225,16 +235,24 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Vec<u8> {
         out.extend_from_slice(eol.as_bytes());
         let mut alt = Vec::new();
         write_multipart(&mut alt, &alt_boundary, &alternatives, eol);
-        let mut mixed = vec![Part::Generated {
+        let mixed = vec![Part::Generated {
             headers: format!(
                 "Content-Type: multipart/alternative; boundary=\"{alt_boundary}\"{eol}"
             ),
             body: alt,
         }];
-        mixed.extend(attachments);
-        write_multipart(&mut out, &mix_boundary, &mixed, eol);
+        write_multipart_open(&mut out, &mix_boundary, &mixed, eol);
+        let at = out.len();
+        write_multipart(&mut out, &mix_boundary, &attachments, eol);
+        return Emitted {
+            bytes: out,
+            attachments_at: Some((at, mix_boundary)),
+        };
     }
-    out
+    Emitted {
+        bytes: out,
+        attachments_at: None,
+    }
 }
 
 /// Rewrites every line end in `text` as `eol`.
@@ -306,13 +324,18 @@ fn write_part(out: &mut Vec<u8>, part: &Part<'_>, eol: &str) {
     out.extend_from_slice(eol.as_bytes());
 }
 
-fn write_multipart(out: &mut Vec<u8>, boundary: &str, parts: &[Part<'_>], eol: &str) {
+/// Writes the parts of a multipart body without its closing delimiter.
+fn write_multipart_open(out: &mut Vec<u8>, boundary: &str, parts: &[Part<'_>], eol: &str) {
     for p in parts {
         out.extend_from_slice(b"--");
         out.extend_from_slice(boundary.as_bytes());
         out.extend_from_slice(eol.as_bytes());
         write_part(out, p, eol);
     }
+}
+
+fn write_multipart(out: &mut Vec<u8>, boundary: &str, parts: &[Part<'_>], eol: &str) {
+    write_multipart_open(out, boundary, parts, eol);
     out.extend_from_slice(b"--");
     out.extend_from_slice(boundary.as_bytes());
     out.extend_from_slice(b"--");

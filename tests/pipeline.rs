@@ -564,3 +564,24 @@ fn outlook_profile_completes_attendees_and_cdo_properties() {
     assert!(!std_cal.contains("X-MICROSOFT") && !std_cal.contains("X-ALT-DESC"));
     assert!(!text(&std_out.message).contains("text/html"));
 }
+
+#[test]
+fn a_large_attachment_is_carried_over_and_the_calendar_verified() {
+    // 1.5 MB of base64: over the size where the output is re-read whole.
+    let line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n";
+    let blob = line.repeat(20_000);
+    let raw = format!(
+        "{FROM_ANNA}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n\
+         --XX\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\n{}\r\n\
+         --XX\r\nContent-Type: application/octet-stream; name=\"big.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{blob}\r\n--XX--\r\n",
+        calendar(Some("REQUEST"), EVENT)
+    );
+    let out = transform(raw.as_bytes(), &options()).unwrap();
+    assert_eq!(out.disposition, Disposition::Rewritten, "{:?}", out.report);
+    assert!(text(&out.message).contains(&blob));
+    assert_eq!(calendar_parts(&out.message).len(), 1);
+    assert_eq!(
+        transform(&out.message, &options()).unwrap().message,
+        out.message
+    );
+}

@@ -1,22 +1,24 @@
 //! `imip-bridge`: the command-line front end of the imip-bridge library.
 //!
-//! Exit codes follow sysexits(3): 0 success (rewritten or passed through), 64 usage
-//! error, 65 bad input data (strict mode only), 66 input cannot be read, 73 output
-//! cannot be written, 70 internal error.
+//! Exit codes follow sysexits(3) (the README has the table): 0 success (rewritten or
+//! passed through), 1 `check` found a message that would change, 2 usage error (from
+//! clap), 64 bad path combination (batch), 65 bad input data (strict mode; messages
+//! that failed in a batch), 66 input cannot be read, 70 internal error, 71 the milter
+//! cannot listen, 73 output cannot be written, 75 temporary failure (`filter` only:
+//! every failure of the filter, a bad command line included, so that Postfix defers).
 
 #![forbid(unsafe_code)]
 
 use chrono::{DateTime, Utc};
-use clap::{Parser, Subcommand, ValueEnum};
-use imip_bridge::{transform, Disposition, ErrorKind, Options, Profile};
+use clap::{Parser, Subcommand};
+use imip_bridge::{transform, Disposition, ErrorKind, Options};
+use imip_bridge_cli::common::{
+    parse_now, ProfileArg, EX_CANTCREAT, EX_DATAERR, EX_NOINPUT, EX_SOFTWARE,
+};
+use imip_bridge_cli::{batch, filter, milter};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-const EX_DATAERR: u8 = 65;
-const EX_NOINPUT: u8 = 66;
-const EX_SOFTWARE: u8 = 70;
-const EX_CANTCREAT: u8 = 73;
 
 #[derive(Parser)]
 #[command(
@@ -36,9 +38,35 @@ enum Command {
     /// A message that needs no repair, or cannot be repaired without guessing, is
     /// written out unchanged; the report says why.
     Transform(TransformArgs),
-    /// Report only: exit 0 when the message is already canonical (or not a calendar
-    /// message), 1 when transform would change it.
+    /// Report only (fixes, warnings and RFC 5546/profile violations; `--json` for the
+    /// JSON report): exit 0 when the message is clean (already canonical with no
+    /// violations, or not a calendar message), 1 when transform would change it or a
+    /// violation remains.
     Check(CheckArgs),
+    /// Postfix pipe(8) content filter: read a message on stdin, repair it, re-inject it
+    /// with `sendmail -G -i SENDMAIL_ARGS`.
+    ///
+    /// Exits 0 once sendmail accepted the message and 75 (EX_TEMPFAIL: Postfix defers
+    /// and retries) on any failure, a bad command line and a panic included; never
+    /// another status. Messages it cannot improve, and messages over --size-limit, are
+    /// re-injected unchanged. One log line per message on stderr.
+    ///
+    /// master.cf: argv=/usr/local/bin/imip-bridge filter -- -f ${sender} -- ${recipient}
+    Filter(filter::FilterArgs),
+    /// Milter (Sendmail/Postfix milter protocol 6): repairs calendar messages at end of
+    /// message by replacing their MIME header fields and body; other mail passes
+    /// untouched.
+    ///
+    /// Runs until SIGTERM/SIGINT. main.cf: smtpd_milters = inet:127.0.0.1:10025 with
+    /// milter_default_action = tempfail. One log line per message on stderr.
+    Milter(milter::MilterArgs),
+    /// Repair every message of a Maildir, a tree of .eml files or an mbox into OUTPUT,
+    /// which mirrors INPUT's layout. INPUT is never modified.
+    ///
+    /// Shows progress on a terminal (plain lines otherwise) and prints a summary
+    /// table. Exit 0 when every message was processed, 65 when some failed (they are
+    /// copied unchanged).
+    Batch(batch::BatchArgs),
 }
 
 #[derive(clap::Args)]
@@ -77,34 +105,40 @@ struct CheckArgs {
     json: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum ProfileArg {
-    /// Outlook, Outlook on the web, Exchange and every standards-based client.
-    Outlook,
-    /// Plain RFC 5546/6047 without Microsoft headers.
-    Standard,
-}
-
-fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|e| format!("not an RFC 3339 time ({e}); e.g. 2026-01-01T00:00:00Z"))
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind as Clap;
+            let shows_text = matches!(e.kind(), Clap::DisplayHelp | Clap::DisplayVersion);
+            if !shows_text && invoked_as_filter() {
+                return filter::usage_error(&e);
+            }
+            e.exit()
+        }
+    };
     match cli.command {
         Command::Transform(args) => run_transform(args),
         Command::Check(args) => run_check(args),
+        Command::Filter(args) => filter::run(args),
+        Command::Milter(args) => milter::run(args),
+        Command::Batch(args) => batch::run(args),
     }
 }
 
+/// Whether the subcommand on the command line is `filter` (the first argument that
+/// is not an option).
+fn invoked_as_filter() -> bool {
+    std::env::args_os()
+        .skip(1)
+        .find(|a| !a.to_string_lossy().starts_with('-'))
+        .is_some_and(|a| a == "filter")
+}
+
 fn options(c: &Common) -> Options {
-    let profile = match c.profile {
-        ProfileArg::Outlook => Profile::Outlook,
-        ProfileArg::Standard => Profile::Standard,
-    };
-    let mut opts = Options::new().with_profile(profile).with_strict(c.strict);
+    let mut opts = Options::new()
+        .with_profile(c.profile.profile())
+        .with_strict(c.strict);
     if let Some(now) = c.now {
         opts = opts.with_now(now);
     }
@@ -191,9 +225,13 @@ fn run_check(args: CheckArgs) -> ExitCode {
         for w in &r.warnings {
             println!("warning {}: {}", w.code, w.detail);
         }
+        for v in &r.violations {
+            println!("violation {v}");
+        }
     }
-    match outcome.disposition {
-        Disposition::Unchanged => ExitCode::SUCCESS,
-        Disposition::Rewritten => ExitCode::from(1),
+    // Clean: nothing to rewrite and nothing RFC 5546 or the profile objects to.
+    match (outcome.disposition, outcome.report.violations.is_empty()) {
+        (Disposition::Unchanged, true) => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
     }
 }

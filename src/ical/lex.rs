@@ -23,31 +23,31 @@ pub struct LineEnds {
 pub fn unfold(input: &[u8]) -> (Vec<u8>, LineEnds) {
     let mut out = Vec::with_capacity(input.len());
     let mut ends = LineEnds::default();
-    let mut iter = input.iter().copied().peekable();
-    while let Some(b) = iter.next() {
-        let is_end = match b {
-            b'\r' => {
-                if iter.peek() == Some(&b'\n') {
-                    iter.next();
-                    ends.crlf += 1;
-                } else {
-                    ends.cr += 1;
-                }
-                true
+    let mut pos = 0;
+    while pos < input.len() {
+        // Copy the run up to the next line end in one go.
+        let rest = input.get(pos..).unwrap_or_default();
+        let run = rest
+            .iter()
+            .position(|&b| b == b'\r' || b == b'\n')
+            .unwrap_or(rest.len());
+        out.extend_from_slice(rest.get(..run).unwrap_or_default());
+        pos += run;
+        let Some(&b) = input.get(pos) else { break };
+        pos += 1;
+        if b == b'\r' {
+            if input.get(pos) == Some(&b'\n') {
+                pos += 1;
+                ends.crlf += 1;
+            } else {
+                ends.cr += 1;
             }
-            b'\n' => {
-                ends.lf += 1;
-                true
-            }
-            _ => false,
-        };
-        if !is_end {
-            out.push(b);
-            continue;
+        } else {
+            ends.lf += 1;
         }
-        match iter.peek() {
-            Some(b' ') | Some(b'\t') => {
-                iter.next();
+        match input.get(pos) {
+            Some(b' ' | b'\t') => {
+                pos += 1;
                 ends.folds += 1;
             }
             _ => out.push(b'\n'),

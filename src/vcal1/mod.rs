@@ -53,7 +53,19 @@ use values::{
 /// not joined to an empty line, to a `BEGIN:`/`END:` line, or past the end of input.
 /// Borrows when nothing changes.
 pub fn join_qp_soft_breaks(unfolded: &[u8]) -> Cow<'_, [u8]> {
-    if !contains_ignore_case(unfolded, b"QUOTED-PRINTABLE") {
+    // Cheap gate first: a soft break needs a `=` at a line end (a byte search for
+    // `\n`, then a look back), which almost no iCalendar 2.0 object has.
+    let has_soft_break = unfolded
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .any(|(i, _)| {
+            unfolded
+                .get(..i)
+                .is_some_and(|before| before.trim_ascii_end().ends_with(b"="))
+        })
+        || unfolded.trim_ascii_end().ends_with(b"=");
+    if !has_soft_break || !contains_ignore_case(unfolded, b"QUOTED-PRINTABLE") {
         return Cow::Borrowed(unfolded);
     }
     let mut out = Vec::with_capacity(unfolded.len());
