@@ -199,6 +199,10 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
             ),
         ));
     }
+    // Most mail is not an invitation: say so from headers and MIME structure alone.
+    if mime::prescan::certainly_no_calendar(raw) {
+        return Err(skip(WarningCode::NoCalendar, "no calendar part"));
+    }
     let mail = mime::read(raw, limits)?;
     let Some(primary) = mail.calendars.first() else {
         return Err(skip(WarningCode::NoCalendar, "no calendar part"));

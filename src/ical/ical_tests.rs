@@ -128,3 +128,18 @@ fn lowercase_and_underscore_names_parse() {
     );
     assert!(parsed.issues.is_empty());
 }
+
+#[test]
+fn long_component_names_are_folded_too() {
+    let name = format!("X-{}", "A".repeat(90));
+    let input =
+        format!("BEGIN:VCALENDAR\r\nBEGIN:{name}\r\nX:1\r\nEND:{name}\r\nEND:VCALENDAR\r\n");
+    let out = roundtrip(&input);
+    assert!(out.split("\r\n").all(|l| l.len() <= FOLD_AT), "{out}");
+    // And it reads back as the same tree.
+    assert_eq!(roundtrip(&out), out);
+    let (unfolded, _) = unfold(out.as_bytes());
+    assert!(String::from_utf8(unfolded)
+        .unwrap()
+        .contains(&format!("\nBEGIN:{name}\n")));
+}

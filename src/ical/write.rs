@@ -16,18 +16,26 @@ pub fn write(roots: &[Component], eol: &str) -> String {
 }
 
 fn write_component(c: &Component, eol: &str, out: &mut String) {
-    out.push_str("BEGIN:");
-    out.push_str(&c.name);
-    out.push_str(eol);
+    // BEGIN/END are content lines too: a long X- component name is folded like any
+    // other line.
+    write_keyword_line("BEGIN:", &c.name, eol, out);
     for p in &c.properties {
         write_folded(&p.content_line(), eol, out);
     }
     for child in &c.components {
         write_component(child, eol, out);
     }
-    out.push_str("END:");
-    out.push_str(&c.name);
-    out.push_str(eol);
+    write_keyword_line("END:", &c.name, eol, out);
+}
+
+fn write_keyword_line(keyword: &str, name: &str, eol: &str, out: &mut String) {
+    if keyword.len() + name.len() <= FOLD_AT {
+        out.push_str(keyword);
+        out.push_str(name);
+        out.push_str(eol);
+    } else {
+        write_folded(&format!("{keyword}{name}"), eol, out);
+    }
 }
 
 /// Writes one logical line, folded.

@@ -18,14 +18,25 @@ impl RawField<'_> {
 
     /// The unfolded value, trimmed (lossy UTF-8).
     pub fn value(&self) -> String {
-        let text = String::from_utf8_lossy(self.bytes);
-        let value = text.split_once(':').map_or("", |(_, v)| v);
-        value
+        let raw = self
+            .bytes
+            .iter()
+            .position(|&b| b == b':')
+            .and_then(|i| self.bytes.get(i + 1..))
+            .unwrap_or_default();
+        let text = String::from_utf8_lossy(raw);
+        let mut out = String::with_capacity(text.len());
+        for piece in text
             .split(['\r', '\n'])
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(piece);
+        }
+        out
     }
 }
 
@@ -61,7 +72,7 @@ pub fn split_fields(block: &[u8]) -> Vec<RawField<'_>> {
     while pos < block.len() {
         let line_end = block
             .get(pos..)
-            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+            .and_then(|rest| memchr::memchr(b'\n', rest))
             .map_or(block.len(), |i| pos + i + 1);
         let next_is_continuation = matches!(block.get(line_end), Some(b' ' | b'\t'));
         if !next_is_continuation {

@@ -10,6 +10,7 @@ pub mod binhex;
 pub mod charset;
 pub mod encoded_word;
 pub mod header;
+pub mod prescan;
 pub mod transfer;
 pub mod uuencode;
 
