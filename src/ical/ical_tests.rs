@@ -143,3 +143,15 @@ fn long_component_names_are_folded_too() {
         .unwrap()
         .contains(&format!("\nBEGIN:{name}\n")));
 }
+
+#[test]
+fn a_blank_led_line_after_an_empty_line_reads_as_written_back() {
+    // "\r\n\r\n  X" unfolds to a logical line " X": it must read the same after a write.
+    let input = "BEGIN:VCALENDAR\r\nX-A:1\r\n\r\n  ATTENDEE:mailto:e@x\r\n\r\n  BEGIN:X-C\r\nEND:X-C\r\nEND:VCALENDAR\r\n";
+    let once = roundtrip(input);
+    assert_eq!(roundtrip(&once), once);
+    assert!(
+        once.contains("\r\nATTENDEE:mailto:e@x\r\n") && once.contains("\r\nBEGIN:X-C\r\n"),
+        "{once}"
+    );
+}

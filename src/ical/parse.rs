@@ -97,6 +97,9 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
         if line.trim().is_empty() {
             continue;
         }
+        // A line can only start with a blank when a fold followed an empty line; read
+        // it without the blanks, as the writer will write it.
+        let line = line.trim_start_matches([' ', '\t']);
         if let Some(name) = keyword_value(line, "BEGIN") {
             if stack.len() >= limits.max_depth {
                 return Err(ParseError::TooDeep(limits.max_depth));
@@ -129,7 +132,9 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
                     WarningCode::MalformedLine,
                     format!("line {lineno}: not a content line, kept as it was"),
                 ));
-                // Keep it losslessly: its whole text as an opaque property line.
+                // Keep it: its whole text as an opaque property line. Leading blanks
+                // go, or the writer would emit a continuation line that joins the line
+                // before it on the next read.
                 top.properties.push(Property::from_parts(
                     String::new(),
                     Vec::new(),

@@ -403,11 +403,12 @@ fn fix_method(cal: &mut Component, ctx: &Context<'_>, report: &mut Report) -> Re
                 format!("unknown METHOD:{written}"),
             ));
         };
-        if written != method.as_str() {
+        if prop.value() != method.as_str() {
+            let written = prop.value().to_owned();
             prop.set_value(method.as_str());
             report.fix(
                 FixCode::MethodUppercased,
-                format!("METHOD:{written} -> {method}"),
+                format!("METHOD:{written:?} -> {method}"),
             );
         }
         if let Some(p) = param {
