@@ -366,6 +366,21 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         };
         outlook::apply(vcal, norm.method, alt_desc, report);
     }
+    // Repairs can add a level (a vCalendar alarm becomes a VALARM): the output must stay
+    // within the limit it would be read back with.
+    if let Some(d) = roots
+        .iter()
+        .map(ical::Component::depth)
+        .find(|&d| d > limits.max_component_depth)
+    {
+        return Err(skip(
+            WarningCode::LimitExceeded,
+            format!(
+                "the repaired calendar nests {d} levels deep, limit {}",
+                limits.max_component_depth
+            ),
+        ));
+    }
     report.violations =
         itip::validate::validate_roots(&roots, Some(norm.method.as_str()), opts.profile);
 

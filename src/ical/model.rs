@@ -293,6 +293,16 @@ impl Component {
         self.properties.insert(pos, prop);
     }
 
+    /// Nesting depth: 1 for a component without sub-components.
+    pub fn depth(&self) -> usize {
+        1 + self
+            .components
+            .iter()
+            .map(Component::depth)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Visits this component and every descendant, depth first.
     pub fn walk_mut(&mut self, f: &mut dyn FnMut(&mut Component)) {
         f(self);
