@@ -83,6 +83,10 @@ pub fn normalise(
     let method = fix_method(cal, ctx, report)?;
     let method = repair::correct_method(cal, method, report);
     if !matches!(method, Method::Request | Method::Reply | Method::Cancel) {
+        // Not repaired, but the sender is still checked (report only).
+        if method != Method::Publish {
+            check_sender(cal, method, ctx, report);
+        }
         return Err(skip(
             WarningCode::UnsupportedMethod,
             format!("METHOD:{method} is not repaired (only REQUEST, REPLY and CANCEL)"),
@@ -726,8 +730,11 @@ fn check_sender(cal: &Component, method: Method, ctx: &Context<'_>, report: &mut
     let Some(ev) = cal.components_named("VEVENT").next() else {
         return;
     };
+    // RFC 5546: the organizer sends REQUEST, CANCEL, ADD and DECLINECOUNTER; an attendee
+    // sends REPLY, COUNTER and REFRESH.
+    let from_attendee = matches!(method, Method::Reply | Method::Counter | Method::Refresh);
     let ok = match method {
-        Method::Reply => ev
+        _ if from_attendee => ev
             .properties_named("ATTENDEE")
             .any(|a| address_of(a.value()) == from),
         _ => ev.property("ORGANIZER").is_some_and(|o| {
@@ -737,7 +744,7 @@ fn check_sender(cal: &Component, method: Method, ctx: &Context<'_>, report: &mut
         }),
     };
     if !ok {
-        let role = if method == Method::Reply {
+        let role = if from_attendee {
             "any ATTENDEE"
         } else {
             "the ORGANIZER (or its SENT-BY)"
