@@ -240,7 +240,11 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     let (unfolded, _ends) = ical::lex::unfold(content);
     // vCalendar 1.0 quoted-printable values continue after a trailing `=` without a
     // fold; join them before the lines are split.
-    let joined = vcal1::join_qp_soft_breaks(&unfolded);
+    let joined = if vcal1::looks_like_vcalendar1(&unfolded) {
+        vcal1::join_qp_soft_breaks(&unfolded)
+    } else {
+        std::borrow::Cow::Borrowed(unfolded.as_slice())
+    };
     let (text, choice) = mime::charset::decode_with_hints(
         &joined,
         declared,

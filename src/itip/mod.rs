@@ -108,7 +108,7 @@ pub fn normalise(
 
 fn fix_version(cal: &mut Component, report: &mut Report) -> Result<(), Skip> {
     match cal.property_mut("VERSION") {
-        Some(v) if v.value().trim() == "2.0" => {}
+        Some(v) if v.value() == "2.0" => {}
         Some(v) if v.value().trim() == "1.0" => {
             return Err(skip(
                 WarningCode::UnsupportedVersion,

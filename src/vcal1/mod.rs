@@ -52,6 +52,8 @@ use values::{
 /// `\n` are removed. Continuation lines can themselves end with `=`. A soft break is
 /// not joined to an empty line, to a `BEGIN:`/`END:` line, or past the end of input.
 /// Borrows when nothing changes.
+/// Only for vCalendar 1.0 text ([`looks_like_vcalendar1`]): in iCalendar 2.0 a trailing
+/// `=` is text, and joining would swallow the next property.
 pub fn join_qp_soft_breaks(unfolded: &[u8]) -> Cow<'_, [u8]> {
     // Cheap gate first: a soft break needs a `=` at a line end (a byte search for
     // `\n`, then a look back), which almost no iCalendar 2.0 object has.
@@ -102,6 +104,11 @@ pub fn join_qp_soft_breaks(unfolded: &[u8]) -> Cow<'_, [u8]> {
     } else {
         Cow::Borrowed(unfolded)
     }
+}
+
+/// Whether unfolded calendar bytes declare `VERSION:1.0` (before parsing).
+pub fn looks_like_vcalendar1(unfolded: &[u8]) -> bool {
+    contains_ignore_case(unfolded, b"VERSION:1.0")
 }
 
 fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
