@@ -13,6 +13,7 @@ use super::resolve::{resolve, windows_name, Hints};
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
 use crate::ical::model::unescape_param_text;
 use crate::ical::value::{format_date, parse_date_or_date_time, parse_recur, DateTimeValue};
+use crate::ical::write::write;
 use crate::ical::{Component, Property};
 use crate::options::Profile;
 use crate::report::{FixCode, Method, Report, WarningCode};
@@ -304,11 +305,18 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
                 ),
             );
         }
-        let keep = vtz.is_some_and(|v| {
+        let named = vtz.is_some_and(|v| {
             v.property("TZID")
                 .is_some_and(|t| norm_tzid(t.value()) == out)
-                && disagreements.is_empty()
-                && (ctx.profile != Profile::Outlook || outlook_shape(v))
+        });
+        let keep = vtz.is_some_and(|v| {
+            named
+                && ((disagreements.is_empty()
+                    && (ctx.profile != Profile::Outlook || outlook_shape(v)))
+                    // What this stage itself wrote (a calendar with times far apart can
+                    // disagree with a one-year pair): never rebuilt twice.
+                    || write(std::slice::from_ref(v), "\n")
+                        == write(&[generate(cal, zone, &out, ctx.profile).0], "\n"))
         });
         let how = match vtz {
             Some(_) => "VTIMEZONE rebuilt",
@@ -408,7 +416,13 @@ fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
         let Some(start_plan) = ev.property("DTSTART").and_then(|p| plan_for(plans, p)) else {
             continue;
         };
-        let (target_tzid, target_zone) = (start_plan.from.clone(), start_plan.zone);
+        // The converted value gets the output name directly: the name as read may not
+        // survive being written (control characters become spaces).
+        let (target_tzid, target_out, target_zone) = (
+            start_plan.from.clone(),
+            start_plan.out.clone(),
+            start_plan.zone,
+        );
         for name in ["DTEND", "RECURRENCE-ID"] {
             let Some(p) = ev.property(name) else { continue };
             let Some(plan) = plan_for(plans, p) else {
@@ -425,7 +439,7 @@ fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
             };
             let converted = target_zone.from_utc_datetime(&utc).naive_local();
             let mut np = Property::new(name, converted.format("%Y%m%dT%H%M%S").to_string());
-            np.set_param("TZID", &target_tzid);
+            np.set_param("TZID", &target_out);
             if let Some(slot) = ev.property_mut(name) {
                 *slot = np;
                 n += 1;
@@ -531,6 +545,44 @@ fn apply_names(cal: &mut Component, plans: &[Plan]) {
     }
 }
 
+/// The VTIMEZONE this stage writes for `zone` under the name `out`, and the reason the
+/// zone's rules are irregular, if they are. The same calendar always gives the same
+/// component, so a second run recognises its own output.
+fn generate(cal: &Component, zone: Tz, out: &str, profile: Profile) -> (Component, Option<String>) {
+    let mut span: Option<(NaiveDateTime, NaiveDateTime)> = None;
+    for ev in events(cal) {
+        for p in ev
+            .properties
+            .iter()
+            .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
+        {
+            if tzid_param(p).is_some() {
+                for lt in local_times(p) {
+                    span = Some(match span {
+                        None => (lt, lt),
+                        Some((a, b)) => (a.min(lt), b.max(lt)),
+                    });
+                }
+            }
+        }
+    }
+    match profile {
+        Profile::Outlook => {
+            let at = events(cal)
+                .find_map(|e| e.property("DTSTART"))
+                .and_then(|p| local_times(p).first().copied())
+                .or(span.map(|s| s.0))
+                .unwrap_or(NaiveDateTime::MIN);
+            let (pair, irregular) = rule_pair(zone, at.year(), at);
+            (outlook_vtimezone(out, &pair), irregular)
+        }
+        _ => {
+            let (a, b) = span.unwrap_or((NaiveDateTime::MIN, NaiveDateTime::MIN));
+            (standard_vtimezone(zone, a, b), None)
+        }
+    }
+}
+
 /// Replaces rebuilt VTIMEZONEs, adds missing ones and drops unused ones, keeping one
 /// VTIMEZONE per TZID, placed before the first event.
 fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, report: &mut Report) {
@@ -559,9 +611,6 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
     let mut generated: Vec<Component> = Vec::new();
     let recurring =
         events(cal).any(|e| e.property("RRULE").is_some() || e.property("RDATE").is_some());
-    let first_event_start = events(cal)
-        .find_map(|e| e.property("DTSTART"))
-        .and_then(|p| local_times(p).first().copied());
     for plan in plans.iter().filter(|p| p.rebuild && used.contains(&p.out)) {
         if generated
             .iter()
@@ -569,24 +618,12 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
         {
             continue;
         }
-        let vtz = match profile {
-            Profile::Outlook => {
-                let at = first_event_start
-                    .or(span.map(|s| s.0))
-                    .unwrap_or(NaiveDateTime::MIN);
-                let (pair, irregular) = rule_pair(plan.zone, at.year(), at);
-                // The pair is right at the first occurrence by construction; a change
-                // of rules only matters to a series that runs on past it.
-                if let (Some(why), true) = (irregular, recurring) {
-                    report.warn(WarningCode::TimezoneRulesIrregular, why);
-                }
-                outlook_vtimezone(&plan.out, &pair)
-            }
-            _ => {
-                let (a, b) = span.unwrap_or((NaiveDateTime::MIN, NaiveDateTime::MIN));
-                standard_vtimezone(plan.zone, a, b)
-            }
-        };
+        let (vtz, irregular) = generate(cal, plan.zone, &plan.out, profile);
+        // The pair is right at the first occurrence by construction; a change of rules
+        // only matters to a series that runs on past it.
+        if let (Some(why), true) = (irregular, recurring) {
+            report.warn(WarningCode::TimezoneRulesIrregular, why);
+        }
         report.fix(
             FixCode::TimezoneRebuilt,
             format!("{}; {} as {:?}", plan.identified, plan.how, plan.out),
