@@ -403,9 +403,14 @@ fn outlook_shape(vtz: &Component) -> bool {
         })
 }
 
+/// The plan for a property's TZID, whether it still has the name as read or already
+/// the output name (a value converted to another event time's zone gets the latter).
 fn plan_for<'p>(plans: &'p [Plan], p: &Property) -> Option<&'p Plan> {
     let t = tzid_param(p)?;
-    plans.iter().find(|pl| pl.from == t)
+    plans
+        .iter()
+        .find(|pl| pl.from == t)
+        .or_else(|| plans.iter().find(|pl| pl.out == t))
 }
 
 /// DTEND and RECURRENCE-ID in another zone than DTSTART are converted to DTSTART's
