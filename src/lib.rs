@@ -355,15 +355,20 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         let wants_html = matches!(norm.method, Method::Request | Method::Cancel)
             && !outlook::is_outlook_sender(vcal);
         if wants_html && mail.html.is_none() {
-            let text = match (&mail.text_override, &mail.text_decoded, &mail.text) {
-                (Some(t), _, _) => Some(t.clone()),
-                (None, Some(t), _) => Some(t.clone()),
-                (None, None, None) => Some(emit::summary_text(vcal, norm.method, "\n")),
-                (None, None, Some(_)) => None, // too large to decode: no HTML copy
+            let text = match (&mail.text_override, &mail.text) {
+                (Some(t), _) => Some(t.clone()),
+                (None, Some(_)) => mail.text_decoded(), // None when too large: no HTML copy
+                (None, None) => Some(emit::summary_text(vcal, norm.method, "\n")),
             };
             html_alt = text.map(|t| emit::text_to_html(&t));
         }
-        let alt_desc = match (&mail.html_decoded, &html_alt) {
+        // Decoded only when X-ALT-DESC may be added (not for Outlook's own invitations).
+        let html_decoded = if wants_html {
+            mail.html_decoded()
+        } else {
+            None
+        };
+        let alt_desc = match (&html_decoded, &html_alt) {
             (Some(h), _) => Some((h.as_str(), "the sender's HTML body")),
             (None, Some(h)) => Some((h.as_str(), "the HTML built from the text")),
             (None, None) => None,

@@ -99,28 +99,6 @@ fn field_name(bytes: &[u8]) -> &str {
     std::str::from_utf8(name).unwrap_or("")
 }
 
-/// Whether the line just before `offset` is the boundary delimiter `--boundary`
-/// (guards against parts cut at a boundary string that is not at a line start).
-pub fn boundary_precedes(raw: &[u8], offset: usize, boundary: &str) -> bool {
-    let Some(before) = raw.get(..offset) else {
-        return false;
-    };
-    let before = before
-        .strip_suffix(b"\n")
-        .map(|b| b.strip_suffix(b"\r").unwrap_or(b))
-        .unwrap_or(before);
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n' || b == b'\r')
-        .map_or(0, |i| i + 1);
-    let line = before
-        .get(line_start..)
-        .unwrap_or_default()
-        .trim_ascii_end();
-    line.strip_prefix(b"--")
-        .is_some_and(|rest| rest == boundary.as_bytes())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,15 +121,5 @@ mod tests {
         assert_eq!(trim_blank_line(b"A: b\n\n"), b"A: b\n");
         assert_eq!(trim_blank_line(b"A: b\r\n\r\n"), b"A: b\r\n");
         assert_eq!(trim_blank_line(b"A: b\n"), b"A: b\n");
-    }
-
-    #[test]
-    fn boundary_check() {
-        let raw = b"x\n--B\nContent-Type: text/plain\n";
-        assert!(boundary_precedes(raw, 6, "B"));
-        let raw = b"x --B\nContent-Type: text/plain\n";
-        assert!(!boundary_precedes(raw, 6, "B"));
-        let raw = b"x\r\n--B  \r\nC";
-        assert!(boundary_precedes(raw, 10, "B"));
     }
 }

@@ -11,12 +11,13 @@ pub mod charset;
 pub mod encoded_word;
 pub mod header;
 pub mod prescan;
+pub mod scan;
 pub mod transfer;
 pub mod uuencode;
 
 use crate::options::Limits;
 use crate::report::{FixCode, WarningCode};
-use mail_parser::{Encoding, MessageParser, MessagePart, MimeHeaders, PartType};
+use mail_parser::{Encoding, MessagePart, MimeHeaders, PartType};
 use std::ops::Range;
 
 /// An address from a header.
@@ -89,28 +90,50 @@ pub struct Mail<'a> {
     pub text_override: Option<String>,
     /// Findings while reading (a corrupt BinHex part, ...).
     pub notes: Vec<(WarningCode, String)>,
-    /// The body text part decoded to UTF-8, when it is at most [`DECODED_TEXT_LIMIT`].
-    pub text_decoded: Option<String>,
-    /// The body HTML decoded to UTF-8, when it is at most [`DECODED_TEXT_LIMIT`].
-    pub html_decoded: Option<String>,
+    /// The body text part's body, for [`Mail::text_decoded`].
+    text_body: Option<Body>,
+    /// The body HTML part's body, for [`Mail::html_decoded`].
+    html_body: Option<Body>,
+}
+
+/// A text body still transfer-encoded in the input, decoded on demand.
+#[derive(Debug, Clone)]
+struct Body {
+    range: Range<usize>,
+    encoding: Encoding,
+    charset: Option<String>,
+}
+
+impl Body {
+    fn of(raw: &[u8], part: &MessagePart<'_>) -> Body {
+        let start = clamp(part.offset_body, raw.len());
+        Body {
+            range: start..clamp(part.offset_end, raw.len()).max(start),
+            encoding: part.encoding,
+            charset: part
+                .content_type()
+                .and_then(|ct| ct.attribute("charset"))
+                .map(str::to_owned),
+        }
+    }
+
+    /// Transfer encoding, then charset, to UTF-8, if small enough.
+    fn decode(&self, raw: &[u8]) -> Option<String> {
+        let body = raw.get(self.range.clone()).unwrap_or_default();
+        // Quoted-printable is at most three times the decoded size.
+        if body.len() > DECODED_TEXT_LIMIT.saturating_mul(3) {
+            return None;
+        }
+        let bytes = transfer_decode(body, self.encoding);
+        if bytes.len() > DECODED_TEXT_LIMIT {
+            return None;
+        }
+        Some(charset::decode_to_utf8(&bytes, self.charset.as_deref()).0)
+    }
 }
 
 /// Largest body text or HTML that is decoded (for X-ALT-DESC and the HTML alternative).
 pub const DECODED_TEXT_LIMIT: usize = 64 * 1024;
-
-/// A text part decoded (transfer encoding, then charset) to UTF-8, if small enough.
-fn decode_text(raw: &[u8], part: &MessagePart<'_>) -> Option<String> {
-    // Quoted-printable is at most three times the decoded size.
-    if body_bytes(raw, part).len() > DECODED_TEXT_LIMIT.saturating_mul(3) {
-        return None;
-    }
-    let bytes = decode_body(raw, part);
-    if bytes.len() > DECODED_TEXT_LIMIT {
-        return None;
-    }
-    let label = part.content_type().and_then(|ct| ct.attribute("charset"));
-    Some(charset::decode_to_utf8(&bytes, label).0)
-}
 
 /// Why a message is not read as a calendar message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,19 +176,7 @@ const SNIFF_LIMIT: usize = 1 << 20;
 /// # Errors
 /// A [`Skip`] when the message has no calendar or must not be touched.
 pub fn read<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
-    let message = MessageParser::default()
-        .parse(raw)
-        .ok_or_else(|| skip(WarningCode::UnparseableMessage, "not an RFC 5322 message"))?;
-    if message.parts.len() > limits.max_parts {
-        return Err(skip(
-            WarningCode::LimitExceeded,
-            format!(
-                "{} MIME parts, limit {}",
-                message.parts.len(),
-                limits.max_parts
-            ),
-        ));
-    }
+    let scan::Scanned { message, suspect } = scan::parse(raw, limits)?;
     let root = message
         .parts
         .first()
@@ -183,17 +194,15 @@ pub fn read<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
     let body_start = clamp(root.offset_body, raw.len());
     let header_block = header::trim_blank_line(raw.get(..body_start).unwrap_or_default());
 
+    if let Some(detail) = suspect {
+        return Err(skip(WarningCode::SuspectBoundary, detail));
+    }
     let mut walk = Walk {
         raw,
         parts: &message.parts,
         leaves: Vec::new(),
-        suspect: None,
-        max_depth: limits.max_mime_depth,
     };
-    walk.visit(0, None, 0)?;
-    if let Some(detail) = walk.suspect {
-        return Err(skip(WarningCode::SuspectBoundary, detail));
-    }
+    walk.visit(0, None, 0);
     let leaves = walk.leaves;
 
     let mut calendars: Vec<(usize, CalendarPart)> = Vec::new();
@@ -275,8 +284,8 @@ pub fn read<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
         attachments: Vec::new(),
         text_override,
         notes,
-        text_decoded: None,
-        html_decoded: None,
+        text_body: None,
+        html_body: None,
     };
     classify_rest(&mut mail, &leaves, &calendar_leaves);
     Ok(mail)
@@ -300,25 +309,15 @@ struct Walk<'p, 'x> {
     raw: &'p [u8],
     parts: &'p [MessagePart<'x>],
     leaves: Vec<Leaf<'p, 'x>>,
-    suspect: Option<String>,
-    max_depth: usize,
 }
 
 impl<'p, 'x> Walk<'p, 'x> {
-    fn visit(
-        &mut self,
-        id: usize,
-        parent: Option<&MessagePart<'x>>,
-        depth: usize,
-    ) -> Result<(), Skip> {
-        if depth > self.max_depth {
-            return Err(skip(
-                WarningCode::LimitExceeded,
-                format!("MIME nesting deeper than {}", self.max_depth),
-            ));
-        }
+    /// Collects the leaves under part `id`. The depth and the number of parts were
+    /// bounded by [`scan::parse`], and children always come after their parent there,
+    /// so the recursion ends.
+    fn visit(&mut self, id: usize, parent: Option<&MessagePart<'x>>, depth: usize) {
         let Some(part) = self.parts.get(id) else {
-            return Ok(());
+            return;
         };
         match &part.body {
             PartType::Multipart(children) if media_type(part) == "multipart/appledouble" => {
@@ -333,27 +332,11 @@ impl<'p, 'x> Walk<'p, 'x> {
                 });
             }
             PartType::Multipart(children) => {
-                let boundary = part
-                    .content_type()
-                    .and_then(|ct| ct.attribute("boundary"))
-                    .map(str::to_owned);
                 for &child in children {
                     let child = child as usize;
-                    if let (Some(b), Some(c)) = (&boundary, self.parts.get(child)) {
-                        if self.suspect.is_none()
-                            && !header::boundary_precedes(
-                                self.raw,
-                                clamp(c.offset_header, self.raw.len()),
-                                b,
-                            )
-                        {
-                            self.suspect = Some(format!(
-                                "part at byte {} does not follow a boundary line \"--{b}\"",
-                                c.offset_header
-                            ));
-                        }
+                    if child > id {
+                        self.visit(child, Some(part), depth + 1);
                     }
-                    self.visit(child, Some(part), depth + 1)?;
                 }
             }
             _ => {
@@ -370,7 +353,6 @@ impl<'p, 'x> Walk<'p, 'x> {
                 });
             }
         }
-        Ok(())
     }
 }
 
@@ -428,8 +410,11 @@ fn body_bytes<'r>(raw: &'r [u8], part: &MessagePart<'_>) -> &'r [u8] {
 /// never expand, so the cost is bounded by the message size limit; `max` is checked by
 /// the caller on the result, never by cutting it (a cut calendar would lose data).
 fn decode_body(raw: &[u8], part: &MessagePart<'_>) -> Vec<u8> {
-    let body = body_bytes(raw, part);
-    match part.encoding {
+    transfer_decode(body_bytes(raw, part), part.encoding)
+}
+
+fn transfer_decode(body: &[u8], encoding: Encoding) -> Vec<u8> {
+    match encoding {
         Encoding::Base64 => transfer::decode_base64(body),
         Encoding::QuotedPrintable => transfer::decode_quoted_printable(body),
         Encoding::None => body.to_vec(),
@@ -755,9 +740,9 @@ fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: 
                 .content_type()
                 .and_then(|ct| ct.attribute("charset"))
                 .map(str::to_owned);
-            mail.text_decoded = decode_text(mail.raw, part);
+            mail.text_body = Some(Body::of(mail.raw, part));
         } else if body_candidate && mtype == "text/html" && mail.html.is_none() {
-            mail.html_decoded = decode_text(mail.raw, part);
+            mail.html_body = Some(Body::of(mail.raw, part));
             if let Some(rel) = &leaf.related {
                 related_taken = Some(rel.clone());
                 mail.html = Some(rel.clone());
@@ -773,6 +758,16 @@ fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: 
 }
 
 impl Mail<'_> {
+    /// The body text part decoded to UTF-8, when it is at most [`DECODED_TEXT_LIMIT`].
+    pub fn text_decoded(&self) -> Option<String> {
+        self.text_body.as_ref().and_then(|b| b.decode(self.raw))
+    }
+
+    /// The body HTML decoded to UTF-8, when it is at most [`DECODED_TEXT_LIMIT`].
+    pub fn html_decoded(&self) -> Option<String> {
+        self.html_body.as_ref().and_then(|b| b.decode(self.raw))
+    }
+
     /// Whether the sending mailer is a Mac one (Entourage, Outlook for Mac, Apple Mail).
     pub fn mac_sender(&self) -> bool {
         self.user_agent.as_deref().is_some_and(|ua| {

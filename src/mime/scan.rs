@@ -1,0 +1,390 @@
+//! The MIME structure of a message without decoding any body.
+//!
+//! [`parse`] walks the multipart tree by boundary (a SIMD substring search for
+//! `--boundary`, accepted only at a line start as RFC 2046 says) and records, for every
+//! entity, where its header block, body and end are in the input. Header fields are
+//! parsed by mail-parser (its header parser only: addresses, encoded words, RFC 2231
+//! parameters), bodies are not touched: the caller decodes the few parts it needs.
+//! The result has the shape of a [`mail_parser::Message`] (part 0 is the message,
+//! `PartType::Multipart` lists children) so that it can be used the same way.
+//!
+//! A `--boundary` string in the middle of a line is reported as suspect: a parser that
+//! cuts there (as mail-parser's full parser does) would see different parts than one
+//! that follows RFC 2046, so the message is not rewritten. A line that starts with
+//! `--boundary` and goes on with other text (Eudora nests `boundary.REL` inside
+//! `boundary`) is not a delimiter line and is read as content.
+
+use super::{skip, Skip};
+use crate::options::Limits;
+use crate::report::WarningCode;
+use mail_parser::{Encoding, Message, MessageParser, MessagePart, MimeHeaders, PartType};
+use memchr::memmem;
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// Deepest nesting followed even when [`Limits::max_mime_depth`] is higher: the walk
+/// recurses once per level.
+pub const HARD_MAX_DEPTH: usize = 256;
+
+/// Where the body of an entity starts: after its first empty line (`\n` or `\r\n` on
+/// its own), or at the end when there is none (headers only).
+pub fn body_start(entity: &[u8]) -> usize {
+    if entity.starts_with(b"\n") {
+        return 1;
+    }
+    if entity.starts_with(b"\r\n") {
+        return 2;
+    }
+    let mut from = 0;
+    while let Some(i) = entity
+        .get(from..)
+        .and_then(|rest| memchr::memchr(b'\n', rest))
+    {
+        let next = from + i + 1;
+        match entity.get(next) {
+            Some(b'\n') => return next + 1,
+            Some(b'\r') if entity.get(next + 1) == Some(&b'\n') => return next + 2,
+            _ => from = next,
+        }
+    }
+    entity.len()
+}
+
+/// A multipart body cut at its delimiter lines.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Split {
+    /// Each part from the line after its delimiter to the line end before the next
+    /// delimiter (exclusive), relative to the body.
+    pub parts: Vec<Range<usize>>,
+    /// Whether the closing delimiter `--boundary--` was found.
+    pub closed: bool,
+    /// Offset of the first `--boundary` before the closing delimiter that is not at a
+    /// line start.
+    pub suspect: Option<usize>,
+    /// Whether any delimiter line was found.
+    pub delimited: bool,
+}
+
+/// Cuts a multipart body at its delimiter lines.
+pub fn split(body: &[u8], boundary: &[u8]) -> Split {
+    let mut out = Split::default();
+    if boundary.is_empty() {
+        return out;
+    }
+    let mut delimiter = Vec::with_capacity(boundary.len() + 2);
+    delimiter.extend_from_slice(b"--");
+    delimiter.extend_from_slice(boundary);
+    let mut open: Option<usize> = None;
+    for at in memmem::find_iter(body, &delimiter) {
+        let line_start = at == 0 || body.get(at - 1) == Some(&b'\n');
+        let after = at + delimiter.len();
+        let rest = body.get(after..).unwrap_or_default();
+        let closing = rest.starts_with(b"--");
+        let line_end = rest
+            .iter()
+            .position(|&b| !matches!(b, b' ' | b'\t' | b'\r'))
+            .is_none_or(|k| rest.get(k) == Some(&b'\n'));
+        if !line_start {
+            out.suspect.get_or_insert(at);
+            continue;
+        }
+        if !(closing || line_end) {
+            // `--boundary.REL` (Eudora nests boundaries that extend the outer one): not
+            // a delimiter line, as RFC 2046 defines it.
+            continue;
+        }
+        out.delimited = true;
+        if let Some(start) = open {
+            out.parts
+                .push(start..line_break_before(body, at).max(start));
+        }
+        if closing {
+            out.closed = true;
+            return out;
+        }
+        open = Some(memchr::memchr(b'\n', rest).map_or(body.len(), |i| after + i + 1));
+    }
+    if let Some(start) = open {
+        out.parts.push(start..body.len());
+    }
+    out
+}
+
+/// The offset of the line break that ends the line before `at` (a line start), so that
+/// the CRLF before a delimiter belongs to the delimiter.
+fn line_break_before(body: &[u8], at: usize) -> usize {
+    if at == 0 {
+        return 0;
+    }
+    let end = at - 1;
+    if end > 0 && body.get(end - 1) == Some(&b'\r') {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// The message's structure with parsed header fields and no decoded body.
+#[derive(Debug)]
+pub struct Scanned<'x> {
+    /// Part 0 is the message; offsets are into the input.
+    pub message: Message<'x>,
+    /// Why the structure is ambiguous, if it is.
+    pub suspect: Option<String>,
+}
+
+/// Reads the structure of `raw`.
+///
+/// # Errors
+/// `unparseable_message` when the message has no header field; `limit_exceeded` past
+/// [`Limits::max_parts`] or [`Limits::max_mime_depth`] (and [`HARD_MAX_DEPTH`]), or
+/// when an offset does not fit the 32 bits mail-parser's parts use.
+pub fn parse<'x>(raw: &'x [u8], limits: &Limits) -> Result<Scanned<'x>, Skip> {
+    if u32::try_from(raw.len()).is_err() {
+        return Err(skip(
+            WarningCode::LimitExceeded,
+            format!("message is {} bytes, more than 4 GiB", raw.len()),
+        ));
+    }
+    let mut walk = Walker {
+        raw,
+        parts: Vec::new(),
+        suspect: None,
+        max_parts: limits.max_parts,
+        max_depth: limits.max_mime_depth.min(HARD_MAX_DEPTH),
+    };
+    walk.entity(0..raw.len(), false, 0)?;
+    if walk.parts.first().is_none_or(|p| p.headers.is_empty()) {
+        return Err(skip(
+            WarningCode::UnparseableMessage,
+            "not an RFC 5322 message",
+        ));
+    }
+    Ok(Scanned {
+        message: Message {
+            parts: walk.parts,
+            raw_message: Cow::Borrowed(raw),
+            ..Default::default()
+        },
+        suspect: walk.suspect,
+    })
+}
+
+struct Walker<'x> {
+    raw: &'x [u8],
+    parts: Vec<MessagePart<'x>>,
+    suspect: Option<String>,
+    max_parts: usize,
+    max_depth: usize,
+}
+
+/// Offsets are checked against 4 GiB once, in [`parse`].
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+impl<'x> Walker<'x> {
+    /// Reads the entity at `range` and everything inside it; returns its part index.
+    fn entity(&mut self, range: Range<usize>, in_digest: bool, depth: usize) -> Result<u32, Skip> {
+        if depth > self.max_depth {
+            return Err(skip(
+                WarningCode::LimitExceeded,
+                format!("MIME nesting deeper than {}", self.max_depth),
+            ));
+        }
+        if self.parts.len() >= self.max_parts {
+            return Err(skip(
+                WarningCode::LimitExceeded,
+                format!("more than {} MIME parts", self.max_parts),
+            ));
+        }
+        let raw = self.raw;
+        let entity = raw.get(range.clone()).unwrap_or_default();
+        let body_at = range.start + body_start(entity);
+        let header_bytes = raw.get(range.start..body_at).unwrap_or_default();
+        let mut part = MessageParser::default()
+            .parse_headers(header_bytes)
+            .and_then(|m| m.parts.into_iter().next())
+            .unwrap_or_default();
+        part.offset_header = offset(range.start);
+        part.offset_body = offset(body_at);
+        part.offset_end = offset(range.end);
+        part.is_encoding_problem = false;
+        part.body = PartType::Text(Cow::Borrowed(""));
+        let id = offset(self.parts.len());
+
+        let ct = part.content_type();
+        let ctype = ct.map(|c| c.ctype().to_ascii_lowercase());
+        let subtype = ct.and_then(|c| c.subtype()).map(str::to_ascii_lowercase);
+        let boundary = ct
+            .filter(|_| ctype.as_deref() == Some("multipart"))
+            .and_then(|c| c.attribute("boundary"))
+            .map(|b| b.as_bytes().to_vec());
+        let cte = part
+            .content_transfer_encoding()
+            .map(str::trim)
+            .unwrap_or_default();
+        let encoding = if cte.eq_ignore_ascii_case("base64") {
+            Encoding::Base64
+        } else if cte.eq_ignore_ascii_case("quoted-printable") {
+            Encoding::QuotedPrintable
+        } else {
+            Encoding::None
+        };
+        let message = encoding == Encoding::None
+            && match ctype.as_deref() {
+                Some("message") => matches!(subtype.as_deref(), Some("rfc822" | "global")),
+                None => in_digest,
+                Some(_) => false,
+            };
+
+        if let Some(boundary) = boundary {
+            let body = raw.get(body_at..range.end).unwrap_or_default();
+            let cut = split(body, &boundary);
+            if let Some(at) = cut.suspect {
+                self.suspect.get_or_insert_with(|| {
+                    format!(
+                        "\"--{}\" at byte {} is not a delimiter line",
+                        String::from_utf8_lossy(&boundary),
+                        body_at + at
+                    )
+                });
+            }
+            if cut.delimited {
+                self.parts.push(part);
+                let digest = subtype.as_deref() == Some("digest");
+                let mut children = Vec::with_capacity(cut.parts.len());
+                for r in cut.parts {
+                    let child = (body_at + r.start)..(body_at + r.end);
+                    children.push(self.entity(child, digest, depth + 1)?);
+                }
+                if let Some(p) = self.parts.get_mut(id as usize) {
+                    p.body = PartType::Multipart(children);
+                }
+                return Ok(id);
+            }
+            // No delimiter at all: read as a single part, as mail-parser does.
+        }
+        part.encoding = encoding;
+        if message {
+            part.body = PartType::Message(Message::default());
+        }
+        self.parts.push(part);
+        Ok(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_start_finds_the_first_empty_line() {
+        assert_eq!(body_start(b"A: b\r\n\r\nbody"), 8);
+        assert_eq!(body_start(b"A: b\n\nbody"), 6);
+        assert_eq!(body_start(b"A: b\n c\n\nbody"), 9);
+        assert_eq!(body_start(b"\r\nbody"), 2);
+        assert_eq!(body_start(b"A: b\r\n"), 6);
+        // A line of blanks is a continuation, not the end of the header.
+        assert_eq!(body_start(b"A: b\n \nB: c\n\nx"), 13);
+    }
+
+    #[test]
+    fn split_at_delimiter_lines_only() {
+        let body =
+            b"preamble\r\n--B\r\nA: 1\r\n\r\none\r\n--B \r\n\r\ntwo --B x\r\n--B--\r\nepilogue --B";
+        let cut = split(body, b"B");
+        assert!(cut.closed && cut.delimited);
+        let parts: Vec<&[u8]> = cut.parts.iter().map(|r| &body[r.clone()]).collect();
+        assert_eq!(parts, [&b"A: 1\r\n\r\none"[..], &b"\r\ntwo --B x"[..]]);
+        assert_eq!(
+            cut.suspect,
+            Some(body.windows(7).position(|w| w == b"two --B").unwrap() + 4)
+        );
+    }
+
+    #[test]
+    fn split_without_closing_delimiter_runs_to_the_end() {
+        let body = b"--B\nx\n--B\ny\n";
+        let cut = split(body, b"B");
+        assert!(!cut.closed);
+        assert_eq!(cut.parts, vec![4..5, 10..12]);
+        assert_eq!(cut.suspect, None);
+    }
+
+    #[test]
+    fn a_longer_boundary_is_not_a_delimiter() {
+        let cut = split(b"--B\nx\n--B.REL\ny\n--B--\n", b"B");
+        assert_eq!(cut.parts, vec![4..15]);
+        assert_eq!(cut.suspect, None);
+    }
+
+    #[test]
+    fn tree_offsets_and_types() {
+        let raw = b"From: a@example.com\r\nContent-Type: multipart/mixed; boundary=\"O\"\r\n\r\n\
+            --O\r\nContent-Type: multipart/alternative; boundary=I\r\n\r\n--I\r\nContent-Type: text/plain\r\n\r\nhi\r\n\
+            --I\r\nContent-Type: text/calendar; method=REQUEST\r\nContent-Transfer-Encoding: base64\r\n\r\nQkVHSU4=\r\n--I--\r\n\
+            --O\r\nContent-Type: message/rfc822\r\n\r\nFrom: b@example.com\r\n\r\nx\r\n--O--\r\n";
+        let s = parse(raw, &Limits::DEFAULT).unwrap();
+        assert_eq!(s.suspect, None);
+        let parts = &s.message.parts;
+        assert_eq!(parts.len(), 5);
+        assert!(matches!(&parts[0].body, PartType::Multipart(c) if c == &[1, 4]));
+        assert!(matches!(&parts[1].body, PartType::Multipart(c) if c == &[2, 3]));
+        let body = |p: &MessagePart<'_>| &raw[p.offset_body as usize..p.offset_end as usize];
+        assert_eq!(body(&parts[2]), b"hi");
+        assert_eq!(body(&parts[3]), b"QkVHSU4=");
+        assert_eq!(parts[3].encoding, Encoding::Base64);
+        assert_eq!(
+            parts[3].content_type().and_then(|c| c.attribute("method")),
+            Some("REQUEST")
+        );
+        assert!(matches!(parts[4].body, PartType::Message(_)));
+        assert_eq!(
+            s.message
+                .from()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address()),
+            Some("a@example.com")
+        );
+        // A whole part runs from its header to the line end before the next delimiter.
+        let whole = &raw[parts[1].offset_header as usize..parts[1].offset_end as usize];
+        assert!(whole.starts_with(b"Content-Type: multipart/alternative"));
+        assert!(whole.ends_with(b"--I--"));
+    }
+
+    #[test]
+    fn limits_and_garbage() {
+        let raw = b"Content-Type: multipart/mixed; boundary=B\n\n--B\n\nx\n--B\n\ny\n--B--\n";
+        let one = Limits {
+            max_parts: 2,
+            ..Limits::DEFAULT
+        };
+        assert_eq!(
+            parse(raw, &one).unwrap_err().code,
+            WarningCode::LimitExceeded
+        );
+        let flat = Limits {
+            max_mime_depth: 0,
+            ..Limits::DEFAULT
+        };
+        assert_eq!(
+            parse(raw, &flat).unwrap_err().code,
+            WarningCode::LimitExceeded
+        );
+        assert!(parse(raw, &Limits::DEFAULT).is_ok());
+        assert_eq!(
+            parse(b"\r\nbody without a header\r\n", &Limits::DEFAULT)
+                .unwrap_err()
+                .code,
+            WarningCode::UnparseableMessage
+        );
+        // A multipart without any delimiter is one part.
+        let s = parse(
+            b"Content-Type: multipart/mixed; boundary=B\n\nplain\n",
+            &Limits::DEFAULT,
+        )
+        .unwrap();
+        assert_eq!(s.message.parts.len(), 1);
+    }
+}
