@@ -554,6 +554,14 @@ pub mod _internal {
     pub use crate::ical::{lex, model, parse, value, write};
     pub use crate::mime::{applefile, binhex, charset, encoded_word, header, transfer, uuencode};
     pub use crate::outlook::thread_index;
+
+    /// False when the structural pre-scan calls `raw` certainly calendar-free although
+    /// the full read (default limits) finds a calendar in it: that would be a missed
+    /// invitation. Tests and fuzz targets assert it is always true.
+    pub fn prescan_agrees(raw: &[u8]) -> bool {
+        !(crate::mime::prescan::certainly_no_calendar(raw)
+            && crate::mime::read(raw, &crate::options::Limits::DEFAULT).is_ok())
+    }
 }
 
 /// The README's examples, compiled and run as doc tests.

@@ -98,6 +98,9 @@ fn check(
         Ok(Ok(o)) => o,
     };
     snapshot.push(format!("{name}\t{}", outcome_label(&outcome)));
+    if !imip_bridge::_internal::prescan_agrees(raw) {
+        failures.push(format!("{name}: the pre-scan misses a calendar"));
+    }
     if std::env::var_os("IMIP_CORPUS_VERBOSE").is_some() && !outcome.report.violations.is_empty() {
         let mut codes: Vec<&str> = outcome
             .report

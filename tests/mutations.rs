@@ -117,6 +117,11 @@ fn mutated_fixtures_never_panic_and_reach_a_fixed_point() {
                     continue;
                 }
             };
+            if !imip_bridge::_internal::prescan_agrees(&m) {
+                failures.push(format!(
+                    "round {round} fixture {k}: the pre-scan misses a calendar"
+                ));
+            }
             if outcome.disposition == Disposition::Unchanged {
                 if outcome.message != m {
                     failures.push(format!(

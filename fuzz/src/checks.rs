@@ -83,6 +83,10 @@ pub fn check_transform(raw: &[u8]) {
         Ok(out) => out,
         Err(e) => panic!("lenient transform returned an error: {e}"),
     };
+    assert!(
+        imip_bridge::_internal::prescan_agrees(raw),
+        "the structural pre-scan calls a message with a calendar calendar-free"
+    );
     let again = transform(raw, &opts).ok();
     assert!(
         again.as_ref() == Some(&out),

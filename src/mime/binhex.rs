@@ -86,7 +86,16 @@ pub enum BinHexError {
 
 /// Whether `text` carries the BinHex 4.0 banner on a line starting in its first 4 KB.
 pub fn looks_like_binhex(text: &[u8]) -> bool {
-    find_banner(text, SNIFF_WINDOW).is_some()
+    // Cheap first: the banner's text must be somewhere in the window at all.
+    let window = text
+        .get(..SNIFF_WINDOW.saturating_add(BANNER.len()))
+        .unwrap_or(text);
+    let has_banner_text = memchr::memchr_iter(b'(', window).any(|at| {
+        window
+            .get(at..at + BANNER.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(BANNER.as_bytes()))
+    });
+    has_banner_text && find_banner(text, SNIFF_WINDOW).is_some()
 }
 
 /// Decodes the first BinHex 4.0 file in `text`, checking all three CRCs.

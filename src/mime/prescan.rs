@@ -7,29 +7,44 @@
 //! uuencode `begin` line or a BinHex banner. Any doubt (odd structure, encoded file names,
 //! missing boundaries) means "maybe", and the full parse decides.
 
-use super::header::{split_fields, trim_blank_line};
+use super::scan;
 use memchr::memmem;
+use std::sync::OnceLock;
 
 /// Header-value words that mean a part may be, wrap or hide a calendar, or must not be
 /// touched. Compared in lowercase.
-const SUSPECT_WORDS: &[&str] = &[
-    "calendar",
-    "ics",
-    "vcs",
-    "binhex",
-    "apple",
-    "uue",
-    "octet-stream",
-    "unknown",
-    "signed",
-    "encrypted",
-    "pkcs7",
-    "tnef",
-    "winmail",
-    "message/",
-    "=?",
-    "*=",
+const SUSPECT_WORDS: &[&[u8]] = &[
+    b"calendar",
+    b"ics",
+    b"vcs",
+    b"binhex",
+    b"apple",
+    b"uue",
+    b"octet-stream",
+    b"unknown",
+    b"signed",
+    b"encrypted",
+    b"pkcs7",
+    b"tnef",
+    b"winmail",
+    b"message/",
+    b"=?",
+    b"*=",
 ];
+
+/// For each byte, the bit set of [`SUSPECT_WORDS`] that start with it.
+// Indexing in a constant is checked when the crate compiles: it cannot fail at run time.
+#[allow(clippy::indexing_slicing)]
+const FIRST_BYTE: [u16; 256] = {
+    let mut table = [0u16; 256];
+    let mut w = 0;
+    while w < SUSPECT_WORDS.len() {
+        let word = SUSPECT_WORDS[w];
+        table[word[0] as usize] |= 1 << w;
+        w += 1;
+    }
+    table
+};
 
 /// Deepest multipart nesting the scan follows before it gives up (and says "maybe").
 const MAX_DEPTH: usize = 20;
@@ -40,141 +55,165 @@ pub fn certainly_no_calendar(raw: &[u8]) -> bool {
     entity_is_clean(raw, 0)
 }
 
-/// Splits an entity into its header block and body at the first blank line.
-fn split_entity(entity: &[u8]) -> Option<(&[u8], &[u8])> {
-    let crlf = memmem::find(entity, b"\r\n\r\n").map(|i| (i + 2, i + 4));
-    let lf = memmem::find(entity, b"\n\n").map(|i| (i + 1, i + 2));
-    let (head_end, body_start) = match (crlf, lf) {
-        (Some(a), Some(b)) => {
-            if a.0 <= b.0 {
-                a
-            } else {
-                b
+/// The header fields of a block as (name, raw value with its folds).
+fn fields(head: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        while pos < head.len() {
+            let start = pos;
+            // The field runs until a line that does not start with a blank.
+            let mut end = start;
+            loop {
+                end = head
+                    .get(end..)
+                    .and_then(|rest| memchr::memchr(b'\n', rest))
+                    .map_or(head.len(), |i| end + i + 1);
+                if !matches!(head.get(end), Some(b' ' | b'\t')) {
+                    break;
+                }
+            }
+            pos = end;
+            let field = head.get(start..end).unwrap_or_default();
+            if let Some(colon) = memchr::memchr(b':', field) {
+                let name = field.get(..colon).unwrap_or_default();
+                return Some((name, field.get(colon + 1..).unwrap_or_default()));
             }
         }
-        (Some(a), None) => a,
-        (None, Some(b)) => b,
-        // Headers only, or a part starting with its blank line: no body to speak of.
-        (None, None) => (entity.len(), entity.len()),
-    };
-    Some((
-        entity.get(..head_end)?,
-        entity.get(body_start..).unwrap_or_default(),
-    ))
+        None
+    })
+}
+
+/// Whether the lowercase `value` contains one of [`SUSPECT_WORDS`].
+fn has_suspect_word(value: &[u8]) -> bool {
+    value.iter().enumerate().any(|(i, &b)| {
+        let mut set = FIRST_BYTE.get(usize::from(b)).copied().unwrap_or(0);
+        while set != 0 {
+            let w = set.trailing_zeros() as usize;
+            set &= set - 1;
+            if let (Some(word), Some(rest)) = (SUSPECT_WORDS.get(w), value.get(i..)) {
+                if rest.starts_with(word) {
+                    return true;
+                }
+            }
+        }
+        false
+    })
 }
 
 fn entity_is_clean(entity: &[u8], depth: usize) -> bool {
     if depth > MAX_DEPTH {
         return false;
     }
-    let Some((head, body)) = split_entity(entity) else {
-        return false;
-    };
-    let head = trim_blank_line(head);
-    let mut content_type = String::new();
-    for f in split_fields(head) {
-        let is_mime = f.is("Content-Type")
-            || f.is("Content-Disposition")
-            || f.is("Content-Transfer-Encoding")
-            || f.is("Content-Class");
+    let body_at = scan::body_start(entity);
+    let head = entity.get(..body_at).unwrap_or_default();
+    let body = entity.get(body_at..).unwrap_or_default();
+    let mut lower: Vec<u8> = Vec::new();
+    let mut media: Vec<u8> = Vec::new();
+    let mut boundary: Option<&[u8]> = None;
+    for (name, value) in fields(head) {
+        let name = name.trim_ascii();
+        // mail-parser reads `Conten\rt-Type` as Content-Type: a name that is not a plain
+        // token may be anything.
+        if !name.iter().all(|&b| is_token(b)) {
+            return false;
+        }
+        let is_mime = name.len() > 8
+            && name
+                .get(..8)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"content-"))
+            && ["type", "disposition", "transfer-encoding", "class"]
+                .iter()
+                .any(|n| {
+                    name.get(8..)
+                        .is_some_and(|r| r.eq_ignore_ascii_case(n.as_bytes()))
+                });
         if !is_mime {
             continue;
         }
-        let value = f.value().to_ascii_lowercase();
-        if SUSPECT_WORDS.iter().any(|w| value.contains(w)) {
+        lower.clear();
+        lower.extend(value.iter().map(|&b| match b {
+            b'\r' | b'\n' | b'\t' => b' ',
+            _ => b.to_ascii_lowercase(),
+        }));
+        if has_suspect_word(&lower) {
             return false;
         }
-        if f.is("Content-Type") {
-            content_type = value;
+        if name.len() == 12 {
+            // Content-Type
+            let first = lower.split(|&b| b == b';').next().unwrap_or_default();
+            media = first.trim_ascii().to_vec();
+            boundary = boundary_of(&lower, value);
         }
     }
-    let media = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_owned();
-    if media.starts_with("multipart/") {
-        let Some(boundary) = boundary_of(&content_type, head) else {
+    // `multipart\/mixed`, `"text/plain`: whatever a parser makes of it, not clean.
+    let well_formed = media.is_empty()
+        || media.iter().filter(|&&b| b == b'/').count() == 1
+            && media.iter().all(|&b| b == b'/' || is_token(b));
+    if !well_formed {
+        return false;
+    }
+    if media.starts_with(b"multipart/") {
+        let Some(boundary) = boundary else {
             return false;
         };
-        return multipart_is_clean(body, &boundary, depth);
+        return multipart_is_clean(body, boundary, depth);
     }
-    if media.is_empty() || media == "text/plain" {
+    if media.is_empty() || media == b"text/plain" {
         return !text_may_hide_a_file(body);
     }
     // Any other single part (text/html, images, documents...): its header is clean.
     true
 }
 
-/// The boundary parameter, case preserved (boundaries are case-sensitive), read from
-/// the raw header block.
-fn boundary_of(lower_content_type: &str, head: &[u8]) -> Option<Vec<u8>> {
-    lower_content_type.find("boundary=")?;
-    let field = split_fields(head)
-        .into_iter()
-        .find(|f| f.is("Content-Type"))?
-        .value();
-    let lower = field.to_ascii_lowercase();
-    let at = lower.find("boundary=")? + "boundary=".len();
-    let rest = field.get(at..)?;
-    let value = match rest.strip_prefix('"') {
-        Some(q) => q.get(..q.find('"')?)?,
-        None => rest
-            .split(|c: char| c == ';' || c.is_whitespace())
-            .next()
-            .unwrap_or(""),
-    };
-    (!value.is_empty()).then(|| value.as_bytes().to_vec())
+/// An RFC 2045 token byte (also used for field names, which are stricter still).
+fn is_token(b: u8) -> bool {
+    b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b)
 }
 
-/// Every part between `--boundary` lines must be clean, and the closing delimiter must be
-/// there.
+/// The boundary parameter, case preserved (boundaries are case-sensitive), read from
+/// the raw value at the place the lowercase copy names it.
+fn boundary_of<'a>(lower: &[u8], raw_value: &'a [u8]) -> Option<&'a [u8]> {
+    const KEY: &[u8] = b"boundary=";
+    let at = memmem::find(lower, KEY)? + KEY.len();
+    let rest = raw_value.get(at..)?;
+    let value = match rest.strip_prefix(b"\"") {
+        Some(q) => q.get(..memchr::memchr(b'"', q)?)?,
+        None => rest
+            .split(|&c| c == b';' || c.is_ascii_whitespace())
+            .next()
+            .unwrap_or_default(),
+    };
+    (!value.is_empty()).then_some(value)
+}
+
+/// Every part between delimiter lines must be clean, and the closing delimiter must be
+/// there. A boundary string in the middle of a line is not a delimiter (RFC 2046).
 fn multipart_is_clean(body: &[u8], boundary: &[u8], depth: usize) -> bool {
-    let mut delimiter = b"--".to_vec();
-    delimiter.extend_from_slice(boundary);
-    let finder = memmem::Finder::new(&delimiter);
-    // Delimiters at line starts only.
-    let mut starts: Vec<usize> = Vec::new();
-    let mut closed = false;
-    for at in finder.find_iter(body) {
-        let line_start = at == 0 || matches!(body.get(at - 1), Some(b'\n'));
-        if !line_start {
-            continue;
-        }
-        let after = at + delimiter.len();
-        if body.get(after..after + 2) == Some(b"--".as_slice()) {
-            starts.push(at);
-            closed = true;
-            break;
-        }
-        starts.push(at);
-    }
-    if !closed || starts.len() < 2 {
-        return false;
-    }
-    starts.windows(2).all(|w| match w {
-        [a, b] => {
-            let part_start = body
-                .get(*a..)
-                .and_then(|rest| memchr::memchr(b'\n', rest))
-                .map_or(*b, |i| a + i + 1);
-            body.get(part_start..*b)
+    let cut = scan::split(body, boundary);
+    cut.closed
+        && !cut.parts.is_empty()
+        && cut.parts.into_iter().all(|r| {
+            body.get(r)
                 .is_some_and(|part| entity_is_clean(part, depth + 1))
-        }
-        _ => false,
-    })
+        })
 }
 
 /// A plain-text body that may carry a uuencoded file (`begin NNN name` at a line start)
 /// or BinHex (its banner).
 fn text_may_hide_a_file(body: &[u8]) -> bool {
-    if memmem::find(body, b"BinHex").is_some() || memmem::find(body, b"binhex").is_some() {
+    static FINDERS: OnceLock<[memmem::Finder<'static>; 3]> = OnceLock::new();
+    let [upper, lower, begin] = FINDERS.get_or_init(|| {
+        [
+            memmem::Finder::new(b"BinHex"),
+            memmem::Finder::new(b"binhex"),
+            memmem::Finder::new(b"\nbegin "),
+        ]
+    });
+    if upper.find(body).is_some() || lower.find(body).is_some() {
         return true;
     }
     let begin_at = |i: usize| body.get(i + 6).is_some_and(|b| b.is_ascii_digit());
-    body.starts_with(b"begin ") && begin_at(0)
-        || memmem::find_iter(body, b"\nbegin ").any(|i| begin_at(i + 1))
+    body.starts_with(b"begin ") && begin_at(0) || begin.find_iter(body).any(|i| begin_at(i + 1))
 }
 
 #[cfg(test)]
@@ -208,6 +247,10 @@ mod tests {
             b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nx\r\n",
             b"Content-Type: multipart/mixed\r\n\r\n--B\r\n\r\nx\r\n--B--\r\n",
             b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: message/rfc822\r\n\r\nx\r\n--B--\r\n",
+            // Found by tests/mutations.rs: what mail-parser reads as a calendar.
+            b"Content-Type: multipart\\/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/calendar\r\n\r\nx\r\n--B--\r\n",
+            b"Content-Type: \"text/plain;\r\n\tcharset=us-ascii\r\n\r\nnote\r\nbegin 644 a.ics\r\n",
+            b"Conten\rt-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n",
         ];
         for m in maybes {
             assert!(!certainly_no_calendar(m), "{}", String::from_utf8_lossy(m));
