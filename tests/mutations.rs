@@ -118,6 +118,9 @@ fn mutated_fixtures_never_panic_and_reach_a_fixed_point() {
                 }
             };
             if !imip_bridge::_internal::prescan_agrees(&m) {
+                if let Ok(d) = std::env::var("IMIP_MUTATION_DUMP") {
+                    let _ = std::fs::write(format!("{d}/prescan_{round}_{k}.eml"), &m);
+                }
                 failures.push(format!(
                     "round {round} fixture {k}: the pre-scan misses a calendar"
                 ));

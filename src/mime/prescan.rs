@@ -114,7 +114,8 @@ fn entity_is_clean(entity: &[u8], depth: usize) -> bool {
         let name = name.trim_ascii();
         // mail-parser reads `Conten\rt-Type` as Content-Type: a name that is not a plain
         // token may be anything.
-        if !name.iter().all(|&b| is_token(b)) {
+        // `:Content-Type:` is Content-Type to mail-parser too (it skips the first colon).
+        if name.is_empty() || !name.iter().all(|&b| is_token(b)) {
             return false;
         }
         let is_mime = name.len() > 8
@@ -147,8 +148,10 @@ fn entity_is_clean(entity: &[u8], depth: usize) -> bool {
     }
     // `multipart\/mixed`, `"text/plain`: whatever a parser makes of it, not clean.
     let well_formed = media.is_empty()
-        || media.iter().filter(|&&b| b == b'/').count() == 1
-            && media.iter().all(|&b| b == b'/' || is_token(b));
+        || media.split(|&b| b == b'/').count() == 2
+            && media
+                .split(|&b| b == b'/')
+                .all(|t| !t.is_empty() && t.iter().all(|&b| is_token(b)));
     if !well_formed {
         return false;
     }
@@ -251,6 +254,8 @@ mod tests {
             b"Content-Type: multipart\\/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/calendar\r\n\r\nx\r\n--B--\r\n",
             b"Content-Type: \"text/plain;\r\n\tcharset=us-ascii\r\n\r\nnote\r\nbegin 644 a.ics\r\n",
             b"Conten\rt-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n",
+            b"From: a@b\r\n:Content-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n",
+            b"Content-Type:/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nx\r\n--B--\r\n",
         ];
         for m in maybes {
             assert!(!certainly_no_calendar(m), "{}", String::from_utf8_lossy(m));
