@@ -32,19 +32,24 @@ const SUSPECT_WORDS: &[&[u8]] = &[
     b"*=",
 ];
 
-/// For each byte, the bit set of [`SUSPECT_WORDS`] that start with it.
+/// For each byte, the bit set of [`SUSPECT_WORDS`] whose byte `at` it is (lowercase).
 // Indexing in a constant is checked when the crate compiles: it cannot fail at run time.
 #[allow(clippy::indexing_slicing)]
-const FIRST_BYTE: [u16; 256] = {
+const fn byte_table(at: usize) -> [u16; 256] {
     let mut table = [0u16; 256];
     let mut w = 0;
     while w < SUSPECT_WORDS.len() {
         let word = SUSPECT_WORDS[w];
-        table[word[0] as usize] |= 1 << w;
+        table[word[at] as usize] |= 1 << w;
         w += 1;
     }
     table
-};
+}
+
+/// [`SUSPECT_WORDS`] by first byte, and by second byte: a word can start at a position
+/// only when both bytes agree, which rules out almost every position at once.
+const FIRST_BYTE: [u16; 256] = byte_table(0);
+const SECOND_BYTE: [u16; 256] = byte_table(1);
 
 /// Deepest multipart nesting the scan follows before it gives up (and says "maybe").
 const MAX_DEPTH: usize = 20;
@@ -83,15 +88,22 @@ fn fields(head: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
     })
 }
 
-/// Whether the lowercase `value` contains one of [`SUSPECT_WORDS`].
+/// Whether `value` contains one of [`SUSPECT_WORDS`], ignoring ASCII case.
 fn has_suspect_word(value: &[u8]) -> bool {
-    value.iter().enumerate().any(|(i, &b)| {
-        let mut set = FIRST_BYTE.get(usize::from(b)).copied().unwrap_or(0);
+    let table = |t: &[u16; 256], b: u8| t.get(usize::from(b.to_ascii_lowercase())).copied();
+    value.windows(2).enumerate().any(|(i, pair)| {
+        let (Some(&b0), Some(&b1)) = (pair.first(), pair.get(1)) else {
+            return false;
+        };
+        let mut set = table(&FIRST_BYTE, b0).unwrap_or(0) & table(&SECOND_BYTE, b1).unwrap_or(0);
         while set != 0 {
             let w = set.trailing_zeros() as usize;
             set &= set - 1;
-            if let (Some(word), Some(rest)) = (SUSPECT_WORDS.get(w), value.get(i..)) {
-                if rest.starts_with(word) {
+            if let Some(word) = SUSPECT_WORDS.get(w) {
+                if value
+                    .get(i..i + word.len())
+                    .is_some_and(|at| at.eq_ignore_ascii_case(word))
+                {
                     return true;
                 }
             }
@@ -107,43 +119,40 @@ fn entity_is_clean(entity: &[u8], depth: usize) -> bool {
     let body_at = scan::body_start(entity);
     let head = entity.get(..body_at).unwrap_or_default();
     let body = entity.get(body_at..).unwrap_or_default();
-    let mut lower: Vec<u8> = Vec::new();
-    let mut media: Vec<u8> = Vec::new();
+    let mut media: &[u8] = &[];
     let mut boundary: Option<&[u8]> = None;
     for (name, value) in fields(head) {
         let name = name.trim_ascii();
-        // mail-parser reads `Conten\rt-Type` as Content-Type: a name that is not a plain
-        // token may be anything.
-        // `:Content-Type:` is Content-Type to mail-parser too (it skips the first colon).
+        // mail-parser reads `Conten\rt-Type` as Content-Type, and `:Content-Type:` too
+        // (it skips a first colon): a name that is not a plain token may be anything.
         if name.is_empty() || !name.iter().all(|&b| is_token(b)) {
             return false;
         }
-        let is_mime = name.len() > 8
-            && name
-                .get(..8)
-                .is_some_and(|p| p.eq_ignore_ascii_case(b"content-"))
-            && ["type", "disposition", "transfer-encoding", "class"]
+        let Some(rest) = name
+            .get(..8)
+            .filter(|p| p.eq_ignore_ascii_case(b"content-"))
+            .and_then(|_| name.get(8..))
+        else {
+            continue;
+        };
+        let is_type = rest.eq_ignore_ascii_case(b"type");
+        let is_mime = is_type
+            || [&b"disposition"[..], b"transfer-encoding", b"class"]
                 .iter()
-                .any(|n| {
-                    name.get(8..)
-                        .is_some_and(|r| r.eq_ignore_ascii_case(n.as_bytes()))
-                });
+                .any(|n| rest.eq_ignore_ascii_case(n));
         if !is_mime {
             continue;
         }
-        lower.clear();
-        lower.extend(value.iter().map(|&b| match b {
-            b'\r' | b'\n' | b'\t' => b' ',
-            _ => b.to_ascii_lowercase(),
-        }));
-        if has_suspect_word(&lower) {
+        if has_suspect_word(value) {
             return false;
         }
-        if name.len() == 12 {
-            // Content-Type
-            let first = lower.split(|&b| b == b';').next().unwrap_or_default();
-            media = first.trim_ascii().to_vec();
-            boundary = boundary_of(&lower, value);
+        if is_type {
+            media = value
+                .split(|&b| b == b';')
+                .next()
+                .unwrap_or_default()
+                .trim_ascii();
+            boundary = boundary_of(value);
         }
     }
     // `multipart\/mixed`, `"text/plain`: whatever a parser makes of it, not clean.
@@ -155,30 +164,58 @@ fn entity_is_clean(entity: &[u8], depth: usize) -> bool {
     if !well_formed {
         return false;
     }
-    if media.starts_with(b"multipart/") {
+    let starts = |p: &[u8]| {
+        media
+            .get(..p.len())
+            .is_some_and(|m| m.eq_ignore_ascii_case(p))
+    };
+    if starts(b"multipart/") {
         let Some(boundary) = boundary else {
             return false;
         };
         return multipart_is_clean(body, boundary, depth);
     }
-    if media.is_empty() || media == b"text/plain" {
+    if media.is_empty() || media.eq_ignore_ascii_case(b"text/plain") {
         return !text_may_hide_a_file(body);
     }
     // Any other single part (text/html, images, documents...): its header is clean.
     true
 }
 
+/// RFC 2045 token bytes: printable ASCII but the tspecials.
+// Indexing in a constant is checked when the crate compiles: it cannot fail at run time.
+#[allow(clippy::indexing_slicing)]
+const TOKEN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        table[b] = true;
+        b += 1;
+    }
+    let specials = b"()<>@,;:\\\"/[]?=";
+    let mut i = 0;
+    while i < specials.len() {
+        table[specials[i] as usize] = false;
+        i += 1;
+    }
+    table
+};
+
 /// An RFC 2045 token byte (also used for field names, which are stricter still).
 fn is_token(b: u8) -> bool {
-    b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b)
+    TOKEN.get(usize::from(b)).copied().unwrap_or(false)
 }
 
-/// The boundary parameter, case preserved (boundaries are case-sensitive), read from
-/// the raw value at the place the lowercase copy names it.
-fn boundary_of<'a>(lower: &[u8], raw_value: &'a [u8]) -> Option<&'a [u8]> {
-    const KEY: &[u8] = b"boundary=";
-    let at = memmem::find(lower, KEY)? + KEY.len();
-    let rest = raw_value.get(at..)?;
+/// The boundary parameter, case preserved (boundaries are case-sensitive).
+fn boundary_of(value: &[u8]) -> Option<&[u8]> {
+    const KEY: &[u8] = b"boundary";
+    let at = memchr::memchr_iter(b'=', value).find(|&eq| {
+        eq >= KEY.len()
+            && value
+                .get(eq - KEY.len()..eq)
+                .is_some_and(|k| k.eq_ignore_ascii_case(KEY))
+    })? + 1;
+    let rest = value.get(at..)?;
     let value = match rest.strip_prefix(b"\"") {
         Some(q) => q.get(..memchr::memchr(b'"', q)?)?,
         None => rest
