@@ -229,7 +229,7 @@ pub fn read<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
             return Err(skip(*code, detail.clone()));
         }
         let tnef = leaves.iter().any(|l| {
-            media_type(l.part) == "application/ms-tnef"
+            l.mtype == "application/ms-tnef"
                 || l.part
                     .attachment_name()
                     .is_some_and(|n| n.eq_ignore_ascii_case("winmail.dat"))
@@ -303,6 +303,8 @@ struct Leaf<'p, 'x> {
     /// For a `multipart/appledouble` container (kept whole as one leaf): its header
     /// part and its data part.
     apple_double: Option<(&'p MessagePart<'x>, &'p MessagePart<'x>)>,
+    /// `type/subtype` of the part, lowercase.
+    mtype: String,
 }
 
 struct Walk<'p, 'x> {
@@ -320,7 +322,7 @@ impl<'p, 'x> Walk<'p, 'x> {
             return;
         };
         match &part.body {
-            PartType::Multipart(children) if media_type(part) == "multipart/appledouble" => {
+            PartType::Multipart(children) if is_media(part, "multipart", "appledouble") => {
                 let header = children.first().and_then(|&c| self.parts.get(c as usize));
                 let data = children.get(1).and_then(|&c| self.parts.get(c as usize));
                 self.leaves.push(Leaf {
@@ -329,6 +331,7 @@ impl<'p, 'x> Walk<'p, 'x> {
                     related: None,
                     depth,
                     apple_double: header.zip(data),
+                    mtype: "multipart/appledouble".to_owned(),
                 });
             }
             PartType::Multipart(children) => {
@@ -342,7 +345,7 @@ impl<'p, 'x> Walk<'p, 'x> {
             _ => {
                 let parent_type = parent.map(media_type);
                 let related = parent
-                    .filter(|p| media_type(p) == "multipart/related")
+                    .filter(|p| is_media(p, "multipart", "related"))
                     .map(|p| part_range(p, self.raw.len()));
                 self.leaves.push(Leaf {
                     part,
@@ -350,6 +353,7 @@ impl<'p, 'x> Walk<'p, 'x> {
                     related,
                     depth,
                     apple_double: None,
+                    mtype: media_type(part),
                 });
             }
         }
@@ -365,6 +369,17 @@ fn part_range(part: &MessagePart<'_>, len: usize) -> Range<usize> {
     let start = clamp(part.offset_header, len);
     let end = clamp(part.offset_end, len).max(start);
     start..end
+}
+
+/// Whether the part's media type is `ctype/subtype` (both given in lowercase).
+fn is_media(part: &MessagePart<'_>, ctype: &str, subtype: &str) -> bool {
+    match part.content_type() {
+        Some(ct) => {
+            ct.ctype().eq_ignore_ascii_case(ctype)
+                && ct.subtype().unwrap_or("").eq_ignore_ascii_case(subtype)
+        }
+        None => ctype == "text" && subtype == "plain",
+    }
 }
 
 fn media_type(part: &MessagePart<'_>) -> String {
@@ -455,7 +470,7 @@ fn unwrap_leaf(
             fix: Some((FixCode::AppleDoubleUnwrapped, detail)),
         });
     }
-    let mtype = media_type(part);
+    let mtype = leaf.mtype.as_str();
     let cte = part
         .content_transfer_encoding()
         .map(|c| c.trim().to_ascii_lowercase())
@@ -564,19 +579,19 @@ fn calendar_part(
     if matches!(part.body, PartType::Message(_)) {
         return None; // a forwarded message's invitation is not this message's
     }
-    let mtype = media_type(part);
+    let mtype: &str = &leaf.mtype;
     let wrapped = leaf.apple_double.is_some()
         || matches!(
-            mtype.as_str(),
+            mtype,
             "application/mac-binhex40" | "application/applefile"
         )
         || part.content_transfer_encoding().is_some_and(|c| {
             let c = c.trim();
             c.eq_ignore_ascii_case("x-uuencode") || c.eq_ignore_ascii_case("uuencode")
         });
-    let by_type = CALENDAR_TYPES.contains(&mtype.as_str());
+    let by_type = CALENDAR_TYPES.contains(&mtype);
     let size = part.offset_end.saturating_sub(part.offset_body) as usize;
-    let sniffable = SNIFFED_TYPES.contains(&mtype.as_str()) || wrapped;
+    let sniffable = SNIFFED_TYPES.contains(&mtype) || wrapped;
     let name_hint = part.attachment_name().unwrap_or("").to_ascii_lowercase();
     let by_name = is_calendar_name(&name_hint);
     // Plain text parts are only opened when they may be BinHex (cheap check on the raw
@@ -610,7 +625,7 @@ fn calendar_part(
         content: un.content,
         charset: attr("charset"),
         method_param: attr("method"),
-        media_type: mtype,
+        media_type: mtype.to_owned(),
         inline_in_place,
         unwrapped: un.fix,
         in_text: false,
@@ -629,7 +644,7 @@ fn uuencoded_in_text(
     limits: &Limits,
 ) -> Option<(CalendarPart, String)> {
     let part = leaf.part;
-    if media_type(part) != "text/plain" || is_attachment(part) || leaf.apple_double.is_some() {
+    if leaf.mtype != "text/plain" || is_attachment(part) || leaf.apple_double.is_some() {
         return None;
     }
     let body = decode_body(raw, part);
@@ -677,7 +692,7 @@ fn starts_with_vcalendar(content: &[u8]) -> bool {
 
 /// Calendars after the first whose unfolded content equals the first's.
 fn find_duplicates(calendars: &[CalendarPart]) -> Vec<usize> {
-    let Some(first) = calendars.first() else {
+    let Some(first) = calendars.first().filter(|_| calendars.len() > 1) else {
         return Vec::new();
     };
     let norm = |c: &CalendarPart| {
@@ -728,7 +743,7 @@ fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: 
         {
             continue;
         }
-        let mtype = media_type(part);
+        let mtype = leaf.mtype.as_str();
         let body_candidate = !is_attachment(part)
             && !matches!(part.body, PartType::Message(_))
             && part.attachment_name().is_none()
