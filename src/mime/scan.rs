@@ -49,6 +49,102 @@ pub fn body_start(entity: &[u8]) -> usize {
     entity.len()
 }
 
+/// The header fields of a block, each as its byte range: a line and the lines after it
+/// that start with a blank (continuations). The blank line that ends the block, if
+/// present, comes out as a range of its own.
+pub fn field_ranges(head: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos >= head.len() {
+            return None;
+        }
+        let start = pos;
+        loop {
+            pos = head
+                .get(pos..)
+                .and_then(|rest| memchr::memchr(b'\n', rest))
+                .map_or(head.len(), |i| pos + i + 1);
+            if !matches!(head.get(pos), Some(b' ' | b'\t')) {
+                break;
+            }
+        }
+        Some(start..pos)
+    })
+}
+
+/// The header fields read from the message (top level) and from each part, named as
+/// mail-parser names them: ASCII blanks dropped, lowercase.
+const WANTED_FIELDS: &[&[u8]] = &[
+    b"content-type",
+    b"content-disposition",
+    b"content-transfer-encoding",
+    b"from",
+    b"to",
+    b"cc",
+    b"subject",
+    b"message-id",
+    b"date",
+    b"user-agent",
+    b"x-mailer",
+];
+
+/// Whether mail-parser would read `field` as one of [`WANTED_FIELDS`]. Its name parser
+/// skips colons before the name and ASCII blanks anywhere in it.
+fn is_wanted(field: &[u8]) -> bool {
+    let mut name = [0u8; 32];
+    let mut len = 0;
+    for &b in field {
+        match b {
+            b':' if len > 0 => break,
+            b':' => {}
+            b'\n' => return false,
+            _ if b.is_ascii_whitespace() => {}
+            _ => {
+                let Some(slot) = name.get_mut(len) else {
+                    return false; // longer than any wanted name
+                };
+                *slot = b.to_ascii_lowercase();
+                len += 1;
+            }
+        }
+    }
+    let name = name.get(..len).unwrap_or_default();
+    WANTED_FIELDS.contains(&name)
+}
+
+/// Whether mail-parser reads a header field on this line: a name, then a colon. (It
+/// also reads one on an indented line that follows a line without a field.)
+fn is_field(line: &[u8]) -> bool {
+    line.iter()
+        .position(|&b| !(b == b':' || b.is_ascii_whitespace()))
+        .is_some_and(|first| line.get(first..).is_some_and(|rest| rest.contains(&b':')))
+}
+
+/// The wanted header fields of a header block, parsed by mail-parser. Runs of wanted
+/// fields are parsed together; the others (`Received:`, `DKIM-Signature:`, ...) are
+/// never parsed.
+fn parse_fields(head: &[u8]) -> Vec<mail_parser::Header<'_>> {
+    let mut headers = Vec::new();
+    let mut run: Option<Range<usize>> = None;
+    let mut flush = |run: &mut Option<Range<usize>>| {
+        if let Some(r) = run.take() {
+            if let Some(m) = MessageParser::default().parse_headers(head.get(r).unwrap_or_default())
+            {
+                headers.extend(m.parts.into_iter().flat_map(|p| p.headers));
+            }
+        }
+    };
+    for field in field_ranges(head) {
+        if head.get(field.clone()).is_some_and(is_wanted) {
+            run = Some(run.map_or(field.clone(), |r| r.start..field.end));
+        } else {
+            flush(&mut run);
+        }
+    }
+    flush(&mut run);
+    headers
+}
+
 /// A multipart body cut at its delimiter lines.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Split {
@@ -169,7 +265,8 @@ pub fn parse<'x>(raw: &'x [u8], limits: &Limits) -> Result<Scanned<'x>, Skip> {
         max_depth: limits.max_mime_depth.min(HARD_MAX_DEPTH),
     };
     walk.entity(0..raw.len(), false, 0)?;
-    if walk.parts.first().is_none_or(|p| p.headers.is_empty()) {
+    let head = raw.get(..body_start(raw)).unwrap_or_default();
+    if !head.split(|&b| b == b'\n').any(is_field) {
         return Err(skip(
             WarningCode::UnparseableMessage,
             "not an RFC 5322 message",
@@ -217,10 +314,10 @@ impl<'x> Walker<'x> {
         let entity = raw.get(range.clone()).unwrap_or_default();
         let body_at = range.start + body_start(entity);
         let header_bytes = raw.get(range.start..body_at).unwrap_or_default();
-        let mut part = MessageParser::default()
-            .parse_headers(header_bytes)
-            .and_then(|m| m.parts.into_iter().next())
-            .unwrap_or_default();
+        let mut part = MessagePart {
+            headers: parse_fields(header_bytes),
+            ..MessagePart::default()
+        };
         part.offset_header = offset(range.start);
         part.offset_body = offset(body_at);
         part.offset_end = offset(range.end);
@@ -376,6 +473,25 @@ mod tests {
         let whole = &raw[parts[1].offset_header as usize..parts[1].offset_end as usize];
         assert!(whole.starts_with(b"Content-Type: multipart/alternative"));
         assert!(whole.ends_with(b"--I--"));
+    }
+
+    #[test]
+    fn only_the_fields_read_are_parsed() {
+        let head = b"Received: from x by y; Mon, 1 Jan 2024 00:00:00 +0000\r\nFrom: A <a@example.com>\r\n\
+            X-Other: 1\r\nSubject: one\r\n two\r\n :cOntent- Type: text/plain\r\n\r\n";
+        let names: Vec<String> = parse_fields(head)
+            .iter()
+            .map(|h| h.name.as_str().to_ascii_lowercase())
+            .collect();
+        assert_eq!(names, ["from", "subject"]);
+        let head = b"X-A: 1\r\n:Content-Type: text/calendar\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+        let names: Vec<String> = parse_fields(head)
+            .iter()
+            .map(|h| h.name.as_str().to_ascii_lowercase())
+            .collect();
+        assert_eq!(names, ["content-type", "content-transfer-encoding"]);
+        // A message with fields, none of them read, is still a message.
+        assert!(parse(b"X-A: 1\r\n\r\nbody", &Limits::DEFAULT).is_ok());
     }
 
     #[test]
