@@ -533,7 +533,7 @@ fn verify(
         }
         _ => (out.bytes.as_slice(), true),
     };
-    let again = mime::read(bytes, &relaxed).map_err(|s| fail(&s.detail))?;
+    let again = mime::read_parts(bytes, &relaxed).map_err(|s| fail(&s.detail))?;
     let cal = again.calendars.first().ok_or_else(|| fail("no calendar"))?;
     if cal.content != calendar.as_bytes() {
         return Err(fail("the calendar did not re-parse byte for byte"));

@@ -176,7 +176,20 @@ const SNIFF_LIMIT: usize = 1 << 20;
 /// # Errors
 /// A [`Skip`] when the message has no calendar or must not be touched.
 pub fn read<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
-    let scan::Scanned { message, suspect } = scan::parse(raw, limits)?;
+    read_with(raw, limits, scan::Fields::All)
+}
+
+/// [`read`] for checking an output again: the parts and calendars only (no addresses,
+/// subject, date or mailer are read).
+///
+/// # Errors
+/// As [`read`].
+pub fn read_parts<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> {
+    read_with(raw, limits, scan::Fields::Mime)
+}
+
+fn read_with<'a>(raw: &'a [u8], limits: &Limits, fields: scan::Fields) -> Result<Mail<'a>, Skip> {
+    let scan::Scanned { message, suspect } = scan::parse(raw, limits, fields)?;
     let root = message
         .parts
         .first()
@@ -581,10 +594,7 @@ fn calendar_part(
     }
     let mtype: &str = &leaf.mtype;
     let wrapped = leaf.apple_double.is_some()
-        || matches!(
-            mtype,
-            "application/mac-binhex40" | "application/applefile"
-        )
+        || matches!(mtype, "application/mac-binhex40" | "application/applefile")
         || part.content_transfer_encoding().is_some_and(|c| {
             let c = c.trim();
             c.eq_ignore_ascii_case("x-uuencode") || c.eq_ignore_ascii_case("uuencode")

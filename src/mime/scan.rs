@@ -72,8 +72,15 @@ pub fn field_ranges(head: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// The header fields read from the message (top level) and from each part, named as
-/// mail-parser names them: ASCII blanks dropped, lowercase.
+/// The header fields read from each part, named as mail-parser names them: ASCII
+/// blanks dropped, lowercase.
+const MIME_FIELDS: &[&[u8]] = &[
+    b"content-type",
+    b"content-disposition",
+    b"content-transfer-encoding",
+];
+
+/// The header fields read from the message (top level).
 const WANTED_FIELDS: &[&[u8]] = &[
     b"content-type",
     b"content-disposition",
@@ -88,9 +95,9 @@ const WANTED_FIELDS: &[&[u8]] = &[
     b"x-mailer",
 ];
 
-/// Whether mail-parser would read `field` as one of [`WANTED_FIELDS`]. Its name parser
-/// skips colons before the name and ASCII blanks anywhere in it.
-fn is_wanted(field: &[u8]) -> bool {
+/// Whether mail-parser would read `field` as one of `wanted`. Its name parser skips
+/// colons before the name and ASCII blanks anywhere in it.
+fn is_wanted(field: &[u8], wanted: &[&[u8]]) -> bool {
     let mut name = [0u8; 32];
     let mut len = 0;
     for &b in field {
@@ -109,7 +116,7 @@ fn is_wanted(field: &[u8]) -> bool {
         }
     }
     let name = name.get(..len).unwrap_or_default();
-    WANTED_FIELDS.contains(&name)
+    wanted.contains(&name)
 }
 
 /// Whether mail-parser reads a header field on this line: a name, then a colon. (It
@@ -123,7 +130,7 @@ fn is_field(line: &[u8]) -> bool {
 /// The wanted header fields of a header block, parsed by mail-parser. Runs of wanted
 /// fields are parsed together; the others (`Received:`, `DKIM-Signature:`, ...) are
 /// never parsed.
-fn parse_fields(head: &[u8]) -> Vec<mail_parser::Header<'_>> {
+fn parse_fields<'h>(head: &'h [u8], wanted: &[&[u8]]) -> Vec<mail_parser::Header<'h>> {
     let mut headers = Vec::new();
     let mut run: Option<Range<usize>> = None;
     let mut flush = |run: &mut Option<Range<usize>>| {
@@ -135,7 +142,10 @@ fn parse_fields(head: &[u8]) -> Vec<mail_parser::Header<'_>> {
         }
     };
     for field in field_ranges(head) {
-        if head.get(field.clone()).is_some_and(is_wanted) {
+        if head
+            .get(field.clone())
+            .is_some_and(|f| is_wanted(f, wanted))
+        {
             run = Some(run.map_or(field.clone(), |r| r.start..field.end));
         } else {
             flush(&mut run);
@@ -250,7 +260,7 @@ pub struct Scanned<'x> {
 /// `unparseable_message` when the message has no header field; `limit_exceeded` past
 /// [`Limits::max_parts`] or [`Limits::max_mime_depth`] (and [`HARD_MAX_DEPTH`]), or
 /// when an offset does not fit the 32 bits mail-parser's parts use.
-pub fn parse<'x>(raw: &'x [u8], limits: &Limits) -> Result<Scanned<'x>, Skip> {
+pub fn parse<'x>(raw: &'x [u8], limits: &Limits, fields: Fields) -> Result<Scanned<'x>, Skip> {
     if u32::try_from(raw.len()).is_err() {
         return Err(skip(
             WarningCode::LimitExceeded,
@@ -259,6 +269,7 @@ pub fn parse<'x>(raw: &'x [u8], limits: &Limits) -> Result<Scanned<'x>, Skip> {
     }
     let mut walk = Walker {
         raw,
+        fields,
         parts: Vec::new(),
         suspect: None,
         max_parts: limits.max_parts,
@@ -282,8 +293,19 @@ pub fn parse<'x>(raw: &'x [u8], limits: &Limits) -> Result<Scanned<'x>, Skip> {
     })
 }
 
+/// Which header fields are parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fields {
+    /// The message's addresses, subject, date, ids and mailer, and every part's
+    /// `Content-*` fields.
+    All,
+    /// Only the `Content-*` fields (enough to find the parts again).
+    Mime,
+}
+
 struct Walker<'x> {
     raw: &'x [u8],
+    fields: Fields,
     parts: Vec<MessagePart<'x>>,
     suspect: Option<String>,
     max_parts: usize,
@@ -315,7 +337,14 @@ impl<'x> Walker<'x> {
         let body_at = range.start + body_start(entity);
         let header_bytes = raw.get(range.start..body_at).unwrap_or_default();
         let mut part = MessagePart {
-            headers: parse_fields(header_bytes),
+            headers: parse_fields(
+                header_bytes,
+                if depth == 0 && self.fields == Fields::All {
+                    WANTED_FIELDS
+                } else {
+                    MIME_FIELDS
+                },
+            ),
             ..MessagePart::default()
         };
         part.offset_header = offset(range.start);
@@ -447,7 +476,7 @@ mod tests {
             --O\r\nContent-Type: multipart/alternative; boundary=I\r\n\r\n--I\r\nContent-Type: text/plain\r\n\r\nhi\r\n\
             --I\r\nContent-Type: text/calendar; method=REQUEST\r\nContent-Transfer-Encoding: base64\r\n\r\nQkVHSU4=\r\n--I--\r\n\
             --O\r\nContent-Type: message/rfc822\r\n\r\nFrom: b@example.com\r\n\r\nx\r\n--O--\r\n";
-        let s = parse(raw, &Limits::DEFAULT).unwrap();
+        let s = parse(raw, &Limits::DEFAULT, Fields::All).unwrap();
         assert_eq!(s.suspect, None);
         let parts = &s.message.parts;
         assert_eq!(parts.len(), 5);
@@ -477,21 +506,28 @@ mod tests {
 
     #[test]
     fn only_the_fields_read_are_parsed() {
-        let head = b"Received: from x by y; Mon, 1 Jan 2024 00:00:00 +0000\r\nFrom: A <a@example.com>\r\n\
+        let head =
+            b"Received: from x by y; Mon, 1 Jan 2024 00:00:00 +0000\r\nFrom: A <a@example.com>\r\n\
             X-Other: 1\r\nSubject: one\r\n two\r\n :cOntent- Type: text/plain\r\n\r\n";
-        let names: Vec<String> = parse_fields(head)
+        let names: Vec<String> = parse_fields(head, WANTED_FIELDS)
             .iter()
             .map(|h| h.name.as_str().to_ascii_lowercase())
             .collect();
         assert_eq!(names, ["from", "subject"]);
-        let head = b"X-A: 1\r\n:Content-Type: text/calendar\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-        let names: Vec<String> = parse_fields(head)
+        let head =
+            b"X-A: 1\r\n:Content-Type: text/calendar\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+        let names: Vec<String> = parse_fields(head, WANTED_FIELDS)
             .iter()
             .map(|h| h.name.as_str().to_ascii_lowercase())
             .collect();
         assert_eq!(names, ["content-type", "content-transfer-encoding"]);
+        // Checking an output again reads the Content-* fields only.
+        let raw = b"From: a@example.com\r\nContent-Type: text/plain\r\n\r\nx";
+        let s = parse(raw, &Limits::DEFAULT, Fields::Mime).unwrap();
+        assert_eq!(s.message.parts[0].headers.len(), 1);
+        assert_eq!(s.message.from(), None);
         // A message with fields, none of them read, is still a message.
-        assert!(parse(b"X-A: 1\r\n\r\nbody", &Limits::DEFAULT).is_ok());
+        assert!(parse(b"X-A: 1\r\n\r\nbody", &Limits::DEFAULT, Fields::All).is_ok());
     }
 
     #[test]
@@ -502,7 +538,7 @@ mod tests {
             ..Limits::DEFAULT
         };
         assert_eq!(
-            parse(raw, &one).unwrap_err().code,
+            parse(raw, &one, Fields::All).unwrap_err().code,
             WarningCode::LimitExceeded
         );
         let flat = Limits {
@@ -510,20 +546,25 @@ mod tests {
             ..Limits::DEFAULT
         };
         assert_eq!(
-            parse(raw, &flat).unwrap_err().code,
+            parse(raw, &flat, Fields::All).unwrap_err().code,
             WarningCode::LimitExceeded
         );
-        assert!(parse(raw, &Limits::DEFAULT).is_ok());
+        assert!(parse(raw, &Limits::DEFAULT, Fields::All).is_ok());
         assert_eq!(
-            parse(b"\r\nbody without a header\r\n", &Limits::DEFAULT)
-                .unwrap_err()
-                .code,
+            parse(
+                b"\r\nbody without a header\r\n",
+                &Limits::DEFAULT,
+                Fields::All
+            )
+            .unwrap_err()
+            .code,
             WarningCode::UnparseableMessage
         );
         // A multipart without any delimiter is one part.
         let s = parse(
             b"Content-Type: multipart/mixed; boundary=B\n\nplain\n",
             &Limits::DEFAULT,
+            Fields::All,
         )
         .unwrap();
         assert_eq!(s.message.parts.len(), 1);
