@@ -301,7 +301,6 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         ));
     }
 
-    let seed = seed(&mail, &unfolded);
     let now = opts.now.unwrap_or_else(Utc::now);
     let date = mail
         .date
@@ -464,7 +463,8 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         method: norm.method,
         profile: opts.profile,
         now,
-        seed,
+        // Hashed only for messages that are rewritten.
+        seed: seed(&mail, &unfolded),
         html_alt: html_alt.as_deref(),
     };
     let out = emit::emit(&mail, &plan, report);
