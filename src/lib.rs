@@ -203,16 +203,25 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     if mime::prescan::certainly_no_calendar(raw) {
         return Err(skip(WarningCode::NoCalendar, "no calendar part"));
     }
-    let mail = mime::read(raw, limits)?;
+    let mut mail = mime::read(raw, limits)?;
+    // The calendar's bytes are only needed until they are unfolded: taken out of `mail`
+    // so that they can be dropped then.
+    let Some(content) = mail
+        .calendars
+        .first_mut()
+        .map(|c| std::mem::take(&mut c.content))
+    else {
+        return Err(skip(WarningCode::NoCalendar, "no calendar part"));
+    };
     let Some(primary) = mail.calendars.first() else {
         return Err(skip(WarningCode::NoCalendar, "no calendar part"));
     };
-    if primary.content.len() > limits.max_calendar_bytes {
+    if content.len() > limits.max_calendar_bytes {
         return Err(skip(
             WarningCode::LimitExceeded,
             format!(
                 "calendar is {} bytes, limit {}",
-                primary.content.len(),
+                content.len(),
                 limits.max_calendar_bytes
             ),
         ));
@@ -232,31 +241,39 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     }
 
     // Unfold on bytes (UTF-16 is transcoded first), then decode the charset.
-    let wide = mime::charset::transcode_wide(&primary.content, primary.charset.as_deref());
-    let (content, declared) = match &wide {
-        Some((utf8, _)) => (utf8.as_slice(), Some("utf-8")),
-        None => (primary.content.as_slice(), primary.charset.as_deref()),
+    let wide = mime::charset::transcode_wide(&content, primary.charset.as_deref());
+    let (mut unfolded, _ends) = ical::lex::unfold(match &wide {
+        Some((utf8, _)) => utf8.as_slice(),
+        None => content.as_ref(),
+    });
+    let (wide, declared) = match wide {
+        Some((_, name)) => (Some(name), Some("utf-8")),
+        None => (None, primary.charset.as_deref()),
     };
-    let (unfolded, _ends) = ical::lex::unfold(content);
-    // vCalendar 1.0 quoted-printable values continue after a trailing `=` without a
-    // fold; join them before the lines are split.
-    let joined = if vcal1::looks_like_vcalendar1(&unfolded) {
-        vcal1::join_qp_soft_breaks(&unfolded)
-    } else {
-        std::borrow::Cow::Borrowed(unfolded.as_slice())
+    drop(content);
+    let decode = |unfolded: &[u8]| {
+        // vCalendar 1.0 quoted-printable values continue after a trailing `=` without a
+        // fold; join them before the lines are split.
+        let joined = if vcal1::looks_like_vcalendar1(unfolded) {
+            vcal1::join_qp_soft_breaks(unfolded)
+        } else {
+            std::borrow::Cow::Borrowed(unfolded)
+        };
+        mime::charset::decode_with_hints(
+            &joined,
+            declared,
+            mail.text_charset.as_deref(),
+            mail.mac_sender(),
+        )
     };
-    let (text, choice) = mime::charset::decode_with_hints(
-        &joined,
-        declared,
-        mail.text_charset.as_deref(),
-        mail.mac_sender(),
-    );
-    let choice = match &wide {
-        Some((_, name)) => mime::charset::CharsetChoice::Declared((*name).to_owned()),
+    let (text, choice) = decode(&unfolded);
+    let choice = match wide {
+        Some(name) => mime::charset::CharsetChoice::Declared(name.to_owned()),
         None => choice,
     };
+    let text_is_ascii = text.is_ascii();
     let converted = wide.is_some()
-        || (!text.is_ascii()
+        || (!text_is_ascii
             && !matches!(&choice, mime::charset::CharsetChoice::Utf8Valid)
             && !matches!(&choice, mime::charset::CharsetChoice::Declared(c) if c.eq_ignore_ascii_case("utf-8")));
     let parse_limits = ical::parse::ParseLimits {
@@ -273,6 +290,8 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         };
         skip(code, e.to_string())
     })?;
+    // The text is parsed: only the error path below needs it again, and decodes again.
+    drop(text);
     for (code, detail) in parsed.issues {
         report.warn(code, detail);
     }
@@ -326,6 +345,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         Err(skip) => {
             // The message passes through: report what is wrong with the calendar as it
             // came (parsed again, since normalisation may have started changing it).
+            let (text, _) = decode(&unfolded);
             if let Ok(pristine) = ical::parse::parse_with_limits(&text, parse_limits) {
                 report.violations = itip::validate::validate_roots(
                     &pristine.roots,
@@ -338,6 +358,14 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     };
     report.method = Some(norm.method);
     report.message_class = norm.message_class;
+    // The seed is hashed from the unfolded calendar. Small calendars keep it and hash
+    // only if the message is rewritten; a large one is hashed now and dropped, so that
+    // it is not held while the model, the written calendar and the output exist.
+    let early_seed = (unfolded.len() > EARLY_SEED_BYTES).then(|| {
+        let s = seed(&mail, &unfolded);
+        unfolded = Vec::new();
+        s
+    });
 
     // Time zones: identify every TZID, keep the wall-clock times, use tzdb's rules.
     let tz_ctx = tz::repair::Context {
@@ -427,7 +455,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         .charset
         .as_deref()
         .is_some_and(mime::charset::is_utf8_label)
-        || (text.is_ascii() && primary.charset.is_none());
+        || (text_is_ascii && primary.charset.is_none());
     if !charset_ok && !converted {
         report.fix(
             FixCode::CharsetDeclared,
@@ -464,10 +492,14 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         profile: opts.profile,
         now,
         // Hashed only for messages that are rewritten.
-        seed: seed(&mail, &unfolded),
+        seed: early_seed.unwrap_or_else(|| seed(&mail, &unfolded)),
         html_alt: html_alt.as_deref(),
     };
     let out = emit::emit(&mail, &plan, report);
+    // Only the written calendar and the output are needed to check the output.
+    drop(roots);
+    drop(unfolded);
+    drop(html_alt);
     let calendars_expected = 1 + others;
     verify(
         &out,
@@ -478,6 +510,10 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     )?;
     Ok(out.bytes)
 }
+
+/// Unfolded calendars larger than this are hashed for the seed as soon as they are
+/// parsed and then dropped (see `run`).
+const EARLY_SEED_BYTES: usize = 64 * 1024;
 
 /// Seed for generated identifiers: stable for the same message whatever its line ends.
 fn seed(mail: &mime::Mail<'_>, unfolded_calendar: &[u8]) -> [u8; 16] {

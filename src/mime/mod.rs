@@ -18,6 +18,7 @@ pub mod uuencode;
 use crate::options::Limits;
 use crate::report::{FixCode, WarningCode};
 use mail_parser::{Encoding, MessagePart, MimeHeaders, PartType};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// An address from a header.
@@ -31,9 +32,10 @@ pub struct Mailbox {
 
 /// A calendar found in the message.
 #[derive(Debug, Clone)]
-pub struct CalendarPart {
-    /// The body after transfer decoding, before charset decoding.
-    pub content: Vec<u8>,
+pub struct CalendarPart<'a> {
+    /// The body after transfer decoding, before charset decoding (borrowed from the
+    /// input when it needed no decoding).
+    pub content: Cow<'a, [u8]>,
     /// Declared charset, if any.
     pub charset: Option<String>,
     /// The `method=` parameter, as written.
@@ -74,7 +76,7 @@ pub struct Mail<'a> {
     /// The charset declared by the body text part, if any.
     pub text_charset: Option<String>,
     /// The calendar to repair first, then other calendars.
-    pub calendars: Vec<CalendarPart>,
+    pub calendars: Vec<CalendarPart<'a>>,
     /// Indices into `calendars` (after the first) that repeat the first calendar.
     pub duplicates: Vec<usize>,
     /// The sender's plain-text body part.
@@ -437,33 +439,33 @@ fn body_bytes<'r>(raw: &'r [u8], part: &MessagePart<'_>) -> &'r [u8] {
 /// Transfer-decodes a part body from the input bytes. Base64 and quoted-printable
 /// never expand, so the cost is bounded by the message size limit; `max` is checked by
 /// the caller on the result, never by cutting it (a cut calendar would lose data).
-fn decode_body(raw: &[u8], part: &MessagePart<'_>) -> Vec<u8> {
+fn decode_body<'r>(raw: &'r [u8], part: &MessagePart<'_>) -> Cow<'r, [u8]> {
     transfer_decode(body_bytes(raw, part), part.encoding)
 }
 
-fn transfer_decode(body: &[u8], encoding: Encoding) -> Vec<u8> {
+fn transfer_decode(body: &[u8], encoding: Encoding) -> Cow<'_, [u8]> {
     match encoding {
-        Encoding::Base64 => transfer::decode_base64(body),
-        Encoding::QuotedPrintable => transfer::decode_quoted_printable(body),
-        Encoding::None => body.to_vec(),
+        Encoding::Base64 => Cow::Owned(transfer::decode_base64(body)),
+        Encoding::QuotedPrintable => Cow::Owned(transfer::decode_quoted_printable(body)),
+        Encoding::None => Cow::Borrowed(body),
     }
 }
 
 /// What a leaf holds once its Mac or legacy wrapper is removed.
-struct Unwrapped {
-    content: Vec<u8>,
+struct Unwrapped<'r> {
+    content: Cow<'r, [u8]>,
     name: String,
     fix: Option<(FixCode, String)>,
 }
 
 /// Removes AppleDouble, AppleSingle, BinHex and uuencode wrappers. `Err(())` when the
 /// wrapper is corrupt (a note says why) and the part must be left alone.
-fn unwrap_leaf(
-    raw: &[u8],
+fn unwrap_leaf<'r>(
+    raw: &'r [u8],
     leaf: &Leaf<'_, '_>,
     limits: &Limits,
     notes: &mut Vec<(WarningCode, String)>,
-) -> Result<Unwrapped, ()> {
+) -> Result<Unwrapped<'r>, ()> {
     let part = leaf.part;
     let max = limits.max_decoded_bytes;
     let part_name = part.attachment_name().unwrap_or("").to_owned();
@@ -499,7 +501,7 @@ fn unwrap_leaf(
                 };
                 Ok(Unwrapped {
                     fix: Some((FixCode::UuencodeDecoded, format!("uuencoded part {name:?}"))),
-                    content: f.data,
+                    content: Cow::Owned(f.data),
                     name,
                 })
             }
@@ -531,7 +533,7 @@ fn unwrap_leaf(
                         FixCode::BinhexDecoded,
                         format!("BinHex 4.0 file {name:?}, CRCs correct"),
                     )),
-                    content: f.data,
+                    content: Cow::Owned(f.data),
                     name,
                 })
             }
@@ -560,7 +562,7 @@ fn unwrap_leaf(
                             FixCode::AppleSingleUnwrapped,
                             format!("AppleSingle data fork of {name:?}"),
                         )),
-                        content: fork,
+                        content: Cow::Owned(fork),
                         name,
                     })
                 }
@@ -582,12 +584,12 @@ fn unwrap_leaf(
     })
 }
 
-fn calendar_part(
-    raw: &[u8],
+fn calendar_part<'r>(
+    raw: &'r [u8],
     leaf: &Leaf<'_, '_>,
     limits: &Limits,
     notes: &mut Vec<(WarningCode, String)>,
-) -> Option<CalendarPart> {
+) -> Option<CalendarPart<'r>> {
     let part = leaf.part;
     if matches!(part.body, PartType::Message(_)) {
         return None; // a forwarded message's invitation is not this message's
@@ -648,11 +650,11 @@ fn is_calendar_name(lower: &str) -> bool {
 
 /// A uuencoded calendar inside a plain-text body part: the calendar and the text
 /// without the block (decoded to UTF-8).
-fn uuencoded_in_text(
-    raw: &[u8],
+fn uuencoded_in_text<'r>(
+    raw: &'r [u8],
     leaf: &Leaf<'_, '_>,
     limits: &Limits,
-) -> Option<(CalendarPart, String)> {
+) -> Option<(CalendarPart<'r>, String)> {
     let part = leaf.part;
     if leaf.mtype != "text/plain" || is_attachment(part) || leaf.apple_double.is_some() {
         return None;
@@ -675,7 +677,7 @@ fn uuencoded_in_text(
     let name = file.name.clone();
     Some((
         CalendarPart {
-            content: file.data,
+            content: Cow::Owned(file.data),
             charset: None,
             method_param: None,
             media_type: "text/plain".to_owned(),
