@@ -588,7 +588,9 @@ fn verify(
 #[doc(hidden)]
 pub mod _internal {
     pub use crate::ical::{lex, model, parse, value, write};
-    pub use crate::mime::{applefile, binhex, charset, encoded_word, header, transfer, uuencode};
+    pub use crate::mime::{
+        applefile, binhex, charset, encoded_word, fields, header, scan, transfer, uuencode,
+    };
     pub use crate::outlook::thread_index;
 
     /// False when the structural pre-scan calls `raw` certainly calendar-free although

@@ -9,6 +9,7 @@ pub mod applefile;
 pub mod binhex;
 pub mod charset;
 pub mod encoded_word;
+pub mod fields;
 pub mod header;
 pub mod prescan;
 pub mod scan;

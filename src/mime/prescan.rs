@@ -7,6 +7,7 @@
 //! uuencode `begin` line or a BinHex banner. Any doubt (odd structure, encoded file names,
 //! missing boundaries) means "maybe", and the full parse decides.
 
+use super::fields::is_token;
 use super::scan;
 use memchr::memmem;
 use std::sync::OnceLock;
@@ -180,30 +181,6 @@ fn entity_is_clean(entity: &[u8], depth: usize) -> bool {
     }
     // Any other single part (text/html, images, documents...): its header is clean.
     true
-}
-
-/// RFC 2045 token bytes: printable ASCII but the tspecials.
-// Indexing in a constant is checked when the crate compiles: it cannot fail at run time.
-#[allow(clippy::indexing_slicing)]
-const TOKEN: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0x21;
-    while b < 0x7f {
-        table[b] = true;
-        b += 1;
-    }
-    let specials = b"()<>@,;:\\\"/[]?=";
-    let mut i = 0;
-    while i < specials.len() {
-        table[specials[i] as usize] = false;
-        i += 1;
-    }
-    table
-};
-
-/// An RFC 2045 token byte (also used for field names, which are stricter still).
-fn is_token(b: u8) -> bool {
-    TOKEN.get(usize::from(b)).copied().unwrap_or(false)
 }
 
 /// The boundary parameter, case preserved (boundaries are case-sensitive).

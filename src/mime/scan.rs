@@ -131,9 +131,9 @@ fn is_field(line: &[u8]) -> bool {
 /// fields are parsed together; the others (`Received:`, `DKIM-Signature:`, ...) are
 /// never parsed.
 fn parse_fields<'h>(head: &'h [u8], wanted: &[&[u8]]) -> Vec<mail_parser::Header<'h>> {
-    let mut headers = Vec::new();
+    let mut headers: Vec<mail_parser::Header<'h>> = Vec::with_capacity(8);
     let mut run: Option<Range<usize>> = None;
-    let mut flush = |run: &mut Option<Range<usize>>| {
+    let flush = |run: &mut Option<Range<usize>>, headers: &mut Vec<mail_parser::Header<'h>>| {
         if let Some(r) = run.take() {
             if let Some(m) = MessageParser::default().parse_headers(head.get(r).unwrap_or_default())
             {
@@ -142,17 +142,56 @@ fn parse_fields<'h>(head: &'h [u8], wanted: &[&[u8]]) -> Vec<mail_parser::Header
         }
     };
     for field in field_ranges(head) {
-        if head
-            .get(field.clone())
-            .is_some_and(|f| is_wanted(f, wanted))
-        {
-            run = Some(run.map_or(field.clone(), |r| r.start..field.end));
+        let bytes = head.get(field.clone()).unwrap_or_default();
+        if !is_wanted(bytes, wanted) {
+            flush(&mut run, &mut headers);
+        } else if let Some(h) = fast_field(bytes) {
+            flush(&mut run, &mut headers);
+            headers.push(h);
         } else {
-            flush(&mut run);
+            run = Some(run.map_or(field.clone(), |r| r.start..field.end));
         }
     }
-    flush(&mut run);
+    flush(&mut run, &mut headers);
     headers
+}
+
+/// A `Content-*` field with a simple value, read without mail-parser (see
+/// [`super::fields`]).
+pub fn fast_field(field: &[u8]) -> Option<mail_parser::Header<'_>> {
+    use mail_parser::{HeaderName, HeaderValue};
+    let named = |name: &[u8]| {
+        field
+            .get(..name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            .then(|| field.get(name.len()..))
+            .flatten()
+    };
+    let (name, value) = if let Some(v) = named(b"content-type:") {
+        (
+            HeaderName::ContentType,
+            HeaderValue::ContentType(super::fields::content_type(v)?),
+        )
+    } else if let Some(v) = named(b"content-disposition:") {
+        (
+            HeaderName::ContentDisposition,
+            HeaderValue::ContentType(super::fields::content_type(v)?),
+        )
+    } else if let Some(v) = named(b"content-transfer-encoding:") {
+        (
+            HeaderName::ContentTransferEncoding,
+            HeaderValue::Text(Cow::Borrowed(super::fields::single_token(v)?)),
+        )
+    } else {
+        return None;
+    };
+    Some(mail_parser::Header {
+        name,
+        value,
+        offset_field: 0,
+        offset_start: 0,
+        offset_end: 0,
+    })
 }
 
 /// A multipart body cut at its delimiter lines.

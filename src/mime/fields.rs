@@ -1,0 +1,234 @@
+//! A fast path for the `Content-*` fields of MIME parts.
+//!
+//! Almost every `Content-Type`, `Content-Disposition` and `Content-Transfer-Encoding`
+//! value is plain ASCII: a type, a subtype and a few `name=value` or `name="value"`
+//! parameters. Those are read here, into the same [`mail_parser::ContentType`] that
+//! mail-parser's header parser builds, without running it. Anything else (RFC 2231
+//! `name*=` parameters, encoded words, comments, backslashes, folds inside a quoted
+//! value, 8-bit bytes, a blank inside an unquoted value) is left to mail-parser: the
+//! function returns `None`. `tests/fields.rs` checks both agree on every such value in
+//! the fixtures and the shared corpus.
+
+use mail_parser::{Attribute, ContentType};
+use std::borrow::Cow;
+
+/// Byte classes, one table lookup each.
+const TOKEN: u8 = 1;
+const PLAIN: u8 = 2;
+
+// Indexing in a constant is checked when the crate compiles: it cannot fail at run time.
+#[allow(clippy::indexing_slicing)]
+const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        table[b] = TOKEN | PLAIN;
+        b += 1;
+    }
+    // RFC 2045 tspecials are not token bytes; `*`, `(`, `)` and `\` are not simple.
+    let specials = b"()<>@,;:\\\"/[]?=";
+    let mut i = 0;
+    while i < specials.len() {
+        table[specials[i] as usize] &= !TOKEN;
+        i += 1;
+    }
+    let unplain = b"*()\\";
+    let mut i = 0;
+    while i < unplain.len() {
+        table[unplain[i] as usize] &= !PLAIN;
+        i += 1;
+    }
+    table[b' ' as usize] = PLAIN;
+    table[b'\t' as usize] = PLAIN;
+    table[b'\r' as usize] = PLAIN;
+    table[b'\n' as usize] = PLAIN;
+    table
+};
+
+fn class(b: u8) -> u8 {
+    CLASS.get(usize::from(b)).copied().unwrap_or(0)
+}
+
+/// Bytes that make a value "not simple" when absent from this class.
+fn is_plain(b: u8) -> bool {
+    class(b) & PLAIN != 0
+}
+
+/// An RFC 2045 token byte: printable ASCII but the tspecials.
+pub fn is_token(b: u8) -> bool {
+    class(b) & TOKEN != 0
+}
+
+/// Skips blanks and line breaks (a fold) from `at`.
+fn skip_blanks(v: &[u8], mut at: usize) -> usize {
+    while v
+        .get(at)
+        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    {
+        at += 1;
+    }
+    at
+}
+
+/// The longest token at `at`: (token, end).
+fn token(v: &[u8], at: usize) -> (&str, usize) {
+    let len = v
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&b| is_token(b))
+        .count();
+    let t = v
+        .get(at..at + len)
+        .and_then(|t| std::str::from_utf8(t).ok())
+        .unwrap_or("");
+    (t, at + len)
+}
+
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Reads a simple `Content-Type` or `Content-Disposition` value (the bytes after the
+/// colon, line end included); `None` when it is not simple.
+pub fn content_type(value: &[u8]) -> Option<ContentType<'_>> {
+    if !value.iter().all(|&b| is_plain(b))
+        || memchr::memchr_iter(b'?', value).any(|i| i > 0 && value.get(i - 1) == Some(&b'='))
+    {
+        return None;
+    }
+    let at = skip_blanks(value, 0);
+    let (ctype, mut at) = token(value, at);
+    if ctype.is_empty() {
+        return None;
+    }
+    let mut subtype = None;
+    if value.get(at) == Some(&b'/') {
+        let (s, end) = token(value, at + 1);
+        if s.is_empty() {
+            return None;
+        }
+        subtype = Some(lower(s));
+        at = end;
+    }
+    let mut attributes: Vec<Attribute<'_>> = Vec::new();
+    loop {
+        at = skip_blanks(value, at);
+        match value.get(at) {
+            None => break,
+            Some(b';') => at += 1,
+            Some(_) => return None,
+        }
+        at = skip_blanks(value, at);
+        match value.get(at) {
+            None => break,
+            Some(b';') => continue, // an empty parameter
+            Some(_) => {}
+        }
+        let (name, end) = token(value, at);
+        if name.is_empty() {
+            return None;
+        }
+        at = skip_blanks(value, end);
+        if value.get(at) != Some(&b'=') {
+            return None;
+        }
+        at = skip_blanks(value, at + 1);
+        let text = if value.get(at) == Some(&b'"') {
+            let rest = value.get(at + 1..)?;
+            let close = memchr::memchr(b'"', rest)?;
+            let inner = rest.get(..close)?;
+            if inner.iter().any(|&b| b == b'\r' || b == b'\n') {
+                return None; // a fold inside quotes
+            }
+            at += close + 2;
+            std::str::from_utf8(inner).ok()?
+        } else {
+            let (t, end) = token(value, at);
+            at = end;
+            t
+        };
+        // A parameter without a value is dropped, as mail-parser does.
+        if !text.is_empty() {
+            attributes.push(Attribute {
+                name: lower(name),
+                value: Cow::Borrowed(text),
+            });
+        }
+    }
+    Some(ContentType {
+        c_type: lower(ctype),
+        c_subtype: subtype,
+        attributes: (!attributes.is_empty()).then_some(attributes),
+    })
+}
+
+/// Reads a simple `Content-Transfer-Encoding` value: one token between blanks.
+pub fn single_token(value: &[u8]) -> Option<&str> {
+    let at = skip_blanks(value, 0);
+    let (t, end) = token(value, at);
+    (!t.is_empty() && skip_blanks(value, end) == value.len()).then_some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attrs(ct: &ContentType<'_>) -> Vec<(String, String)> {
+        ct.attributes
+            .iter()
+            .flatten()
+            .map(|a| (a.name.to_string(), a.value.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn simple_values() {
+        let ct = content_type(
+            b" Text/Calendar; Method=REQUEST;\r\n\tcharset=\"UTF-8\" ;name = \"a b.ics\"\r\n",
+        )
+        .unwrap();
+        assert_eq!(ct.c_type, "text");
+        assert_eq!(ct.c_subtype.as_deref(), Some("calendar"));
+        assert_eq!(
+            attrs(&ct),
+            [
+                ("method".into(), "REQUEST".into()),
+                ("charset".into(), "UTF-8".into()),
+                ("name".into(), "a b.ics".into())
+            ]
+        );
+        let ct = content_type(b" attachment\r\n").unwrap();
+        assert_eq!(
+            (ct.c_type.as_ref(), ct.c_subtype, ct.attributes),
+            ("attachment", None, None)
+        );
+        let ct = content_type(b" multipart/mixed; boundary=\"----=_Part_1\"; x=\"\"\r\n").unwrap();
+        assert_eq!(attrs(&ct), [("boundary".into(), "----=_Part_1".into())]);
+    }
+
+    #[test]
+    fn anything_else_is_left_to_mail_parser() {
+        for v in [
+            &b" text/plain; name*=utf-8''a%20b.ics\r\n"[..],
+            b" text/plain; name=\"=?utf-8?B?YS5pY3M=?=\"\r\n",
+            b" text/plain (comment)\r\n",
+            b" text/plain; name=\"a\\\"b\"\r\n",
+            b" text/plain; name=\"a\r\n b\"\r\n",
+            b" text/plain; name=a b\r\n",
+            b" text/plain; name=\"\xc3\xa9.ics\"\r\n",
+            b" text/plain; name=\"unclosed\r\n",
+            b" /plain\r\n",
+            b" text/\r\n",
+            b"\r\n",
+        ] {
+            assert!(content_type(v).is_none(), "{}", String::from_utf8_lossy(v));
+        }
+        assert_eq!(single_token(b" Base64 \r\n"), Some("Base64"));
+        assert_eq!(single_token(b" base64 x\r\n"), None);
+    }
+}

@@ -1,0 +1,173 @@
+//! The fast path for `Content-*` fields (`src/mime/fields.rs`) must read every value it
+//! accepts exactly as mail-parser's header parser does. Compared on every such field in
+//! the fixtures, in `../shared/corpus` (skipped when absent) and on variations of them.
+
+use imip_bridge::_internal::scan::fast_field;
+use mail_parser::{HeaderValue, MessageParser};
+use std::path::{Path, PathBuf};
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// Every `Content-Type/Disposition/Transfer-Encoding` field at a line start, with its
+/// continuation lines and line end.
+fn content_fields(data: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < data.len() {
+        let line_end = data[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(data.len(), |i| at + i + 1);
+        let line = &data[at..line_end];
+        let named = [
+            &b"content-type:"[..],
+            b"content-disposition:",
+            b"content-transfer-encoding:",
+        ]
+        .iter()
+        .any(|n| line.len() >= n.len() && line[..n.len()].eq_ignore_ascii_case(n));
+        if named {
+            let mut end = line_end;
+            while matches!(data.get(end), Some(b' ' | b'\t')) {
+                end = data[end..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(data.len(), |i| end + i + 1);
+            }
+            out.push(data[at..end].to_vec());
+            at = end;
+        } else {
+            at = line_end;
+        }
+    }
+    out
+}
+
+fn normalise(v: &HeaderValue<'_>) -> String {
+    match v {
+        HeaderValue::ContentType(ct) => format!(
+            "{}|{:?}|{:?}",
+            ct.c_type,
+            ct.c_subtype,
+            ct.attributes
+                .iter()
+                .flatten()
+                .map(|a| (a.name.to_string(), a.value.to_string()))
+                .collect::<Vec<_>>()
+        ),
+        HeaderValue::Text(t) => format!("text|{t}"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Checks one field; returns whether the fast path took it.
+fn check(field: &[u8], failures: &mut Vec<String>) -> bool {
+    let Some(fast) = fast_field(field) else {
+        return false;
+    };
+    let mut whole = field.to_vec();
+    if !whole.ends_with(b"\n") {
+        whole.extend_from_slice(b"\r\n");
+    }
+    whole.extend_from_slice(b"\r\n");
+    let parsed = MessageParser::default().parse_headers(&whole);
+    let slow = parsed
+        .as_ref()
+        .and_then(|m| m.parts.first())
+        .and_then(|p| p.headers.first());
+    match slow {
+        Some(h) if h.name == fast.name && normalise(&h.value) == normalise(&fast.value) => {}
+        _ => failures.push(format!(
+            "{:?}: fast {} vs mail-parser {:?}",
+            String::from_utf8_lossy(field),
+            normalise(&fast.value),
+            slow.map(|h| normalise(&h.value))
+        )),
+    }
+    true
+}
+
+/// Variations that keep a value simple or just push it over the edge.
+fn variations(field: &[u8]) -> Vec<Vec<u8>> {
+    let s = String::from_utf8_lossy(field).into_owned();
+    let mut out = vec![
+        s.replace("; ", ";"),
+        s.replace(';', " ; "),
+        s.replace('=', " = "),
+        s.replace('"', ""),
+        s.replace("\r\n", "\n"),
+        s.replace(": ", ":\r\n\t"),
+        s.to_ascii_uppercase(),
+        s.trim_end().to_owned(),
+        format!("{};", s.trim_end()),
+        format!("{}; x=\"\"", s.trim_end()),
+        format!("{}; x=y; x=z", s.trim_end()),
+    ];
+    if let Some(i) = s.find('=') {
+        let mut t = s.clone();
+        t.insert(i + 1, ' ');
+        out.push(t);
+    }
+    out.into_iter().map(String::into_bytes).collect()
+}
+
+#[test]
+fn fast_content_fields_agree_with_mail_parser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    files(&root.join("fixtures"), &mut paths);
+    files(&root.join("../shared/corpus"), &mut paths);
+    let mut failures = Vec::new();
+    let (mut fields, mut fast) = (0usize, 0usize);
+    for p in &paths {
+        let Ok(data) = std::fs::read(p) else { continue };
+        for field in content_fields(&data) {
+            for f in std::iter::once(field.clone()).chain(variations(&field)) {
+                fields += 1;
+                if check(&f, &mut failures) {
+                    fast += 1;
+                }
+            }
+        }
+    }
+    let synthetic: &[&[u8]] = &[
+        b"Content-Type: text/calendar; method=REQUEST; charset=UTF-8\r\n",
+        b"Content-Type: TEXT/Calendar;\r\n\tMETHOD=request;\r\n\tcharset=\"utf-8\"\r\n",
+        b"Content-Disposition: attachment;\r\n filename=\"Staff meeting.ics\"\r\n",
+        b"Content-Disposition: inline\r\n",
+        b"Content-Type: multipart/alternative; boundary=\"----=_NextPart_000_0012_01C3.AB\"\r\n",
+        b"Content-Type: text/plain; charset=us-ascii; format=flowed; delsp=yes\n",
+        b"Content-Type: application/octet-stream; name=\"a b  c.ics\"; x-mac-type=54455854\r\n",
+        b"Content-Transfer-Encoding: quoted-printable\r\n",
+        b"Content-Transfer-Encoding:base64\n",
+        b"Content-Type: text\r\n",
+        b"Content-Type: text/plain;; charset=x\r\n",
+    ];
+    for f in synthetic {
+        fields += 1;
+        assert!(
+            check(f, &mut failures),
+            "not taken: {}",
+            String::from_utf8_lossy(f)
+        );
+    }
+    println!("{fields} fields, {fast} read by the fast path");
+    assert!(
+        failures.is_empty(),
+        "{} disagreements, first: {:?}",
+        failures.len(),
+        failures.iter().take(5).collect::<Vec<_>>()
+    );
+}
