@@ -131,7 +131,7 @@ fn is_field(line: &[u8]) -> bool {
 /// fields are parsed together; the others (`Received:`, `DKIM-Signature:`, ...) are
 /// never parsed.
 fn parse_fields<'h>(head: &'h [u8], wanted: &[&[u8]]) -> Vec<mail_parser::Header<'h>> {
-    let mut headers: Vec<mail_parser::Header<'h>> = Vec::with_capacity(8);
+    let mut headers: Vec<mail_parser::Header<'h>> = Vec::with_capacity(wanted.len().min(4));
     let mut run: Option<Range<usize>> = None;
     let flush = |run: &mut Option<Range<usize>>, headers: &mut Vec<mail_parser::Header<'h>>| {
         if let Some(r) = run.take() {
@@ -253,10 +253,18 @@ pub fn split(body: &[u8], boundary: &[u8]) -> Split {
 
 /// Where `--boundary` occurs in `body`, left to right, without overlaps. A dash search
 /// (SIMD) with a check at each `--`: cheaper than building a substring searcher for each
-/// multipart, and dashes are rare outside delimiter lines.
+/// multipart, and dashes are rare outside delimiter lines. A body full of dashes that
+/// are not delimiters switches to a substring searcher after [`DASH_MISSES`] of them.
 fn occurrences<'b>(body: &'b [u8], boundary: &'b [u8]) -> impl Iterator<Item = usize> + 'b {
     let mut from = 0;
+    let mut misses = 0usize;
+    let mut finder: Option<memchr::memmem::Finder<'static>> = None;
     std::iter::from_fn(move || {
+        if let Some(f) = &finder {
+            let at = from + f.find(body.get(from..)?)?;
+            from = at + f.needle().len();
+            return Some(at);
+        }
         for at in memchr::memchr_iter(b'-', body.get(from..)?).map(|i| from + i) {
             let rest = body.get(at..).unwrap_or_default();
             if rest.get(1) == Some(&b'-') && rest.get(2..).is_some_and(|r| r.starts_with(boundary))
@@ -264,11 +272,25 @@ fn occurrences<'b>(body: &'b [u8], boundary: &'b [u8]) -> impl Iterator<Item = u
                 from = at + 2 + boundary.len();
                 return Some(at);
             }
+            misses += 1;
+            if misses > DASH_MISSES {
+                let mut needle = Vec::with_capacity(boundary.len() + 2);
+                needle.extend_from_slice(b"--");
+                needle.extend_from_slice(boundary);
+                let f = memchr::memmem::Finder::new(&needle).into_owned();
+                let found = body.get(at..).and_then(|rest| f.find(rest)).map(|i| at + i);
+                from = found.map_or(body.len(), |i| i + needle.len());
+                finder = Some(f);
+                return found;
+            }
         }
         from = body.len();
         None
     })
 }
+
+/// Dashes that are not delimiters before [`occurrences`] builds a substring searcher.
+const DASH_MISSES: usize = 256;
 
 /// The offset of the line break that ends the line before `at` (a line start), so that
 /// the CRLF before a delimiter belongs to the delimiter.
@@ -491,6 +513,26 @@ mod tests {
         assert_eq!(find(b"---B\n--B--B", b"B"), vec![1, 5, 8]);
         assert_eq!(find(b"- -- -B", b"B"), Vec::<usize>::new());
         assert_eq!(find(b"--", b"B"), Vec::<usize>::new());
+        // Many dashes: the searcher takes over and finds the same places.
+        let mut body = b"-".repeat(1000);
+        body.extend_from_slice(b"\n--B\n");
+        body.extend(b"-x".repeat(500));
+        body.extend_from_slice(b"--B--B");
+        let naive: Vec<usize> = {
+            let mut v = Vec::new();
+            let mut i = 0;
+            while i + 3 <= body.len() {
+                if &body[i..i + 3] == b"--B" {
+                    v.push(i);
+                    i += 3;
+                } else {
+                    i += 1;
+                }
+            }
+            v
+        };
+        assert_eq!(naive.len(), 3);
+        assert_eq!(find(&body, b"B"), naive);
     }
 
     #[test]
