@@ -56,6 +56,7 @@ fn inputs() -> Vec<Input> {
         "_raised_limit",
     ));
     v.push(common::long_line(1_000_000));
+    v.push(common::dashes(1_000_000));
     v.push(common::folds(100_000));
     v.push(common::nesting(depth));
     v.push(common::many_parts(

@@ -8,7 +8,8 @@
 //! - `attendees`: 20 ... 20,000 ATTENDEEs (and as many `To:` addresses); 20,000 is over
 //!   the default `max_attendees` (10,000) and passes through at the limit, so it is also
 //!   measured with `max_attendees`/`max_properties` raised to 40,000.
-//! - `pathological`: a 1 MB unfolded DESCRIPTION line, 100,000 folds, MIME nesting at
+//! - `pathological`: a 1 MB unfolded DESCRIPTION line, 100,000 folds, 1 MB of dash
+//!   lines (the delimiter search's worst case), MIME nesting at
 //!   the depth limit (`Limits::DEFAULT.max_mime_depth`) and one past it, 10,000 parts at
 //!   the default `max_parts` (1,000: passed through at the limit) and with `max_parts`
 //!   raised to 20,000.
@@ -79,6 +80,7 @@ fn groups() -> Vec<(&'static str, Vec<Input>)> {
                     "default_limit",
                 ),
                 common::many_parts(10_000, raised_parts, Expect::Rewritten, "raised_limit"),
+                common::dashes(1_000_000),
             ],
         ),
     ]

@@ -378,6 +378,33 @@ pub fn nesting(depth: usize) -> Input {
     )
 }
 
+/// The invitation plus a text/plain attachment of `len` bytes of dash lines (76 dashes
+/// and CRLF): every byte is a candidate for the boundary search.
+pub fn dashes(len: usize) -> Input {
+    let mut bytes = entourage_message(&Msg::default());
+    let close = b"--B_3146557327_4817263--";
+    let at = bytes
+        .windows(close.len())
+        .rposition(|w| w == close)
+        .expect("the generator writes a closing delimiter");
+    let line = format!("{}\r\n", "-".repeat(76));
+    let mut part = String::from(
+        "--B_3146557327_4817263\r\nContent-type: text/plain; name=\"rule.txt\"\r\n\
+         Content-disposition: attachment\r\n\r\n",
+    );
+    part.push_str(&line.repeat(len / line.len()));
+    part.push_str("\r\n");
+    bytes.splice(at..at, part.into_bytes());
+    Input::new(
+        &format!("dashes_{}", human(len)),
+        bytes,
+        Expect::Rewritten,
+        format!(
+            "plus a {len}-byte text/plain attachment of dash lines (delimiter-search worst case)"
+        ),
+    )
+}
+
 /// The invitation plus small text attachments: `leaves` MIME leaf parts in all.
 pub fn many_parts(leaves: usize, opts: Options, expect: Expect, suffix: &str) -> Input {
     let bytes = entourage_message(&Msg {
