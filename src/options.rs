@@ -37,7 +37,8 @@ pub struct Limits {
     pub max_message_bytes: usize,
     /// Most MIME parts in a message. Default 1,000.
     pub max_parts: usize,
-    /// Deepest MIME nesting. Default 20.
+    /// Deepest MIME nesting. Default 20. Nesting deeper than 256 is refused whatever
+    /// this says (the structure walk recurses once per level).
     pub max_mime_depth: usize,
     /// Most bytes any one decoder (base64, quoted-printable, BinHex, uuencode,
     /// AppleSingle) may produce for a calendar candidate: guards against

@@ -1,9 +1,12 @@
 //! MIME ingest: find the calendar in a message and everything around it.
 //!
-//! mail-parser gives the part tree and byte offsets; this module classifies each part
-//! (calendar, body text, body HTML, attachment), decodes only the calendar parts, and
-//! keeps every other part as a byte range of the input so that the emitter can carry it
-//! over unchanged. It never changes anything and reads no clock.
+//! [`scan`] gives the part tree and byte offsets without decoding any body (header
+//! fields through mail-parser's header parser, or [`fields`] for simple `Content-*`
+//! values); this module classifies each part (calendar, body text, body HTML,
+//! attachment), decodes only the calendar parts (and the body text or HTML when an
+//! Outlook profile repair needs it), and keeps every other part as a byte range of the
+//! input so that the emitter can carry it over unchanged. It never changes anything and
+//! reads no clock.
 
 pub mod applefile;
 pub mod binhex;
