@@ -155,6 +155,23 @@ fn parts_and_mime_depth() {
 }
 
 #[test]
+fn deep_nesting_is_refused_even_without_limits() {
+    let cal = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:u\r\n\
+               DTSTART:20040101T100000Z\r\nORGANIZER:mailto:anna@example.com\r\nATTENDEE:mailto:bob@example.com\r\n\
+               END:VEVENT\r\nEND:VCALENDAR\r\n";
+    let mut nested = format!("Content-Type: text/calendar; method=REQUEST\r\n\r\n{cal}");
+    for d in 0..600 {
+        nested = format!("Content-Type: multipart/mixed; boundary=N{d}\r\n\r\n--N{d}\r\n{nested}\r\n--N{d}--\r\n");
+    }
+    let raw = format!("From: anna@example.com\r\nTo: bob@example.com\r\nSubject: x\r\n{nested}");
+    let opts = options().with_limits(Limits::UNLIMITED);
+    let out = transform(raw.as_bytes(), &opts).unwrap();
+    assert_eq!(out.disposition, Disposition::Unchanged);
+    assert_eq!(out.report.reason, Some(WarningCode::LimitExceeded));
+    assert_eq!(out.message, raw.as_bytes());
+}
+
+#[test]
 fn decoded_size_stops_a_binhex_bomb() {
     // A BinHex .ics whose data fork is 200 KB of one byte: a few KB encoded.
     let mut data = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:u\r\n\
