@@ -6,6 +6,7 @@
 //! This module identifies zones; it does not rewrite calendars.
 
 pub mod data;
+mod memo;
 pub mod observe;
 pub mod repair;
 pub mod resolve;

@@ -36,16 +36,91 @@ use crate::ical::value::{
 /// lacks a readable DTSTART, TZOFFSETFROM or TZOFFSETTO, when an RRULE, RDATE or
 /// EXDATE cannot be read or uses a rule part not supported here, or when `local` is
 /// before every onset.
+///
+/// To ask about many local times, read the VTIMEZONE once with [`Reader`].
+#[cfg_attr(not(test), allow(dead_code))] // the pipeline asks through a `Reader`
 pub fn utc_offset_at(vtimezone: &Component, local: NaiveDateTime) -> Option<i32> {
-    let horizon = local.year().checked_add(1)?;
-    let mut latest: Option<(NaiveDateTime, i32)> = None;
-    let mut observances = 0usize;
-    for comp in &vtimezone.components {
-        if !(comp.is("STANDARD") || comp.is("DAYLIGHT")) {
-            continue;
+    Reader::new(vtimezone).utc_offset_at(local)
+}
+
+/// At most this many horizon years' onsets are kept by one [`Reader`]; further ones
+/// are computed for each question.
+const KEPT_HORIZONS: usize = 16;
+
+/// An onset, ready to compare: its UTC instant, the local time from which it counts,
+/// and the offset it begins.
+#[derive(Clone, Copy)]
+struct Onset {
+    utc: NaiveDateTime,
+    passed_at: NaiveDateTime,
+    to: i32,
+}
+
+/// A VTIMEZONE read once, for many questions: the observances are parsed when the
+/// reader is made, and the onsets up to a horizon year are computed once per horizon
+/// (for up to [`KEPT_HORIZONS`] of them). It answers exactly as [`utc_offset_at`].
+pub struct Reader {
+    /// The observances, in order; `None` when the VTIMEZONE has none or one cannot
+    /// be read.
+    observances: Option<Vec<Observance>>,
+    /// Onsets by horizon year, in observance order (`None`: a rule not supported).
+    kept: Vec<(i32, Option<Vec<Onset>>)>,
+}
+
+impl Reader {
+    /// Reads the observances of `vtimezone`.
+    pub fn new(vtimezone: &Component) -> Reader {
+        let mut observances = Vec::new();
+        let mut readable = true;
+        for comp in &vtimezone.components {
+            if !(comp.is("STANDARD") || comp.is("DAYLIGHT")) {
+                continue;
+            }
+            match Observance::read(comp) {
+                Some(obs) => observances.push(obs),
+                None => {
+                    readable = false;
+                    break;
+                }
+            }
         }
-        observances += 1;
-        let obs = Observance::read(comp)?;
+        Reader {
+            observances: (readable && !observances.is_empty()).then_some(observances),
+            kept: Vec::new(),
+        }
+    }
+
+    /// The UTC offset (seconds east of UTC) the VTIMEZONE gives the local time
+    /// `local`; see [`utc_offset_at`].
+    pub fn utc_offset_at(&mut self, local: NaiveDateTime) -> Option<i32> {
+        let horizon = local.year().checked_add(1)?;
+        let observances = self.observances.as_deref()?;
+        let pick = |onsets: &[Onset]| {
+            let mut latest: Option<(NaiveDateTime, i32)> = None;
+            for o in onsets {
+                if local >= o.passed_at && latest.is_none_or(|(u, _)| o.utc > u) {
+                    latest = Some((o.utc, o.to));
+                }
+            }
+            latest.map(|(_, to)| to)
+        };
+        if let Some((_, onsets)) = self.kept.iter().find(|(h, _)| *h == horizon) {
+            return pick(onsets.as_deref()?);
+        }
+        let onsets = onsets_until(observances, horizon);
+        let answer = pick(onsets.as_deref()?);
+        if self.kept.len() < KEPT_HORIZONS {
+            self.kept.push((horizon, onsets));
+        }
+        answer
+    }
+}
+
+/// Every onset of the observances up to the end of year `horizon`, in order; `None`
+/// when a rule is not supported.
+fn onsets_until(observances: &[Observance], horizon: i32) -> Option<Vec<Onset>> {
+    let mut out = Vec::new();
+    for obs in observances {
         // An onset counts once its wall time has passed in both of its offsets.
         let settle = TimeDelta::seconds(i64::from(obs.to.saturating_sub(obs.from).max(0)));
         for onset in obs.onsets(horizon)? {
@@ -56,15 +131,14 @@ pub fn utc_offset_at(vtimezone: &Component, local: NaiveDateTime) -> Option<i32>
             let Some(passed_at) = onset.checked_add_signed(settle) else {
                 continue;
             };
-            if local >= passed_at && latest.is_none_or(|(u, _)| utc > u) {
-                latest = Some((utc, obs.to));
-            }
+            out.push(Onset {
+                utc,
+                passed_at,
+                to: obs.to,
+            });
         }
     }
-    if observances == 0 {
-        return None;
-    }
-    latest.map(|(_, to)| to)
+    Some(out)
 }
 
 /// One STANDARD or DAYLIGHT sub-component, read.

@@ -8,7 +8,7 @@
 //! the calendar is kept byte for byte, so a calendar from Outlook or Exchange passes
 //! through unchanged.
 
-use super::observe::utc_offset_at;
+use super::observe::Reader;
 use super::resolve::{resolve, windows_name, Hints};
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
 use crate::ical::model::unescape_param_text;
@@ -17,6 +17,8 @@ use crate::ical::write::write;
 use crate::ical::{Component, Property};
 use crate::options::Profile;
 use crate::report::{FixCode, Method, Report, WarningCode};
+use std::borrow::Cow;
+
 use chrono::{Datelike, NaiveDateTime, Offset, TimeDelta, TimeZone};
 use chrono_tz::Tz;
 
@@ -52,13 +54,17 @@ pub struct Context {
 
 /// A TZID as a VTIMEZONE or a TZID parameter names it, compared loosely: without
 /// quotes, `\,`-style escapes, a trailing literal `\n`, or surrounding blanks.
-fn norm_tzid(s: &str) -> String {
+/// Borrowed when there is no escape to undo.
+fn norm_tzid(s: &str) -> Cow<'_, str> {
     let s = s.trim().trim_matches('"');
     // A literal `\n` at the end (DavMail's fixupTZID case).
     let s = s
         .strip_suffix("\\n")
         .or_else(|| s.strip_suffix("\\N"))
         .unwrap_or(s);
+    if !s.contains('\\') {
+        return Cow::Borrowed(s.trim().trim_matches('"').trim());
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
@@ -75,13 +81,23 @@ fn norm_tzid(s: &str) -> String {
         }
         out.push(c);
     }
-    out.trim().trim_matches('"').trim().to_owned()
+    Cow::Owned(out.trim().trim_matches('"').trim().to_owned())
 }
 
-fn tzid_param(p: &Property) -> Option<String> {
-    p.param_value("TZID")
-        .map(|t| norm_tzid(&unescape_param_text(t)))
-        .filter(|t| !t.is_empty())
+fn tzid_param(p: &Property) -> Option<Cow<'_, str>> {
+    let raw = p.param_value("TZID")?;
+    let t = match unescape_param_text(raw) {
+        Cow::Borrowed(b) => norm_tzid(b),
+        Cow::Owned(o) => Cow::Owned(norm_tzid(&o).into_owned()),
+    };
+    (!t.is_empty()).then_some(t)
+}
+
+/// Adds `t` to `used` unless it is there already.
+fn note_used(used: &mut Vec<String>, t: Cow<'_, str>) {
+    if !used.iter().any(|u| *u == *t) {
+        used.push(t.into_owned());
+    }
 }
 
 /// The local date-times of a property's value(s) (not UTC, not dates).
@@ -253,9 +269,7 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
             .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
         {
             if let Some(t) = tzid_param(p) {
-                if !used.contains(&t) {
-                    used.push(t);
-                }
+                note_used(&mut used, t);
             }
         }
     }
@@ -307,7 +321,7 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
         }
         let named = vtz.is_some_and(|v| {
             v.property("TZID")
-                .is_some_and(|t| norm_tzid(t.value()) == out)
+                .is_some_and(|t| *norm_tzid(t.value()) == *out)
         });
         let keep = vtz.is_some_and(|v| {
             named
@@ -343,7 +357,7 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
 fn find_vtimezone<'c>(cal: &'c Component, tzid: &str) -> Option<&'c Component> {
     cal.components_named("VTIMEZONE").find(|v| {
         v.property("TZID")
-            .is_some_and(|t| norm_tzid(t.value()) == tzid)
+            .is_some_and(|t| *norm_tzid(t.value()) == *tzid)
     })
 }
 
@@ -351,6 +365,7 @@ fn find_vtimezone<'c>(cal: &'c Component, tzid: &str) -> Option<&'c Component> {
 /// times in that zone, as short descriptions.
 fn disagreements(cal: &Component, tzid: &str, vtz: &Component, zone: Tz) -> Vec<String> {
     let mut out = Vec::new();
+    let mut theirs_at = Reader::new(vtz);
     for ev in events(cal) {
         for p in ev
             .properties
@@ -366,7 +381,7 @@ fn disagreements(cal: &Component, tzid: &str, vtz: &Component, zone: Tz) -> Vec<
                 .into_iter()
                 .filter(|t| (1900..=2099).contains(&t.year()))
             {
-                let (Some(theirs), Some(ours)) = (utc_offset_at(vtz, t), tzdb_offset(zone, t))
+                let (Some(theirs), Some(ours)) = (theirs_at.utc_offset_at(t), tzdb_offset(zone, t))
                 else {
                     continue;
                 };
@@ -409,8 +424,8 @@ fn plan_for<'p>(plans: &'p [Plan], p: &Property) -> Option<&'p Plan> {
     let t = tzid_param(p)?;
     plans
         .iter()
-        .find(|pl| pl.from == t)
-        .or_else(|| plans.iter().find(|pl| pl.out == t))
+        .find(|pl| *pl.from == *t)
+        .or_else(|| plans.iter().find(|pl| *pl.out == *t))
 }
 
 /// DTEND and RECURRENCE-ID in another zone than DTSTART are converted to DTSTART's
@@ -600,9 +615,7 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
             .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
         {
             if let Some(t) = tzid_param(p) {
-                if !used.contains(&t) {
-                    used.push(t);
-                }
+                note_used(&mut used, t);
                 for lt in local_times(p) {
                     span = Some(match span {
                         None => (lt, lt),
@@ -646,7 +659,7 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
         }
         let name = c
             .property("TZID")
-            .map(|t| norm_tzid(t.value()))
+            .map(|t| norm_tzid(t.value()).into_owned())
             .unwrap_or_default();
         let keep = used.contains(&name) && !rebuilt.contains(&name.as_str());
         if !keep && !rebuilt.contains(&name.as_str()) {

@@ -24,11 +24,21 @@
 //!
 //! This module only identifies zones: it never edits a calendar, and it never
 //! panics, whatever its input. All data lives in [`super::data`].
+//!
+//! Caches (none changes a result): the name tables are indexed once per process
+//! (sorted by their comparison keys, for binary search), and tzdb's behaviour of a
+//! zone in a year, used by the offset check, is kept in a bounded process-wide memo
+//! (see [`super::memo`]).
 
 // wired in by the pipeline
 
+use std::cmp::Ordering;
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike};
 use chrono_tz::{Tz, TZ_VARIANTS};
+
+use super::memo::Memo;
 
 use super::data::{
     CDO_ZONES, IANA_ALIASES, LEGACY_WINDOWS_NAMES, LOTUS_NAMES, WINDOWS_DISPLAY_NAMES,
@@ -172,10 +182,22 @@ pub fn resolve(
 pub fn windows_name(zone: Tz) -> Option<&'static str> {
     let canonical = canonical_iana(zone.name()).unwrap_or(zone);
     let name = canonical.name();
-    WINDOWS_ZONES
-        .iter()
-        .find(|(_, _, zones)| zones.split(' ').any(|z| z == name))
-        .map(|(windows, _, _)| *windows)
+    // Every (zone, Windows name) of WINDOWS_ZONES, sorted by zone; among equal zones
+    // the first row's comes first.
+    static BY_ZONE: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    let table = BY_ZONE.get_or_init(|| {
+        let mut v: Vec<(&'static str, &'static str)> = WINDOWS_ZONES
+            .iter()
+            .flat_map(|(windows, _, zones)| zones.split(' ').map(move |z| (z, *windows)))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(b.0));
+        v
+    });
+    let i = table.partition_point(|(z, _)| *z < name);
+    table
+        .get(i)
+        .filter(|(z, _)| *z == name)
+        .map(|(_, windows)| *windows)
 }
 
 /// Canonical IANA name for an alias or canonical name (case-insensitive), e.g.
@@ -400,10 +422,18 @@ fn iana_lookup(name: &str) -> Option<(Tz, Option<&'static str>)> {
         return None;
     }
     let zone = name.parse::<Tz>().ok().or_else(|| {
-        TZ_VARIANTS
-            .iter()
+        // The first of TZ_VARIANTS with that name in any ASCII case.
+        static FOLDED: OnceLock<Vec<Tz>> = OnceLock::new();
+        let table = FOLDED.get_or_init(|| {
+            let mut v = TZ_VARIANTS.to_vec();
+            v.sort_by(|a, b| cmp_ascii_folded(a.name(), b.name()));
+            v
+        });
+        let i = table.partition_point(|z| cmp_ascii_folded(z.name(), name) == Ordering::Less);
+        table
+            .get(i)
             .copied()
-            .find(|z| z.name().eq_ignore_ascii_case(name))
+            .filter(|z| z.name().eq_ignore_ascii_case(name))
     })?;
     match IANA_ALIASES.binary_search_by(|(alias, _)| alias.cmp(&zone.name())) {
         Ok(i) => {
@@ -414,28 +444,68 @@ fn iana_lookup(name: &str) -> Option<(Tz, Option<&'static str>)> {
     }
 }
 
+/// Orders two strings as their bytes compare after ASCII lowercasing.
+fn cmp_ascii_folded(a: &str, b: &str) -> Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
 /// How Windows standard and Lotus names are compared: ASCII case, whitespace and
 /// dots ignored (`W Europe Standard Time` = `W. Europe Standard Time`), every other
 /// character significant.
-fn windows_key(s: &str) -> impl Iterator<Item = char> + '_ {
+fn windows_key_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars()
         .filter(|c| !c.is_whitespace() && *c != '.')
         .map(|c| c.to_ascii_lowercase())
 }
 
-fn same_windows_key(a: &str, b: &str) -> bool {
-    windows_key(a).eq(windows_key(b))
+fn windows_key(s: &str) -> String {
+    windows_key_chars(s).collect()
+}
+
+/// A table's row numbers sorted by the rows' keys (rows with equal keys in table
+/// order), for [`rows_with_key`].
+type KeyIndex = Vec<(String, usize)>;
+
+fn key_index<'a>(
+    keys: impl Iterator<Item = (usize, &'a str)>,
+    key: fn(&str) -> String,
+) -> KeyIndex {
+    let mut v: KeyIndex = keys.map(|(i, k)| (key(k), i)).collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// The row numbers whose key is `key`, in table order.
+fn rows_with_key<'a>(index: &'a KeyIndex, key: &str) -> impl Iterator<Item = usize> + 'a {
+    let first = index.partition_point(|(k, _)| k.as_str() < key);
+    let end = index.partition_point(|(k, _)| k.as_str() <= key);
+    index
+        .get(first..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|(_, i)| *i)
 }
 
 /// The CLDR 001 zone of a current Windows standard name.
 fn windows_zone(windows: &str) -> Option<(&'static str, Tz)> {
-    WINDOWS_ZONES
-        .iter()
-        .find(|(name, territory, _)| *territory == "001" && same_windows_key(name, windows))
-        .and_then(|(name, _, zones)| {
-            let first = zones.split(' ').next()?;
-            Some((*name, first.parse::<Tz>().ok()?))
-        })
+    static INDEX: OnceLock<KeyIndex> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        key_index(
+            WINDOWS_ZONES
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, territory, _))| *territory == "001")
+                .map(|(i, (name, _, _))| (i, *name)),
+            windows_key,
+        )
+    });
+    let row = rows_with_key(index, &windows_key(windows)).next()?;
+    WINDOWS_ZONES.get(row).and_then(|(name, _, zones)| {
+        let first = zones.split(' ').next()?;
+        Some((*name, first.parse::<Tz>().ok()?))
+    })
 }
 
 /// A current or retired Windows standard name: (current name, retired name, zone).
@@ -443,9 +513,10 @@ fn windows_standard(name: &str) -> Option<(&'static str, Option<&'static str>, T
     if let Some((windows, zone)) = windows_zone(name) {
         return Some((windows, None, zone));
     }
+    let key = windows_key(name);
     LEGACY_WINDOWS_NAMES
         .iter()
-        .find(|(old, _)| same_windows_key(old, name))
+        .find(|(old, _)| windows_key_chars(old).eq(key.chars()))
         .and_then(|(old, current)| {
             let (windows, zone) = windows_zone(current)?;
             Some((windows, Some(*old), zone))
@@ -481,9 +552,19 @@ fn display_name(name: &str, shown: &str, ok: &dyn Fn(Tz) -> bool) -> Option<Reso
     if key.is_empty() {
         return None;
     }
-    let windows = WINDOWS_DISPLAY_NAMES
-        .iter()
-        .find(|(display, _)| display_key(display) == key);
+    static DISPLAY_INDEX: OnceLock<KeyIndex> = OnceLock::new();
+    let index = DISPLAY_INDEX.get_or_init(|| {
+        key_index(
+            WINDOWS_DISPLAY_NAMES
+                .iter()
+                .enumerate()
+                .map(|(i, (display, _))| (i, *display)),
+            display_key,
+        )
+    });
+    let windows = rows_with_key(index, &key)
+        .next()
+        .and_then(|i| WINDOWS_DISPLAY_NAMES.get(i));
     if let Some((display, windows)) = windows {
         let (windows, zone) = windows_zone(windows)?;
         if ok(zone) {
@@ -499,9 +580,18 @@ fn display_name(name: &str, shown: &str, ok: &dyn Fn(Tz) -> bool) -> Option<Reso
         }
         return None;
     }
-    CDO_ZONES
-        .iter()
-        .filter(|(_, description, _)| display_key(description) == key)
+    static CDO_INDEX: OnceLock<KeyIndex> = OnceLock::new();
+    let index = CDO_INDEX.get_or_init(|| {
+        key_index(
+            CDO_ZONES
+                .iter()
+                .enumerate()
+                .map(|(i, (_, description, _))| (i, *description)),
+            display_key,
+        )
+    });
+    rows_with_key(index, &key)
+        .filter_map(|i| CDO_ZONES.get(i))
         .find_map(|(id, description, zone)| {
             let zone = zone.parse::<Tz>().ok().filter(|z| ok(*z))?;
             Some(Resolved {
@@ -519,7 +609,17 @@ fn display_name(name: &str, shown: &str, ok: &dyn Fn(Tz) -> bool) -> Option<Reso
 /// Rule 5: a Lotus Notes name, or any Windows standard name without
 /// ` Standard Time`.
 fn lotus_name(name: &str) -> Option<(&'static str, Tz)> {
-    if let Some((_, windows)) = LOTUS_NAMES.iter().find(|(n, _)| same_windows_key(n, name)) {
+    static LOTUS_INDEX: OnceLock<KeyIndex> = OnceLock::new();
+    let index = LOTUS_INDEX.get_or_init(|| {
+        key_index(
+            LOTUS_NAMES.iter().enumerate().map(|(i, (n, _))| (i, *n)),
+            windows_key,
+        )
+    });
+    let lotus = rows_with_key(index, &windows_key(name))
+        .next()
+        .and_then(|i| LOTUS_NAMES.get(i));
+    if let Some((_, windows)) = lotus {
         return windows_zone(windows);
     }
     let lower = name.to_ascii_lowercase();
@@ -757,12 +857,16 @@ impl Signature {
     }
 }
 
+/// [`tz_signature`] results of [`offsets_agree`] (the zone-by-zone searches of rules 7
+/// and 9 compute theirs without the memo, so as not to crowd it out).
+static SIGNATURES: Memo<Option<Signature>> = Memo::new();
+
 /// Whether the VTIMEZONE (if any) uses only offsets the zone uses in `year`.
 fn offsets_agree(sig: Option<&Signature>, zone: Tz, year: i32) -> bool {
     let Some(sig) = sig else {
         return true;
     };
-    let Some(tz_sig) = tz_signature(zone, year) else {
+    let Some(tz_sig) = SIGNATURES.get_or_compute(zone, year, || tz_signature(zone, year)) else {
         return true;
     };
     let theirs = tz_sig.offsets();

@@ -19,12 +19,17 @@
 //!
 //! chrono-tz expands tzdb's rules through 2099 only; for later years it reports the
 //! last offset forever, so years near or after 2099 are reported as irregular.
+//!
+//! The changes of a zone in a year, which [`rule_pair`] looks at for the year and its
+//! neighbours, are kept in a bounded process-wide memo (see [`super::memo`]); the
+//! result is the same with or without it.
 
 use chrono::{
     DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Weekday,
 };
 use chrono_tz::{OffsetComponents, OffsetName, Tz, TzOffset};
 
+use super::memo::Memo;
 use crate::ical::model::{Component, Property};
 use crate::ical::value::{escape_text, format_utc_offset, WeekdayNum};
 
@@ -162,8 +167,16 @@ fn scan(zone: Tz, start: i64, end: i64, step: i64) -> Vec<Change> {
     out
 }
 
-/// The changes whose local wall time (before the change) falls in `year`.
+/// [`year_changes`] results, kept for the process (bounded; see [`super::memo`]).
+static YEAR_CHANGES: Memo<Option<Vec<Change>>> = Memo::new();
+
+/// The changes whose local wall time (before the change) falls in `year` (memoised).
 fn year_changes(zone: Tz, year: i32) -> Option<Vec<Change>> {
+    YEAR_CHANGES.get_or_compute(zone, year, || scan_year_changes(zone, year))
+}
+
+/// [`year_changes`], computed.
+fn scan_year_changes(zone: Tz, year: i32) -> Option<Vec<Change>> {
     let start = year_start(year)?.checked_sub(2 * DAY)?;
     let end = year_start(year.checked_add(1)?)?.checked_add(2 * DAY)?;
     let mut changes = scan(zone, start, end, SCAN_STEP);
