@@ -10,4 +10,5 @@ mod memo;
 pub mod observe;
 pub mod repair;
 pub mod resolve;
+pub mod rules;
 pub mod vtimezone;

@@ -25,9 +25,12 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 
+use std::rc::Rc;
+
+use super::rules::Rules;
 use crate::ical::model::{Component, Property};
 use crate::ical::value::{
-    parse_date_or_date_time, parse_recur, parse_utc_offset, DateTimeValue, Frequency, Recur,
+    parse_date_or_date_time, parse_utc_offset, DateTimeValue, Frequency, Recur,
 };
 
 /// The UTC offset (seconds east of UTC) that `vtimezone` gives the local time `local`.
@@ -70,13 +73,19 @@ pub struct Reader {
 impl Reader {
     /// Reads the observances of `vtimezone`.
     pub fn new(vtimezone: &Component) -> Reader {
+        Reader::with_rules(vtimezone, &mut Rules::default())
+    }
+
+    /// Reads the observances of `vtimezone`, parsing their RRULEs through `rules`
+    /// (shared with other readers of the same calendar).
+    pub fn with_rules(vtimezone: &Component, rules: &mut Rules) -> Reader {
         let mut observances = Vec::new();
         let mut readable = true;
         for comp in &vtimezone.components {
             if !(comp.is("STANDARD") || comp.is("DAYLIGHT")) {
                 continue;
             }
-            match Observance::read(comp) {
+            match Observance::read(comp, rules) {
                 Some(obs) => observances.push(obs),
                 None => {
                     readable = false;
@@ -146,13 +155,13 @@ struct Observance {
     dtstart: NaiveDateTime,
     from: i32,
     to: i32,
-    rules: Vec<Recur>,
+    rules: Vec<Rc<Recur>>,
     rdates: Vec<NaiveDateTime>,
     exdates: Vec<NaiveDateTime>,
 }
 
 impl Observance {
-    fn read(comp: &Component) -> Option<Observance> {
+    fn read(comp: &Component, parsed: &mut Rules) -> Option<Observance> {
         let dtstart = match parse_date_or_date_time(comp.property("DTSTART")?.value(), None).ok()? {
             DateTimeValue::Date(d) => d.and_time(NaiveTime::MIN),
             DateTimeValue::Floating(dt)
@@ -163,7 +172,7 @@ impl Observance {
         let to = parse_utc_offset(comp.property("TZOFFSETTO")?.value()).ok()?;
         let mut rules = Vec::new();
         for p in comp.properties_named("RRULE") {
-            rules.push(parse_recur(p.value()).ok()?);
+            rules.push(parsed.parse(p.value())?);
         }
         let mut rdates = Vec::new();
         for p in comp.properties_named("RDATE") {
@@ -250,10 +259,13 @@ fn expand(
         let skip = horizon.saturating_sub(3).saturating_sub(year).max(0) / step * step;
         year = year.checked_add(skip)?;
     }
+    let mut instances: Vec<NaiveDateTime> = Vec::new();
+    let mut days: Vec<u32> = Vec::new();
     'years: while year <= horizon {
-        let mut instances: Vec<NaiveDateTime> = Vec::new();
+        instances.clear();
         for &month in &months {
-            for day in month_days(rule, year, month, dtstart.day()) {
+            month_days(rule, year, month, dtstart.day(), &mut days);
+            for &day in &days {
                 if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
                     instances.push(date.and_time(dtstart.time()));
                 }
@@ -261,7 +273,7 @@ fn expand(
         }
         instances.sort();
         instances.dedup();
-        for inst in instances {
+        for &inst in &instances {
             if inst <= dtstart {
                 continue;
             }
@@ -299,11 +311,12 @@ fn month_length(year: i32, month: u32) -> u32 {
 }
 
 /// The days of `month` in `year` that the rule's BYDAY / BYMONTHDAY select (the
-/// DTSTART day when it has neither).
-fn month_days(rule: &Recur, year: i32, month: u32, dtstart_day: u32) -> Vec<u32> {
+/// DTSTART day when it has neither), in order, into `days` (emptied first).
+fn month_days(rule: &Recur, year: i32, month: u32, dtstart_day: u32, days: &mut Vec<u32>) {
+    days.clear();
     let len = month_length(year, month);
     if len == 0 {
-        return Vec::new();
+        return;
     }
     let month_day_wanted = |day: u32| {
         rule.by_month_day.iter().any(|&md| {
@@ -314,29 +327,30 @@ fn month_days(rule: &Recur, year: i32, month: u32, dtstart_day: u32) -> Vec<u32>
     };
     if rule.by_day.is_empty() {
         if rule.by_month_day.is_empty() {
-            return vec![dtstart_day];
+            days.push(dtstart_day);
+            return;
         }
-        return (1..=len).filter(|&d| month_day_wanted(d)).collect();
+        days.extend((1..=len).filter(|&d| month_day_wanted(d)));
+        return;
     }
     let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
-        return Vec::new();
+        return;
     };
     let first_wd = first.weekday().num_days_from_monday();
-    let mut days = Vec::new();
     for wn in &rule.by_day {
         // All days of the month on this weekday, in order.
         let first_match = 1 + (wn.weekday.num_days_from_monday() + 7 - first_wd) % 7;
-        let matching: Vec<u32> = (0..5)
-            .map(|k| first_match + 7 * k)
-            .filter(|&d| d <= len)
-            .collect();
+        let matching = (0..5).map(|k| first_match + 7 * k).filter(|&d| d <= len);
         match wn.ordinal {
             None => days.extend(matching),
             Some(n) => {
                 let n = i64::from(n);
-                let len_m = i64::try_from(matching.len()).unwrap_or(0);
+                let len_m = i64::try_from(matching.clone().count()).unwrap_or(0);
                 let idx = if n > 0 { n - 1 } else { len_m + n };
-                if let Some(&d) = usize::try_from(idx).ok().and_then(|i| matching.get(i)) {
+                if let Some(d) = usize::try_from(idx)
+                    .ok()
+                    .and_then(|i| matching.clone().nth(i))
+                {
                     days.push(d);
                 }
             }
@@ -347,7 +361,6 @@ fn month_days(rule: &Recur, year: i32, month: u32, dtstart_day: u32) -> Vec<u32>
     }
     days.sort_unstable();
     days.dedup();
-    days
 }
 
 #[cfg(test)]

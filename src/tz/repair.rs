@@ -9,7 +9,8 @@
 //! through unchanged.
 
 use super::observe::Reader;
-use super::resolve::{resolve, windows_name, Hints};
+use super::resolve::{resolve_with, windows_name, Hints};
+use super::rules::Rules;
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
 use crate::ical::model::unescape_param_text;
 use crate::ical::value::{format_date, parse_date_or_date_time, parse_recur, DateTimeValue};
@@ -281,6 +282,8 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
         .property("X-WR-TIMEZONE")
         .map(|p| p.value().trim().to_owned());
     let mut plans = Vec::new();
+    // The RRULEs of each VTIMEZONE, parsed once for resolve and disagreements.
+    let mut rules = Rules::default();
     for tzid in used {
         let vtz = find_vtimezone(cal, &tzid);
         let prop_of = |name: &str| {
@@ -294,7 +297,7 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
             entourage_cftimezone: cftz.as_deref(),
             cdo_tzid: cdo.as_deref(),
         };
-        let Some(found) = resolve(&tzid, vtz, &hints, year) else {
+        let Some(found) = resolve_with(&tzid, vtz, &hints, year, &mut rules) else {
             report.warn(
                 WarningCode::TimezoneUnresolved,
                 format!("TZID {tzid:?} could not be identified; its times are left as written"),
@@ -307,7 +310,7 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
             _ => zone.name().to_owned(),
         };
         let disagreements = vtz
-            .map(|v| disagreements(cal, &tzid, v, zone))
+            .map(|v| disagreements(cal, &tzid, v, zone, &mut rules))
             .unwrap_or_default();
         if !disagreements.is_empty() {
             report.warn(
@@ -363,9 +366,15 @@ fn find_vtimezone<'c>(cal: &'c Component, tzid: &str) -> Option<&'c Component> {
 
 /// Where the sender's VTIMEZONE and tzdb give different offsets for the calendar's
 /// times in that zone, as short descriptions.
-fn disagreements(cal: &Component, tzid: &str, vtz: &Component, zone: Tz) -> Vec<String> {
+fn disagreements(
+    cal: &Component,
+    tzid: &str,
+    vtz: &Component,
+    zone: Tz,
+    rules: &mut Rules,
+) -> Vec<String> {
     let mut out = Vec::new();
-    let mut theirs_at = Reader::new(vtz);
+    let mut theirs_at = Reader::with_rules(vtz, rules);
     for ev in events(cal) {
         for p in ev
             .properties

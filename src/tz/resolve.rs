@@ -39,6 +39,8 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, Ti
 use chrono_tz::{Tz, TZ_VARIANTS};
 
 use super::memo::Memo;
+use super::rules::Rules;
+use std::rc::Rc;
 
 use super::data::{
     CDO_ZONES, IANA_ALIASES, LEGACY_WINDOWS_NAMES, LOTUS_NAMES, WINDOWS_DISPLAY_NAMES,
@@ -46,7 +48,7 @@ use super::data::{
 };
 use crate::ical::model::Component;
 use crate::ical::value::{
-    parse_date_or_date_time, parse_recur, parse_utc_offset, DateTimeValue, Frequency, Recur,
+    parse_date_or_date_time, parse_utc_offset, DateTimeValue, Frequency, Recur,
 };
 
 /// Which rule identified the zone.
@@ -146,13 +148,26 @@ const SHOWN_CHARS: usize = 80;
 /// (TZID `Pacific`, X-WR-TIMEZONE `America/Vancouver`).
 ///
 /// Returns `None` when nothing matches, e.g. an unknown name with no VTIMEZONE.
+#[cfg_attr(not(test), allow(dead_code))] // the pipeline calls `resolve_with`
 pub fn resolve(
     tzid: &str,
     vtimezone: Option<&Component>,
     hints: &Hints<'_>,
     year: i32,
 ) -> Option<Resolved> {
-    let sig = vtimezone.and_then(|c| vtimezone_signature(c, year));
+    resolve_with(tzid, vtimezone, hints, year, &mut Rules::default())
+}
+
+/// [`resolve`], parsing the VTIMEZONE's RRULEs through `rules` (shared with other
+/// readers of the same calendar).
+pub fn resolve_with(
+    tzid: &str,
+    vtimezone: Option<&Component>,
+    hints: &Hints<'_>,
+    year: i32,
+    rules: &mut Rules,
+) -> Option<Resolved> {
+    let sig = vtimezone.and_then(|c| vtimezone_signature(c, year, rules));
     let sig = sig.as_ref();
     let by_name = if tzid.len() <= MAX_NAME_BYTES {
         resolve_name(tzid, hints, sig, year)
@@ -1020,11 +1035,11 @@ struct Observance {
     from: i32,
     to: i32,
     start: NaiveDateTime,
-    rule: Option<Recur>,
+    rule: Option<Rc<Recur>>,
     rdates: Vec<NaiveDateTime>,
 }
 
-fn observances(vtimezone: &Component) -> Vec<Observance> {
+fn observances(vtimezone: &Component, rules: &mut Rules) -> Vec<Observance> {
     vtimezone
         .components
         .iter()
@@ -1038,9 +1053,7 @@ fn observances(vtimezone: &Component) -> Vec<Observance> {
                 .unwrap_or(to);
             let start =
                 local_time(&parse_date_or_date_time(c.property("DTSTART")?.value(), None).ok()?);
-            let rule = c
-                .property("RRULE")
-                .and_then(|p| parse_recur(p.value()).ok());
+            let rule = c.property("RRULE").and_then(|p| rules.parse(p.value()));
             let rdates = c
                 .properties_named("RDATE")
                 .flat_map(|p| p.value().split(','))
@@ -1072,8 +1085,8 @@ fn local_time(value: &DateTimeValue) -> NaiveDateTime {
 }
 
 /// The sender's VTIMEZONE in `year`; `None` when it has no usable observance.
-fn vtimezone_signature(vtimezone: &Component, year: i32) -> Option<Signature> {
-    let observances = observances(vtimezone);
+fn vtimezone_signature(vtimezone: &Component, year: i32, rules: &mut Rules) -> Option<Signature> {
+    let observances = observances(vtimezone, rules);
     if observances.is_empty() {
         return None;
     }
@@ -1227,49 +1240,50 @@ fn month_days(rule: &Recur, year: i32, month: u32, start_day: u32) -> Vec<NaiveD
     let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
         return Vec::new();
     };
-    let all: Vec<NaiveDate> = first
-        .iter_days()
-        .take_while(|d| d.month() == month)
-        .collect();
-    let month_day = |n: i8| -> Option<NaiveDate> {
-        let len = i32::try_from(all.len()).ok()?;
+    let len = (28..=31u32)
+        .rev()
+        .find(|d| NaiveDate::from_ymd_opt(year, month, *d).is_some())
+        .unwrap_or(0);
+    // The day (1-based) that a BYMONTHDAY value selects: from the end when negative.
+    let month_day = |n: i8| -> Option<u32> {
+        let len = i32::try_from(len).ok()?;
         let index = if n > 0 {
             i32::from(n) - 1
         } else {
             len + i32::from(n)
         };
-        all.get(usize::try_from(index).ok()?).copied()
+        let day = u32::try_from(index).ok()?.checked_add(1)?;
+        (i64::from(index) < i64::from(len)).then_some(day)
     };
-    let mut days: Vec<NaiveDate> = if !rule.by_day.is_empty() {
+    let mut days: Vec<u32> = if !rule.by_day.is_empty() {
+        let first_weekday = first.weekday().num_days_from_monday();
         let mut picked = Vec::new();
         for wd in &rule.by_day {
-            let matching: Vec<NaiveDate> = all
-                .iter()
-                .copied()
-                .filter(|d| d.weekday() == wd.weekday)
-                .collect();
+            // The days of the month on this weekday, in order.
+            let first_match = 1 + (wd.weekday.num_days_from_monday() + 7 - first_weekday) % 7;
+            let matching = (0..5u32)
+                .map(|k| first_match + 7 * k)
+                .take_while(|d| *d <= len);
             match wd.ordinal {
                 None => picked.extend(matching),
                 Some(n) => {
-                    let len = i32::try_from(matching.len()).unwrap_or(0);
+                    let count = i32::try_from(matching.clone().count()).unwrap_or(0);
                     let index = if n > 0 {
                         i32::from(n) - 1
                     } else {
-                        len + i32::from(n)
+                        count + i32::from(n)
                     };
-                    if let Some(d) = usize::try_from(index).ok().and_then(|i| matching.get(i)) {
-                        picked.push(*d);
+                    if let Some(d) = usize::try_from(index)
+                        .ok()
+                        .and_then(|i| matching.clone().nth(i))
+                    {
+                        picked.push(d);
                     }
                 }
             }
         }
         if !rule.by_month_day.is_empty() {
-            let allowed: Vec<NaiveDate> = rule
-                .by_month_day
-                .iter()
-                .filter_map(|n| month_day(*n))
-                .collect();
-            picked.retain(|d| allowed.contains(d));
+            picked.retain(|d| rule.by_month_day.iter().any(|n| month_day(*n) == Some(*d)));
         }
         picked
     } else if !rule.by_month_day.is_empty() {
@@ -1278,13 +1292,15 @@ fn month_days(rule: &Recur, year: i32, month: u32, start_day: u32) -> Vec<NaiveD
             .filter_map(|n| month_day(*n))
             .collect()
     } else {
-        NaiveDate::from_ymd_opt(year, month, start_day)
+        return NaiveDate::from_ymd_opt(year, month, start_day)
             .into_iter()
-            .collect()
+            .collect();
     };
     days.sort_unstable();
     days.dedup();
-    days
+    days.into_iter()
+        .filter_map(|d| NaiveDate::from_ymd_opt(year, month, d))
+        .collect()
 }
 
 #[cfg(test)]
