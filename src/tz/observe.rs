@@ -25,7 +25,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::rules::Rules;
 use crate::ical::model::{Component, Property};
@@ -129,10 +129,13 @@ impl Reader {
 /// when a rule is not supported.
 fn onsets_until(observances: &[Observance], horizon: i32) -> Option<Vec<Onset>> {
     let mut out = Vec::new();
+    let mut scratch = Scratch::default();
+    let mut onsets = Vec::new();
     for obs in observances {
         // An onset counts once its wall time has passed in both of its offsets.
         let settle = TimeDelta::seconds(i64::from(obs.to.saturating_sub(obs.from).max(0)));
-        for onset in obs.onsets(horizon)? {
+        obs.onsets(horizon, &mut onsets, &mut scratch)?;
+        for &onset in &onsets {
             let Some(utc) = onset.checked_sub_signed(TimeDelta::seconds(i64::from(obs.from)))
             else {
                 continue;
@@ -155,7 +158,7 @@ struct Observance {
     dtstart: NaiveDateTime,
     from: i32,
     to: i32,
-    rules: Vec<Rc<Recur>>,
+    rules: Vec<Arc<Recur>>,
     rdates: Vec<NaiveDateTime>,
     exdates: Vec<NaiveDateTime>,
 }
@@ -192,16 +195,30 @@ impl Observance {
         })
     }
 
-    /// Every onset (local wall time in `from`) up to the end of year `horizon`.
-    fn onsets(&self, horizon: i32) -> Option<Vec<NaiveDateTime>> {
-        let mut out = vec![self.dtstart];
+    /// Every onset (local wall time in `from`) up to the end of year `horizon`, into
+    /// `out` (emptied first).
+    fn onsets(
+        &self,
+        horizon: i32,
+        out: &mut Vec<NaiveDateTime>,
+        scratch: &mut Scratch,
+    ) -> Option<()> {
+        out.clear();
+        out.push(self.dtstart);
         for rule in &self.rules {
-            out.extend(expand(rule, self.dtstart, self.from, horizon)?);
+            expand(rule, self.dtstart, self.from, horizon, out, scratch)?;
         }
         out.extend(self.rdates.iter().copied());
         out.retain(|o| !self.exdates.contains(o));
-        Some(out)
+        Some(())
     }
+}
+
+/// Room reused while expanding rules.
+#[derive(Default)]
+struct Scratch {
+    instances: Vec<NaiveDateTime>,
+    days: Vec<u32>,
 }
 
 /// The local wall times (in offset `from`) of an RDATE or EXDATE list. PERIOD values
@@ -231,7 +248,9 @@ fn expand(
     dtstart: NaiveDateTime,
     from: i32,
     horizon: i32,
-) -> Option<Vec<NaiveDateTime>> {
+    out: &mut Vec<NaiveDateTime>,
+    scratch: &mut Scratch,
+) -> Option<()> {
     let unsupported = rule.freq != Frequency::Yearly
         || !rule.by_second.is_empty()
         || !rule.by_minute.is_empty()
@@ -245,12 +264,12 @@ fn expand(
         return None;
     }
     let step = i32::try_from(rule.interval.unwrap_or(1).max(1)).ok()?;
-    let months: Vec<u32> = if rule.by_month.is_empty() {
-        vec![dtstart.month()]
-    } else {
-        rule.by_month.iter().map(|&m| u32::from(m)).collect()
-    };
-    let mut out = Vec::new();
+    // BYMONTH, else the month of DTSTART.
+    let months = rule
+        .by_month
+        .iter()
+        .map(|&m| u32::from(m))
+        .chain(rule.by_month.is_empty().then(|| dtstart.month()));
     let mut count: u32 = 1; // DTSTART
     let mut year = dtstart.year();
     // Without COUNT only the last years before the horizon can hold the latest onset:
@@ -259,13 +278,12 @@ fn expand(
         let skip = horizon.saturating_sub(3).saturating_sub(year).max(0) / step * step;
         year = year.checked_add(skip)?;
     }
-    let mut instances: Vec<NaiveDateTime> = Vec::new();
-    let mut days: Vec<u32> = Vec::new();
+    let Scratch { instances, days } = scratch;
     'years: while year <= horizon {
         instances.clear();
-        for &month in &months {
-            month_days(rule, year, month, dtstart.day(), &mut days);
-            for &day in &days {
+        for month in months.clone() {
+            month_days(rule, year, month, dtstart.day(), days);
+            for &day in days.iter() {
                 if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
                     instances.push(date.and_time(dtstart.time()));
                 }
@@ -273,7 +291,7 @@ fn expand(
         }
         instances.sort();
         instances.dedup();
-        for &inst in &instances {
+        for &inst in instances.iter() {
             if inst <= dtstart {
                 continue;
             }
@@ -288,7 +306,7 @@ fn expand(
         }
         year = year.checked_add(step)?;
     }
-    Some(out)
+    Some(())
 }
 
 fn past_until(rule: &Recur, inst: NaiveDateTime, from: i32) -> bool {

@@ -9,7 +9,7 @@
 //! through unchanged.
 
 use super::observe::Reader;
-use super::resolve::{resolve_with, windows_name, Hints};
+use super::resolve::{resolve_with, windows_name, Hints, Resolved};
 use super::rules::Rules;
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
 use crate::ical::model::unescape_param_text;
@@ -155,10 +155,23 @@ struct Plan {
     zone: Tz,
     /// Whether the VTIMEZONE is (re)built.
     rebuild: bool,
-    /// How the zone was identified, for the report.
-    identified: String,
+    /// The rule that identified the zone and what matched, for the report.
+    found: Resolved,
     /// What happens to its VTIMEZONE, for the report.
     how: &'static str,
+}
+
+impl Plan {
+    /// How the zone was identified, for the report.
+    fn identified(&self) -> String {
+        format!(
+            "TZID {:?} identified as {} ({}: {})",
+            self.from,
+            self.zone.name(),
+            self.found.rule.as_str(),
+            self.found.detail
+        )
+    }
 }
 
 /// Runs the stage.
@@ -339,18 +352,12 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
             Some(_) => "VTIMEZONE rebuilt",
             None => "VTIMEZONE added (the sender declared none)",
         };
-        let identified = format!(
-            "TZID {tzid:?} identified as {} ({}: {})",
-            zone.name(),
-            found.rule.as_str(),
-            found.detail
-        );
         plans.push(Plan {
             from: tzid,
             out,
             zone,
             rebuild: !keep,
-            identified,
+            found,
             how,
         });
     }
@@ -505,8 +512,9 @@ fn cancel_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
             let name = p.name().to_owned();
             *p = Property::new(name, utc.format("%Y%m%dT%H%M%SZ").to_string());
             n += 1;
-            if !zones.contains(&plan.identified) {
-                zones.push(plan.identified.clone());
+            let identified = plan.identified();
+            if !zones.contains(&identified) {
+                zones.push(identified);
             }
         }
     }
@@ -653,7 +661,7 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
         }
         report.fix(
             FixCode::TimezoneRebuilt,
-            format!("{}; {} as {:?}", plan.identified, plan.how, plan.out),
+            format!("{}; {} as {:?}", plan.identified(), plan.how, plan.out),
         );
         generated.push(vtz);
     }

@@ -25,14 +25,15 @@
 //! This module only identifies zones: it never edits a calendar, and it never
 //! panics, whatever its input. All data lives in [`super::data`].
 //!
-//! Caches (none changes a result): the name tables are indexed once per process
-//! (sorted by their comparison keys, for binary search), and tzdb's behaviour of a
-//! zone in a year, used by the offset check, is kept in a bounded process-wide memo
-//! (see [`super::memo`]).
+//! Caches (none changes a result): the display-name, Lotus and CDO tables are
+//! indexed once per process (sorted by their comparison keys, for binary search);
+//! the results of the linear lookups of tzdb names in another case, Windows
+//! standard names and the Windows name of a zone, and tzdb's behaviour of a zone in
+//! a year (used by the offset check) are kept in bounded process-wide memos (see
+//! [`super::memo`]).
 
 // wired in by the pipeline
 
-use std::cmp::Ordering;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike};
@@ -40,7 +41,7 @@ use chrono_tz::{Tz, TZ_VARIANTS};
 
 use super::memo::Memo;
 use super::rules::Rules;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::data::{
     CDO_ZONES, IANA_ALIASES, LEGACY_WINDOWS_NAMES, LOTUS_NAMES, WINDOWS_DISPLAY_NAMES,
@@ -135,6 +136,10 @@ const MAX_OBSERVANCES: usize = 64;
 const MAX_RDATES: usize = 64;
 /// Characters of the TZID echoed in a detail string.
 const SHOWN_CHARS: usize = 80;
+/// Entries of each process-wide memo of a name lookup.
+const NAME_MEMO_ENTRIES: usize = 64;
+/// Longest name whose lookup is memoised.
+const MAX_MEMO_NAME_BYTES: usize = 128;
 
 /// Resolves a TZID in the documented order; `vtimezone` is the sender's VTIMEZONE
 /// with that TZID, if any; `year` is the event's year (for the last-resort rule match).
@@ -195,24 +200,15 @@ pub fn resolve_with(
 /// "W. Europe Standard Time"; for zones CLDR maps only through another territory,
 /// the 001 name of the same Windows zone.
 pub fn windows_name(zone: Tz) -> Option<&'static str> {
-    let canonical = canonical_iana(zone.name()).unwrap_or(zone);
-    let name = canonical.name();
-    // Every (zone, Windows name) of WINDOWS_ZONES, sorted by zone; among equal zones
-    // the first row's comes first.
-    static BY_ZONE: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
-    let table = BY_ZONE.get_or_init(|| {
-        let mut v: Vec<(&'static str, &'static str)> = WINDOWS_ZONES
+    static WINDOWS_NAMES: Memo<Tz, Option<&'static str>> = Memo::new(NAME_MEMO_ENTRIES);
+    WINDOWS_NAMES.get_or_compute(&zone, || {
+        let canonical = canonical_iana(zone.name()).unwrap_or(zone);
+        let name = canonical.name();
+        WINDOWS_ZONES
             .iter()
-            .flat_map(|(windows, _, zones)| zones.split(' ').map(move |z| (z, *windows)))
-            .collect();
-        v.sort_by(|a, b| a.0.cmp(b.0));
-        v
-    });
-    let i = table.partition_point(|(z, _)| *z < name);
-    table
-        .get(i)
-        .filter(|(z, _)| *z == name)
-        .map(|(_, windows)| *windows)
+            .find(|(_, _, zones)| zones.split(' ').any(|z| z == name))
+            .map(|(windows, _, _)| *windows)
+    })
 }
 
 /// Canonical IANA name for an alias or canonical name (case-insensitive), e.g.
@@ -438,17 +434,13 @@ fn iana_lookup(name: &str) -> Option<(Tz, Option<&'static str>)> {
     }
     let zone = name.parse::<Tz>().ok().or_else(|| {
         // The first of TZ_VARIANTS with that name in any ASCII case.
-        static FOLDED: OnceLock<Vec<Tz>> = OnceLock::new();
-        let table = FOLDED.get_or_init(|| {
-            let mut v = TZ_VARIANTS.to_vec();
-            v.sort_by(|a, b| cmp_ascii_folded(a.name(), b.name()));
-            v
-        });
-        let i = table.partition_point(|z| cmp_ascii_folded(z.name(), name) == Ordering::Less);
-        table
-            .get(i)
-            .copied()
-            .filter(|z| z.name().eq_ignore_ascii_case(name))
+        static FOLDED: Memo<String, Option<Tz>> = Memo::new(NAME_MEMO_ENTRIES);
+        FOLDED.get_or_compute(name, || {
+            TZ_VARIANTS
+                .iter()
+                .copied()
+                .find(|z| z.name().eq_ignore_ascii_case(name))
+        })
     })?;
     match IANA_ALIASES.binary_search_by(|(alias, _)| alias.cmp(&zone.name())) {
         Ok(i) => {
@@ -457,13 +449,6 @@ fn iana_lookup(name: &str) -> Option<(Tz, Option<&'static str>)> {
         }
         Err(_) => Some((zone, None)),
     }
-}
-
-/// Orders two strings as their bytes compare after ASCII lowercasing.
-fn cmp_ascii_folded(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// How Windows standard and Lotus names are compared: ASCII case, whitespace and
@@ -505,22 +490,23 @@ fn rows_with_key<'a>(index: &'a KeyIndex, key: &str) -> impl Iterator<Item = usi
 
 /// The CLDR 001 zone of a current Windows standard name.
 fn windows_zone(windows: &str) -> Option<(&'static str, Tz)> {
-    static INDEX: OnceLock<KeyIndex> = OnceLock::new();
-    let index = INDEX.get_or_init(|| {
-        key_index(
-            WINDOWS_ZONES
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, territory, _))| *territory == "001")
-                .map(|(i, (name, _, _))| (i, *name)),
-            windows_key,
-        )
-    });
-    let row = rows_with_key(index, &windows_key(windows)).next()?;
-    WINDOWS_ZONES.get(row).and_then(|(name, _, zones)| {
-        let first = zones.split(' ').next()?;
-        Some((*name, first.parse::<Tz>().ok()?))
-    })
+    static FOUND: Memo<String, Option<(&'static str, Tz)>> = Memo::new(NAME_MEMO_ENTRIES);
+    if windows.len() > MAX_MEMO_NAME_BYTES {
+        return windows_zone_row(windows);
+    }
+    FOUND.get_or_compute(windows, || windows_zone_row(windows))
+}
+
+fn windows_zone_row(windows: &str) -> Option<(&'static str, Tz)> {
+    WINDOWS_ZONES
+        .iter()
+        .find(|(name, territory, _)| {
+            *territory == "001" && windows_key_chars(name).eq(windows_key_chars(windows))
+        })
+        .and_then(|(name, _, zones)| {
+            let first = zones.split(' ').next()?;
+            Some((*name, first.parse::<Tz>().ok()?))
+        })
 }
 
 /// A current or retired Windows standard name: (current name, retired name, zone).
@@ -874,14 +860,14 @@ impl Signature {
 
 /// [`tz_signature`] results of [`offsets_agree`] (the zone-by-zone searches of rules 7
 /// and 9 compute theirs without the memo, so as not to crowd it out).
-static SIGNATURES: Memo<Option<Signature>> = Memo::new();
+static SIGNATURES: Memo<(Tz, i32), Option<Signature>> = Memo::new(64);
 
 /// Whether the VTIMEZONE (if any) uses only offsets the zone uses in `year`.
 fn offsets_agree(sig: Option<&Signature>, zone: Tz, year: i32) -> bool {
     let Some(sig) = sig else {
         return true;
     };
-    let Some(tz_sig) = SIGNATURES.get_or_compute(zone, year, || tz_signature(zone, year)) else {
+    let Some(tz_sig) = SIGNATURES.get_or_compute(&(zone, year), || tz_signature(zone, year)) else {
         return true;
     };
     let theirs = tz_sig.offsets();
@@ -1035,7 +1021,7 @@ struct Observance {
     from: i32,
     to: i32,
     start: NaiveDateTime,
-    rule: Option<Rc<Recur>>,
+    rule: Option<Arc<Recur>>,
     rdates: Vec<NaiveDateTime>,
 }
 
@@ -1099,8 +1085,11 @@ fn vtimezone_signature(vtimezone: &Component, year: i32, rules: &mut Rules) -> O
             .saturating_sub(i64::from(o.from))
     };
     let mut transitions: Vec<Transition> = Vec::new();
+    let mut found: Vec<NaiveDateTime> = Vec::new();
+    let mut days: Vec<NaiveDate> = Vec::new();
     for o in &observances {
-        for local in onsets(o, year) {
+        onsets(o, year, &mut found, &mut days);
+        for &local in &found {
             let at = utc(o, local);
             if (start..end).contains(&at) {
                 transitions.push(Transition {
@@ -1117,20 +1106,20 @@ fn vtimezone_signature(vtimezone: &Component, year: i32, rules: &mut Rules) -> O
     // "from", else the only observance.
     let mut latest: Option<(i64, i32)> = None;
     for o in &observances {
-        let mut before: Vec<NaiveDateTime> = Vec::new();
-        for back in 1..=2 {
-            if let Some(y) = year.checked_sub(back) {
-                before.extend(onsets(o, y));
-            }
-        }
-        if o.start.year() < year {
-            before.push(o.start);
-        }
-        for local in before {
+        let mut consider = |local: NaiveDateTime| {
             let at = utc(o, local);
             if at < start && latest.is_none_or(|(t, _)| at > t) {
                 latest = Some((at, o.to));
             }
+        };
+        for back in 1..=2 {
+            if let Some(y) = year.checked_sub(back) {
+                onsets(o, y, &mut found, &mut days);
+                found.iter().copied().for_each(&mut consider);
+            }
+        }
+        if o.start.year() < year {
+            consider(o.start);
         }
     }
     let first = match (latest, transitions.first(), observances.as_slice()) {
@@ -1154,46 +1143,56 @@ fn vtimezone_signature(vtimezone: &Component, year: i32, rules: &mut Rules) -> O
 
 /// The local onsets of an observance in `year`: its DTSTART, RDATEs and yearly
 /// RRULE occurrences (BYMONTH with BYDAY ordinals and/or BYMONTHDAY).
-fn onsets(o: &Observance, year: i32) -> Vec<NaiveDateTime> {
-    let mut out: Vec<NaiveDateTime> = Vec::new();
+///
+/// They are written to `out` (emptied first), in order; `days` is room for
+/// [`month_days`].
+fn onsets(o: &Observance, year: i32, out: &mut Vec<NaiveDateTime>, days: &mut Vec<NaiveDate>) {
+    out.clear();
     if o.start.year() == year {
         out.push(o.start);
     }
     out.extend(o.rdates.iter().filter(|d| d.year() == year));
     if let Some(rule) = &o.rule {
-        out.extend(rule_onsets(o, rule, year));
+        rule_onsets(o, rule, year, out, days);
     }
     out.sort_unstable();
     out.dedup();
-    out
 }
 
-fn rule_onsets(o: &Observance, rule: &Recur, year: i32) -> Vec<NaiveDateTime> {
+/// Adds the rule's onsets in `year` to `out`.
+fn rule_onsets(
+    o: &Observance,
+    rule: &Recur,
+    year: i32,
+    out: &mut Vec<NaiveDateTime>,
+    days: &mut Vec<NaiveDate>,
+) {
     let unsupported = rule.freq != Frequency::Yearly
         || !rule.by_year_day.is_empty()
         || !rule.by_week_no.is_empty()
         || !rule.by_set_pos.is_empty()
         || (rule.by_month.is_empty() && rule.by_day.iter().any(|d| d.ordinal.is_some()));
     let Some(elapsed) = year.checked_sub(o.start.year()) else {
-        return Vec::new();
+        return;
     };
     if unsupported || elapsed < 0 {
-        return Vec::new();
+        return;
     }
     let interval = i64::from(rule.interval.unwrap_or(1).max(1));
     if i64::from(elapsed) % interval != 0 {
-        return Vec::new();
+        return;
     }
     if let Some(count) = rule.count {
         if i64::from(elapsed) / interval >= i64::from(count) {
-            return Vec::new();
+            return;
         }
     }
-    let months: Vec<u32> = if rule.by_month.is_empty() {
-        vec![o.start.month()]
-    } else {
-        rule.by_month.iter().map(|m| u32::from(*m)).collect()
-    };
+    // BYMONTH, else the month of DTSTART.
+    let months = rule
+        .by_month
+        .iter()
+        .map(|m| u32::from(*m))
+        .chain(rule.by_month.is_empty().then(|| o.start.month()));
     let hour = rule
         .by_hour
         .first()
@@ -1203,11 +1202,11 @@ fn rule_onsets(o: &Observance, rule: &Recur, year: i32) -> Vec<NaiveDateTime> {
         .first()
         .map_or(o.start.minute(), |m| u32::from(*m));
     let Some(time) = NaiveTime::from_hms_opt(hour, minute, o.start.second()) else {
-        return Vec::new();
+        return;
     };
-    let mut out = Vec::new();
     for month in months {
-        for day in month_days(rule, year, month, o.start.day()) {
+        month_days(rule, year, month, o.start.day(), days);
+        for day in days.iter() {
             let local = day.and_time(time);
             if local < o.start || !before_until(o, rule, local) {
                 continue;
@@ -1215,7 +1214,6 @@ fn rule_onsets(o: &Observance, rule: &Recur, year: i32) -> Vec<NaiveDateTime> {
             out.push(local);
         }
     }
-    out
 }
 
 fn before_until(o: &Observance, rule: &Recur, local: NaiveDateTime) -> bool {
@@ -1235,10 +1233,12 @@ fn before_until(o: &Observance, rule: &Recur, local: NaiveDateTime) -> bool {
     }
 }
 
-/// The days of `month` in `year` the rule selects.
-fn month_days(rule: &Recur, year: i32, month: u32, start_day: u32) -> Vec<NaiveDate> {
+/// The days of `month` in `year` the rule selects, in order, into `out` (emptied
+/// first).
+fn month_days(rule: &Recur, year: i32, month: u32, start_day: u32, out: &mut Vec<NaiveDate>) {
+    out.clear();
     let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
-        return Vec::new();
+        return;
     };
     let len = (28..=31u32)
         .rev()
@@ -1292,15 +1292,15 @@ fn month_days(rule: &Recur, year: i32, month: u32, start_day: u32) -> Vec<NaiveD
             .filter_map(|n| month_day(*n))
             .collect()
     } else {
-        return NaiveDate::from_ymd_opt(year, month, start_day)
-            .into_iter()
-            .collect();
+        out.extend(NaiveDate::from_ymd_opt(year, month, start_day));
+        return;
     };
     days.sort_unstable();
     days.dedup();
-    days.into_iter()
-        .filter_map(|d| NaiveDate::from_ymd_opt(year, month, d))
-        .collect()
+    out.extend(
+        days.into_iter()
+            .filter_map(|d| NaiveDate::from_ymd_opt(year, month, d)),
+    );
 }
 
 #[cfg(test)]

@@ -1166,12 +1166,14 @@ fn month_days_matches_the_day_list_version() {
         days
     }
     let rules = month_day_rules();
+    let mut days = vec![NaiveDate::MIN];
     for year in [1601, 1999, 2000, 2023, 2024, 2100] {
         for month in 0..=13 {
             for rule in &rules {
                 for start_day in [1, 29, 31] {
+                    super::month_days(rule, year, month, start_day, &mut days);
                     assert_eq!(
-                        super::month_days(rule, year, month, start_day),
+                        days,
                         oracle(rule, year, month, start_day),
                         "{year}-{month} {rule:?} {start_day}"
                     );

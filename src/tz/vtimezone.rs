@@ -168,11 +168,11 @@ fn scan(zone: Tz, start: i64, end: i64, step: i64) -> Vec<Change> {
 }
 
 /// [`year_changes`] results, kept for the process (bounded; see [`super::memo`]).
-static YEAR_CHANGES: Memo<Option<Vec<Change>>> = Memo::new();
+static YEAR_CHANGES: Memo<(Tz, i32), Option<Vec<Change>>> = Memo::new(64);
 
 /// The changes whose local wall time (before the change) falls in `year` (memoised).
 fn year_changes(zone: Tz, year: i32) -> Option<Vec<Change>> {
-    YEAR_CHANGES.get_or_compute(zone, year, || scan_year_changes(zone, year))
+    YEAR_CHANGES.get_or_compute(&(zone, year), || scan_year_changes(zone, year))
 }
 
 /// [`year_changes`], computed.
@@ -629,6 +629,25 @@ fn score(pair: &RulePair, samples: &[(i64, i32)]) -> usize {
 // ---------------------------------------------------------------------------
 
 fn format_local(dt: NaiveDateTime) -> String {
+    // Digits pushed one by one for the usual four-digit years (as `format!` would
+    // write them); other years through `format!`.
+    if let Ok(year @ 0..=9999) = u32::try_from(dt.year()) {
+        fn push(out: &mut String, value: u32, width: u32) {
+            for place in (0..width).rev() {
+                let digit = value / 10u32.pow(place) % 10;
+                out.push(char::from_digit(digit, 10).unwrap_or('0'));
+            }
+        }
+        let mut out = String::with_capacity(15);
+        push(&mut out, year, 4);
+        push(&mut out, dt.month(), 2);
+        push(&mut out, dt.day(), 2);
+        out.push('T');
+        push(&mut out, dt.hour(), 2);
+        push(&mut out, dt.minute(), 2);
+        push(&mut out, dt.second(), 2);
+        return out;
+    }
     format!(
         "{:04}{:02}{:02}T{:02}{:02}{:02}",
         dt.year(),
