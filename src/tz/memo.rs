@@ -64,3 +64,126 @@ impl<K, V: Clone> Memo<K, V> {
             .map(|(_, v)| v.clone())
     }
 }
+
+/// Longest [`content_key`] kept: a larger VTIMEZONE is evaluated without a memo.
+pub(crate) const MAX_CONTENT_KEY: usize = 4096;
+
+/// A text that determines everything about `component`: its name, each property's
+/// name, parameters (names, values, quoting) and value, and its sub-components, in
+/// order, each field preceded by its length (so different components never share a
+/// key). `None` when it would be longer than [`MAX_CONTENT_KEY`].
+pub(crate) fn content_key(component: &crate::ical::Component) -> Option<String> {
+    let mut key = String::with_capacity(512);
+    push_component(&mut key, component)?;
+    Some(key)
+}
+
+fn push_component(key: &mut String, c: &crate::ical::Component) -> Option<()> {
+    push_field(key, 'C', &c.name)?;
+    for p in &c.properties {
+        push_field(key, 'P', p.name())?;
+        for param in p.params() {
+            push_field(key, 'A', &param.name)?;
+            for v in &param.values {
+                push_field(key, if v.quoted { 'Q' } else { 'V' }, &v.text)?;
+            }
+        }
+        push_field(key, '=', p.value())?;
+    }
+    for sub in &c.components {
+        push_component(key, sub)?;
+    }
+    key.push('.');
+    Some(())
+}
+
+fn push_field(key: &mut String, tag: char, text: &str) -> Option<()> {
+    if key.len().saturating_add(text.len()).saturating_add(16) > MAX_CONTENT_KEY {
+        return None;
+    }
+    key.push(tag);
+    let mut len = text.len();
+    loop {
+        key.push(char::from_digit(u32::try_from(len % 10).ok()?, 10)?);
+        len /= 10;
+        if len == 0 {
+            break;
+        }
+    }
+    key.push(':');
+    key.push_str(text);
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{content_key, Memo, MAX_CONTENT_KEY};
+    use crate::ical::model::{Component, Param, ParamValue, Property};
+
+    fn comp(props: &[(&str, &str)]) -> Component {
+        let mut c = Component::new("VTIMEZONE");
+        for (n, v) in props {
+            c.properties.push(Property::new(*n, *v));
+        }
+        c
+    }
+
+    #[test]
+    fn content_keys_tell_components_apart() {
+        let a = comp(&[("TZID", "AB"), ("X", "C")]);
+        let with_param = |quoted| {
+            let mut c = a.clone();
+            let param = Param {
+                name: "P".to_owned(),
+                values: vec![ParamValue {
+                    text: "v".to_owned(),
+                    quoted,
+                }],
+            };
+            c.properties[1] =
+                Property::from_parts("X".to_owned(), vec![param], "C".to_owned(), String::new());
+            c
+        };
+        let mut sub = a.clone();
+        sub.components.push(Component::new("STANDARD"));
+        let mut renamed = a.clone();
+        renamed.name = "VTIMEZONF".to_owned();
+        let distinct = [
+            a.clone(),
+            comp(&[("TZID", "A"), ("BX", "C")]),
+            comp(&[("TZID", "AB"), ("XC", "")]),
+            comp(&[("TZID", "AB")]),
+            with_param(false),
+            with_param(true),
+            sub,
+            renamed,
+        ];
+        let keys: Vec<String> = distinct.iter().map(|c| content_key(c).unwrap()).collect();
+        for (i, x) in keys.iter().enumerate() {
+            for y in keys.iter().skip(i + 1) {
+                assert_ne!(x, y);
+            }
+        }
+        assert_eq!(content_key(&a), content_key(&a.clone()));
+        let big = comp(&[("X", &"x".repeat(MAX_CONTENT_KEY))]);
+        assert_eq!(content_key(&big), None);
+    }
+
+    #[test]
+    fn memo_is_bounded_and_first_in_first_out() {
+        let memo: Memo<(u8, i32), i32> = Memo::new(2);
+        let mut calls = 0;
+        let mut get = |k: (u8, i32)| {
+            memo.get_or_compute(&k, || {
+                calls += 1;
+                k.1 * 2
+            })
+        };
+        assert_eq!(get((1, 1)), 2);
+        assert_eq!(get((1, 1)), 2);
+        assert_eq!(get((1, 2)), 4);
+        assert_eq!(get((1, 3)), 6);
+        assert_eq!(get((1, 1)), 2);
+        assert_eq!(calls, 4);
+    }
+}

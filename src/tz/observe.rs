@@ -27,7 +27,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 
 use std::sync::Arc;
 
-use super::rules::Rules;
+use super::memo::{content_key, Memo};
 use crate::ical::model::{Component, Property};
 use crate::ical::value::{
     parse_date_or_date_time, parse_utc_offset, DateTimeValue, Frequency, Recur,
@@ -59,42 +59,34 @@ struct Onset {
     to: i32,
 }
 
-/// A VTIMEZONE read once, for many questions: the observances are parsed when the
-/// reader is made, and the onsets up to a horizon year are computed once per horizon
-/// (for up to [`KEPT_HORIZONS`] of them). It answers exactly as [`utc_offset_at`].
-pub struct Reader {
-    /// The observances, in order; `None` when the VTIMEZONE has none or one cannot
-    /// be read.
-    observances: Option<Vec<Observance>>,
-    /// Onsets by horizon year, in observance order (`None`: a rule not supported).
-    kept: Vec<(i32, Option<Vec<Onset>>)>,
+/// Onsets by the VTIMEZONE's content and horizon year (see [`Reader`]).
+static ONSETS: Memo<String, Option<Arc<[Onset]>>> = Memo::new(64);
+
+/// A VTIMEZONE read once, for many questions: its observances are parsed at the first
+/// question that needs them, and the onsets up to a horizon year are computed once per
+/// horizon (and kept for up to [`KEPT_HORIZONS`] of them). The onsets are also kept in
+/// a bounded process-wide memo keyed by the VTIMEZONE's content and the horizon (see
+/// [`super::memo`]), so the same VTIMEZONE in the next calendar is not read again. It
+/// answers exactly as [`utc_offset_at`].
+pub struct Reader<'a> {
+    vtimezone: &'a Component,
+    /// The content key, once computed (`None` inside: too large to memoise).
+    key: Option<Option<String>>,
+    /// The observances, once read; `None` inside when the VTIMEZONE has none or one
+    /// cannot be read.
+    observances: Option<Option<Vec<Observance>>>,
+    /// Onsets by horizon year, in observance order (`None`: the VTIMEZONE cannot be
+    /// read, or a rule is not supported).
+    kept: Vec<(i32, Option<Arc<[Onset]>>)>,
 }
 
-impl Reader {
-    /// Reads the observances of `vtimezone`.
-    pub fn new(vtimezone: &Component) -> Reader {
-        Reader::with_rules(vtimezone, &mut Rules::default())
-    }
-
-    /// Reads the observances of `vtimezone`, parsing their RRULEs through `rules`
-    /// (shared with other readers of the same calendar).
-    pub fn with_rules(vtimezone: &Component, rules: &mut Rules) -> Reader {
-        let mut observances = Vec::new();
-        let mut readable = true;
-        for comp in &vtimezone.components {
-            if !(comp.is("STANDARD") || comp.is("DAYLIGHT")) {
-                continue;
-            }
-            match Observance::read(comp, rules) {
-                Some(obs) => observances.push(obs),
-                None => {
-                    readable = false;
-                    break;
-                }
-            }
-        }
+impl<'a> Reader<'a> {
+    /// A reader of `vtimezone`.
+    pub fn new(vtimezone: &'a Component) -> Reader<'a> {
         Reader {
-            observances: (readable && !observances.is_empty()).then_some(observances),
+            vtimezone,
+            key: None,
+            observances: None,
             kept: Vec::new(),
         }
     }
@@ -103,7 +95,6 @@ impl Reader {
     /// `local`; see [`utc_offset_at`].
     pub fn utc_offset_at(&mut self, local: NaiveDateTime) -> Option<i32> {
         let horizon = local.year().checked_add(1)?;
-        let observances = self.observances.as_deref()?;
         let pick = |onsets: &[Onset]| {
             let mut latest: Option<(NaiveDateTime, i32)> = None;
             for o in onsets {
@@ -116,13 +107,45 @@ impl Reader {
         if let Some((_, onsets)) = self.kept.iter().find(|(h, _)| *h == horizon) {
             return pick(onsets.as_deref()?);
         }
-        let onsets = onsets_until(observances, horizon);
+        let onsets = self.onsets(horizon);
         let answer = pick(onsets.as_deref()?);
         if self.kept.len() < KEPT_HORIZONS {
             self.kept.push((horizon, onsets));
         }
         answer
     }
+
+    /// The onsets up to the end of year `horizon`, through the process-wide memo.
+    fn onsets(&mut self, horizon: i32) -> Option<Arc<[Onset]>> {
+        let vtimezone = self.vtimezone;
+        let key = self
+            .key
+            .get_or_insert_with(|| content_key(vtimezone))
+            .as_ref()
+            .map(|key| format!("{key}#{horizon}"));
+        let observances = &mut self.observances;
+        let mut compute = || {
+            let observances = observances.get_or_insert_with(|| read_observances(vtimezone));
+            onsets_until(observances.as_deref()?, horizon).map(Arc::from)
+        };
+        match key {
+            Some(key) => ONSETS.get_or_compute(key.as_str(), compute),
+            None => compute(),
+        }
+    }
+}
+
+/// The STANDARD and DAYLIGHT observances of `vtimezone`, in order; `None` when it has
+/// none or one cannot be read.
+fn read_observances(vtimezone: &Component) -> Option<Vec<Observance>> {
+    let mut observances = Vec::new();
+    for comp in &vtimezone.components {
+        if !(comp.is("STANDARD") || comp.is("DAYLIGHT")) {
+            continue;
+        }
+        observances.push(Observance::read(comp)?);
+    }
+    (!observances.is_empty()).then_some(observances)
 }
 
 /// Every onset of the observances up to the end of year `horizon`, in order; `None`
@@ -164,7 +187,7 @@ struct Observance {
 }
 
 impl Observance {
-    fn read(comp: &Component, parsed: &mut Rules) -> Option<Observance> {
+    fn read(comp: &Component) -> Option<Observance> {
         let dtstart = match parse_date_or_date_time(comp.property("DTSTART")?.value(), None).ok()? {
             DateTimeValue::Date(d) => d.and_time(NaiveTime::MIN),
             DateTimeValue::Floating(dt)
@@ -175,7 +198,7 @@ impl Observance {
         let to = parse_utc_offset(comp.property("TZOFFSETTO")?.value()).ok()?;
         let mut rules = Vec::new();
         for p in comp.properties_named("RRULE") {
-            rules.push(parsed.parse(p.value())?);
+            rules.push(super::rules::parse(p.value())?);
         }
         let mut rdates = Vec::new();
         for p in comp.properties_named("RDATE") {

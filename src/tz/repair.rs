@@ -9,8 +9,7 @@
 //! through unchanged.
 
 use super::observe::Reader;
-use super::resolve::{resolve_with, windows_name, Hints, Resolved};
-use super::rules::Rules;
+use super::resolve::{resolve, windows_name, Hints, Resolved};
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
 use crate::ical::model::unescape_param_text;
 use crate::ical::value::{format_date, parse_date_or_date_time, parse_recur, DateTimeValue};
@@ -57,6 +56,11 @@ pub struct Context {
 /// quotes, `\,`-style escapes, a trailing literal `\n`, or surrounding blanks.
 /// Borrowed when there is no escape to undo.
 fn norm_tzid(s: &str) -> Cow<'_, str> {
+    // Nothing to remove: no quote, no backslash, no blank at either end.
+    let blank_end = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    if !s.contains(['"', '\\']) && !blank_end(s.chars().next()) && !blank_end(s.chars().last()) {
+        return Cow::Borrowed(s);
+    }
     let s = s.trim().trim_matches('"');
     // A literal `\n` at the end (DavMail's fixupTZID case).
     let s = s
@@ -295,8 +299,6 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
         .property("X-WR-TIMEZONE")
         .map(|p| p.value().trim().to_owned());
     let mut plans = Vec::new();
-    // The RRULEs of each VTIMEZONE, parsed once for resolve and disagreements.
-    let mut rules = Rules::default();
     for tzid in used {
         let vtz = find_vtimezone(cal, &tzid);
         let prop_of = |name: &str| {
@@ -310,7 +312,7 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
             entourage_cftimezone: cftz.as_deref(),
             cdo_tzid: cdo.as_deref(),
         };
-        let Some(found) = resolve_with(&tzid, vtz, &hints, year, &mut rules) else {
+        let Some(found) = resolve(&tzid, vtz, &hints, year) else {
             report.warn(
                 WarningCode::TimezoneUnresolved,
                 format!("TZID {tzid:?} could not be identified; its times are left as written"),
@@ -323,7 +325,7 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
             _ => zone.name().to_owned(),
         };
         let disagreements = vtz
-            .map(|v| disagreements(cal, &tzid, v, zone, &mut rules))
+            .map(|v| disagreements(cal, &tzid, v, zone))
             .unwrap_or_default();
         if !disagreements.is_empty() {
             report.warn(
@@ -373,15 +375,9 @@ fn find_vtimezone<'c>(cal: &'c Component, tzid: &str) -> Option<&'c Component> {
 
 /// Where the sender's VTIMEZONE and tzdb give different offsets for the calendar's
 /// times in that zone, as short descriptions.
-fn disagreements(
-    cal: &Component,
-    tzid: &str,
-    vtz: &Component,
-    zone: Tz,
-    rules: &mut Rules,
-) -> Vec<String> {
+fn disagreements(cal: &Component, tzid: &str, vtz: &Component, zone: Tz) -> Vec<String> {
     let mut out = Vec::new();
-    let mut theirs_at = Reader::with_rules(vtz, rules);
+    let mut theirs_at = Reader::new(vtz);
     for ev in events(cal) {
         for p in ev
             .properties

@@ -39,8 +39,7 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike};
 use chrono_tz::{Tz, TZ_VARIANTS};
 
-use super::memo::Memo;
-use super::rules::Rules;
+use super::memo::{content_key, Memo};
 use std::sync::Arc;
 
 use super::data::{
@@ -153,27 +152,14 @@ const MAX_MEMO_NAME_BYTES: usize = 128;
 /// (TZID `Pacific`, X-WR-TIMEZONE `America/Vancouver`).
 ///
 /// Returns `None` when nothing matches, e.g. an unknown name with no VTIMEZONE.
-#[cfg_attr(not(test), allow(dead_code))] // the pipeline calls `resolve_with`
 pub fn resolve(
     tzid: &str,
     vtimezone: Option<&Component>,
     hints: &Hints<'_>,
     year: i32,
 ) -> Option<Resolved> {
-    resolve_with(tzid, vtimezone, hints, year, &mut Rules::default())
-}
-
-/// [`resolve`], parsing the VTIMEZONE's RRULEs through `rules` (shared with other
-/// readers of the same calendar).
-pub fn resolve_with(
-    tzid: &str,
-    vtimezone: Option<&Component>,
-    hints: &Hints<'_>,
-    year: i32,
-    rules: &mut Rules,
-) -> Option<Resolved> {
-    let sig = vtimezone.and_then(|c| vtimezone_signature(c, year, rules));
-    let sig = sig.as_ref();
+    let sig = vtimezone.and_then(|c| sender_signature(c, year));
+    let sig = sig.as_deref();
     let by_name = if tzid.len() <= MAX_NAME_BYTES {
         resolve_name(tzid, hints, sig, year)
     } else {
@@ -419,6 +405,10 @@ fn clean_tzid(raw: &str) -> String {
 
 /// A short, single-line copy of untrusted text for a detail string.
 fn shown(s: &str) -> String {
+    // Printable ASCII within the limit is shown as it is.
+    if s.len() <= SHOWN_CHARS && s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return s.to_owned();
+    }
     s.chars()
         .take(SHOWN_CHARS)
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -860,14 +850,16 @@ impl Signature {
 
 /// [`tz_signature`] results of [`offsets_agree`] (the zone-by-zone searches of rules 7
 /// and 9 compute theirs without the memo, so as not to crowd it out).
-static SIGNATURES: Memo<(Tz, i32), Option<Signature>> = Memo::new(64);
+static SIGNATURES: Memo<(Tz, i32), Option<Arc<Signature>>> = Memo::new(64);
 
 /// Whether the VTIMEZONE (if any) uses only offsets the zone uses in `year`.
 fn offsets_agree(sig: Option<&Signature>, zone: Tz, year: i32) -> bool {
     let Some(sig) = sig else {
         return true;
     };
-    let Some(tz_sig) = SIGNATURES.get_or_compute(&(zone, year), || tz_signature(zone, year)) else {
+    let Some(tz_sig) =
+        SIGNATURES.get_or_compute(&(zone, year), || tz_signature(zone, year).map(Arc::new))
+    else {
         return true;
     };
     let theirs = tz_sig.offsets();
@@ -1025,7 +1017,7 @@ struct Observance {
     rdates: Vec<NaiveDateTime>,
 }
 
-fn observances(vtimezone: &Component, rules: &mut Rules) -> Vec<Observance> {
+fn observances(vtimezone: &Component) -> Vec<Observance> {
     vtimezone
         .components
         .iter()
@@ -1039,7 +1031,9 @@ fn observances(vtimezone: &Component, rules: &mut Rules) -> Vec<Observance> {
                 .unwrap_or(to);
             let start =
                 local_time(&parse_date_or_date_time(c.property("DTSTART")?.value(), None).ok()?);
-            let rule = c.property("RRULE").and_then(|p| rules.parse(p.value()));
+            let rule = c
+                .property("RRULE")
+                .and_then(|p| super::rules::parse(p.value()));
             let rdates = c
                 .properties_named("RDATE")
                 .flat_map(|p| p.value().split(','))
@@ -1070,9 +1064,26 @@ fn local_time(value: &DateTimeValue) -> NaiveDateTime {
     }
 }
 
+/// [`vtimezone_signature`] results by the VTIMEZONE's content and the year.
+static SENDER_SIGNATURES: Memo<String, Option<Arc<Signature>>> = Memo::new(64);
+
+/// [`vtimezone_signature`], through a process-wide memo keyed by the VTIMEZONE's
+/// content (see [`super::memo::content_key`]) and the year.
+fn sender_signature(vtimezone: &Component, year: i32) -> Option<Arc<Signature>> {
+    let compute = || vtimezone_signature(vtimezone, year).map(Arc::new);
+    match content_key(vtimezone) {
+        Some(mut key) => {
+            key.push('#');
+            key.push_str(&year.to_string());
+            SENDER_SIGNATURES.get_or_compute(key.as_str(), compute)
+        }
+        None => compute(),
+    }
+}
+
 /// The sender's VTIMEZONE in `year`; `None` when it has no usable observance.
-fn vtimezone_signature(vtimezone: &Component, year: i32, rules: &mut Rules) -> Option<Signature> {
-    let observances = observances(vtimezone, rules);
+fn vtimezone_signature(vtimezone: &Component, year: i32) -> Option<Signature> {
+    let observances = observances(vtimezone);
     if observances.is_empty() {
         return None;
     }
