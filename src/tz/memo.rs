@@ -68,50 +68,43 @@ impl<K, V: Clone> Memo<K, V> {
 /// Longest [`content_key`] kept: a larger VTIMEZONE is evaluated without a memo.
 pub(crate) const MAX_CONTENT_KEY: usize = 4096;
 
-/// A text that determines everything about `component`: its name, each property's
+/// Bytes that determine everything about `component`: its name, each property's
 /// name, parameters (names, values, quoting) and value, and its sub-components, in
-/// order, each field preceded by its length (so different components never share a
-/// key). `None` when it would be longer than [`MAX_CONTENT_KEY`].
-pub(crate) fn content_key(component: &crate::ical::Component) -> Option<String> {
-    let mut key = String::with_capacity(512);
+/// order, each field tagged and preceded by its length (so different components never
+/// share a key). `None` when it would be longer than [`MAX_CONTENT_KEY`].
+pub(crate) fn content_key(component: &crate::ical::Component) -> Option<Vec<u8>> {
+    let mut key = Vec::with_capacity(512);
     push_component(&mut key, component)?;
     Some(key)
 }
 
-fn push_component(key: &mut String, c: &crate::ical::Component) -> Option<()> {
-    push_field(key, 'C', &c.name)?;
+fn push_component(key: &mut Vec<u8>, c: &crate::ical::Component) -> Option<()> {
+    push_field(key, b'C', &c.name)?;
     for p in &c.properties {
-        push_field(key, 'P', p.name())?;
+        push_field(key, b'P', p.name())?;
         for param in p.params() {
-            push_field(key, 'A', &param.name)?;
+            push_field(key, b'A', &param.name)?;
             for v in &param.values {
-                push_field(key, if v.quoted { 'Q' } else { 'V' }, &v.text)?;
+                push_field(key, if v.quoted { b'Q' } else { b'V' }, &v.text)?;
             }
         }
-        push_field(key, '=', p.value())?;
+        push_field(key, b'=', p.value())?;
     }
     for sub in &c.components {
         push_component(key, sub)?;
     }
-    key.push('.');
+    key.push(b'.');
     Some(())
 }
 
-fn push_field(key: &mut String, tag: char, text: &str) -> Option<()> {
-    if key.len().saturating_add(text.len()).saturating_add(16) > MAX_CONTENT_KEY {
+fn push_field(key: &mut Vec<u8>, tag: u8, text: &str) -> Option<()> {
+    let len = u32::try_from(text.len()).ok()?;
+    if key.len().saturating_add(text.len()).saturating_add(5) > MAX_CONTENT_KEY {
         return None;
     }
     key.push(tag);
-    let mut len = text.len();
-    loop {
-        key.push(char::from_digit(u32::try_from(len % 10).ok()?, 10)?);
-        len /= 10;
-        if len == 0 {
-            break;
-        }
-    }
-    key.push(':');
-    key.push_str(text);
+    key.extend_from_slice(&len.to_le_bytes());
+    key.extend_from_slice(text.as_bytes());
     Some(())
 }
 
@@ -158,7 +151,7 @@ mod tests {
             sub,
             renamed,
         ];
-        let keys: Vec<String> = distinct.iter().map(|c| content_key(c).unwrap()).collect();
+        let keys: Vec<Vec<u8>> = distinct.iter().map(|c| content_key(c).unwrap()).collect();
         for (i, x) in keys.iter().enumerate() {
             for y in keys.iter().skip(i + 1) {
                 assert_ne!(x, y);

@@ -60,7 +60,7 @@ struct Onset {
 }
 
 /// Onsets by the VTIMEZONE's content and horizon year (see [`Reader`]).
-static ONSETS: Memo<String, Option<Arc<[Onset]>>> = Memo::new(64);
+static ONSETS: Memo<Vec<u8>, Option<Arc<[Onset]>>> = Memo::new(64);
 
 /// A VTIMEZONE read once, for many questions: its observances are parsed at the first
 /// question that needs them, and the onsets up to a horizon year are computed once per
@@ -71,7 +71,7 @@ static ONSETS: Memo<String, Option<Arc<[Onset]>>> = Memo::new(64);
 pub struct Reader<'a> {
     vtimezone: &'a Component,
     /// The content key, once computed (`None` inside: too large to memoise).
-    key: Option<Option<String>>,
+    key: Option<Option<Vec<u8>>>,
     /// The observances, once read; `None` inside when the VTIMEZONE has none or one
     /// cannot be read.
     observances: Option<Option<Vec<Observance>>>,
@@ -122,14 +122,18 @@ impl<'a> Reader<'a> {
             .key
             .get_or_insert_with(|| content_key(vtimezone))
             .as_ref()
-            .map(|key| format!("{key}#{horizon}"));
+            .map(|key| {
+                let mut key = key.clone();
+                key.extend_from_slice(&horizon.to_le_bytes());
+                key
+            });
         let observances = &mut self.observances;
         let mut compute = || {
             let observances = observances.get_or_insert_with(|| read_observances(vtimezone));
             onsets_until(observances.as_deref()?, horizon).map(Arc::from)
         };
         match key {
-            Some(key) => ONSETS.get_or_compute(key.as_str(), compute),
+            Some(key) => ONSETS.get_or_compute(key.as_slice(), compute),
             None => compute(),
         }
     }

@@ -107,13 +107,17 @@ fn note_used(used: &mut Vec<String>, t: Cow<'_, str>) {
 
 /// The local date-times of a property's value(s) (not UTC, not dates).
 fn local_times(p: &Property) -> Vec<NaiveDateTime> {
+    local_times_iter(p).collect()
+}
+
+/// [`local_times`], one by one.
+fn local_times_iter(p: &Property) -> impl Iterator<Item = NaiveDateTime> + '_ {
     p.value()
         .split(',')
         .filter_map(|v| match parse_date_or_date_time(v, None) {
             Ok(DateTimeValue::Floating(t)) => Some(t),
             _ => None,
         })
-        .collect()
 }
 
 /// tzdb's UTC offset for a local time in `zone` (the earlier one in an overlap; in a
@@ -263,7 +267,7 @@ fn anchor_floating(cal: &mut Component, zone: Tz, report: &mut Report) {
                 .iter()
                 .any(|n| p.is(n))
         }) {
-            if p.param("TZID").is_none() && !local_times(p).is_empty() {
+            if p.param("TZID").is_none() && local_times_iter(p).next().is_some() {
                 p.set_param("TZID", zone.name());
                 n += 1;
             }
@@ -293,7 +297,7 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
     }
     let year = events(cal)
         .find_map(|e| e.property("DTSTART"))
-        .and_then(|p| local_times(p).first().map(|t| t.year()))
+        .and_then(|p| local_times_iter(p).next().map(|t| t.year()))
         .unwrap_or(2000);
     let x_wr = cal
         .property("X-WR-TIMEZONE")
@@ -389,10 +393,7 @@ fn disagreements(cal: &Component, tzid: &str, vtz: &Component, zone: Tz) -> Vec<
             }
             // chrono-tz carries tzdb's transitions through 2099 only; beyond that its
             // answer is a fixed offset, not a rule worth comparing against.
-            for t in local_times(p)
-                .into_iter()
-                .filter(|t| (1900..=2099).contains(&t.year()))
-            {
+            for t in local_times_iter(p).filter(|t| (1900..=2099).contains(&t.year())) {
                 let (Some(theirs), Some(ours)) = (theirs_at.utc_offset_at(t), tzdb_offset(zone, t))
                 else {
                     continue;
@@ -590,7 +591,7 @@ fn generate(cal: &Component, zone: Tz, out: &str, profile: Profile) -> (Componen
             .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
         {
             if tzid_param(p).is_some() {
-                for lt in local_times(p) {
+                for lt in local_times_iter(p) {
                     span = Some(match span {
                         None => (lt, lt),
                         Some((a, b)) => (a.min(lt), b.max(lt)),
@@ -603,7 +604,7 @@ fn generate(cal: &Component, zone: Tz, out: &str, profile: Profile) -> (Componen
         Profile::Outlook => {
             let at = events(cal)
                 .find_map(|e| e.property("DTSTART"))
-                .and_then(|p| local_times(p).first().copied())
+                .and_then(|p| local_times_iter(p).next())
                 .or(span.map(|s| s.0))
                 .unwrap_or(NaiveDateTime::MIN);
             let (pair, irregular) = rule_pair(zone, at.year(), at);
@@ -629,7 +630,7 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
         {
             if let Some(t) = tzid_param(p) {
                 note_used(&mut used, t);
-                for lt in local_times(p) {
+                for lt in local_times_iter(p) {
                     span = Some(match span {
                         None => (lt, lt),
                         Some((a, b)) => (a.min(lt), b.max(lt)),
@@ -657,7 +658,16 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
         }
         report.fix(
             FixCode::TimezoneRebuilt,
-            format!("{}; {} as {:?}", plan.identified(), plan.how, plan.out),
+            // `Plan::identified`, then what happens to the VTIMEZONE, in one go.
+            format!(
+                "TZID {:?} identified as {} ({}: {}); {} as {:?}",
+                plan.from,
+                plan.zone.name(),
+                plan.found.rule.as_str(),
+                plan.found.detail,
+                plan.how,
+                plan.out
+            ),
         );
         generated.push(vtz);
     }

@@ -1065,7 +1065,7 @@ fn local_time(value: &DateTimeValue) -> NaiveDateTime {
 }
 
 /// [`vtimezone_signature`] results by the VTIMEZONE's content and the year.
-static SENDER_SIGNATURES: Memo<String, Option<Arc<Signature>>> = Memo::new(64);
+static SENDER_SIGNATURES: Memo<Vec<u8>, Option<Arc<Signature>>> = Memo::new(64);
 
 /// [`vtimezone_signature`], through a process-wide memo keyed by the VTIMEZONE's
 /// content (see [`super::memo::content_key`]) and the year.
@@ -1073,9 +1073,8 @@ fn sender_signature(vtimezone: &Component, year: i32) -> Option<Arc<Signature>> 
     let compute = || vtimezone_signature(vtimezone, year).map(Arc::new);
     match content_key(vtimezone) {
         Some(mut key) => {
-            key.push('#');
-            key.push_str(&year.to_string());
-            SENDER_SIGNATURES.get_or_compute(key.as_str(), compute)
+            key.extend_from_slice(&year.to_le_bytes());
+            SENDER_SIGNATURES.get_or_compute(key.as_slice(), compute)
         }
         None => compute(),
     }

@@ -21,13 +21,16 @@
 //! last offset forever, so years near or after 2099 are reported as irregular.
 //!
 //! The changes of a zone in a year, which [`rule_pair`] looks at for the year and its
-//! neighbours, are kept in a bounded process-wide memo (see [`super::memo`]); the
-//! result is the same with or without it.
+//! neighbours, and the components [`outlook_vtimezone`] builds are kept in bounded
+//! process-wide memos (see [`super::memo`]); the results are the same with or without
+//! them.
 
 use chrono::{
     DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Weekday,
 };
 use chrono_tz::{OffsetComponents, OffsetName, Tz, TzOffset};
+
+use std::sync::Arc;
 
 use super::memo::Memo;
 use crate::ical::model::{Component, Property};
@@ -168,11 +171,13 @@ fn scan(zone: Tz, start: i64, end: i64, step: i64) -> Vec<Change> {
 }
 
 /// [`year_changes`] results, kept for the process (bounded; see [`super::memo`]).
-static YEAR_CHANGES: Memo<(Tz, i32), Option<Vec<Change>>> = Memo::new(64);
+static YEAR_CHANGES: Memo<(Tz, i32), Option<Arc<[Change]>>> = Memo::new(64);
 
 /// The changes whose local wall time (before the change) falls in `year` (memoised).
-fn year_changes(zone: Tz, year: i32) -> Option<Vec<Change>> {
-    YEAR_CHANGES.get_or_compute(&(zone, year), || scan_year_changes(zone, year))
+fn year_changes(zone: Tz, year: i32) -> Option<Arc<[Change]>> {
+    YEAR_CHANGES.get_or_compute(&(zone, year), || {
+        scan_year_changes(zone, year).map(Arc::from)
+    })
 }
 
 /// [`year_changes`], computed.
@@ -499,7 +504,7 @@ pub fn rule_pair(zone: Tz, year: i32, instant: NaiveDateTime) -> (RulePair, Opti
                 .and_then(|y| Some((y, year_changes(zone, y)?)))
         })
     };
-    let holds_in = |p: &RulePair, other: &Option<(i32, Vec<Change>)>| {
+    let holds_in = |p: &RulePair, other: &Option<(i32, Arc<[Change]>)>| {
         other
             .as_ref()
             .is_some_and(|(y, c)| reproduces(zone, p, *y, c))
@@ -707,6 +712,15 @@ fn yearly_rule(t: &Transition) -> String {
 /// A zone without daylight time gets only a STANDARD observance with
 /// `DTSTART:16010101T000000`, TZOFFSETFROM = TZOFFSETTO and no RRULE.
 pub fn outlook_vtimezone(tzid: &str, pair: &RulePair) -> Component {
+    /// Components built, by TZID and pair.
+    static BUILT: Memo<(String, RulePair), Component> = Memo::new(64);
+    BUILT.get_or_compute(&(tzid.to_owned(), pair.clone()), || {
+        build_outlook_vtimezone(tzid, pair)
+    })
+}
+
+/// [`outlook_vtimezone`], built.
+fn build_outlook_vtimezone(tzid: &str, pair: &RulePair) -> Component {
     let mut vtz = Component::new("VTIMEZONE");
     vtz.properties
         .push(Property::new("TZID", escape_text(tzid)));
