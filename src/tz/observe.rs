@@ -3,7 +3,9 @@
 //!
 //! This module deliberately shares no code with [`super::vtimezone`], which writes
 //! VTIMEZONEs: the tests trust it to check what that module writes, and it reads
-//! VTIMEZONEs from other senders too. It uses the iCalendar value parsers only.
+//! VTIMEZONEs from other senders too. It uses the iCalendar value parsers only (RRULEs
+//! through the parse memo of [`super::rules`]), and keeps what it computes in the
+//! bounded process-wide memos of [`super::memo`] (see [`Reader`]).
 //!
 //! Each STANDARD or DAYLIGHT observance has onsets: its DTSTART, the instances of its
 //! RRULEs and its RDATEs, less its EXDATEs. Each onset is a local wall time in the
