@@ -42,7 +42,7 @@ impl<K, V: Clone> Memo<K, V> {
         if self.capacity > 0 {
             let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
             if !slots.iter().any(|(k, _)| k.borrow() == key) {
-                if slots.len() >= self.capacity {
+                if slots.len() >= self.capacity && !slots.is_empty() {
                     slots.remove(0);
                 }
                 slots.push((key.to_owned(), value.clone()));

@@ -8,6 +8,8 @@
 //! the calendar is kept byte for byte, so a calendar from Outlook or Exchange passes
 //! through unchanged.
 
+use std::borrow::Cow;
+
 use super::observe::Reader;
 use super::resolve::{resolve, windows_name, Hints, Resolved};
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
@@ -17,8 +19,6 @@ use crate::ical::write::write;
 use crate::ical::{Component, Property};
 use crate::options::Profile;
 use crate::report::{FixCode, Method, Report, WarningCode};
-use std::borrow::Cow;
-
 use chrono::{Datelike, NaiveDateTime, Offset, TimeDelta, TimeZone};
 use chrono_tz::Tz;
 
