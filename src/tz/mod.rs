@@ -6,7 +6,9 @@
 //! This module identifies zones; it does not rewrite calendars.
 
 pub mod data;
+mod memo;
 pub mod observe;
 pub mod repair;
 pub mod resolve;
+pub mod rules;
 pub mod vtimezone;

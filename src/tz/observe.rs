@@ -3,7 +3,9 @@
 //!
 //! This module deliberately shares no code with [`super::vtimezone`], which writes
 //! VTIMEZONEs: the tests trust it to check what that module writes, and it reads
-//! VTIMEZONEs from other senders too. It uses the iCalendar value parsers only.
+//! VTIMEZONEs from other senders too. It uses the iCalendar value parsers only (RRULEs
+//! through the parse memo of [`super::rules`]), and keeps what it computes in the
+//! bounded process-wide memos of [`super::memo`] (see [`Reader`]).
 //!
 //! Each STANDARD or DAYLIGHT observance has onsets: its DTSTART, the instances of its
 //! RRULEs and its RDATEs, less its EXDATEs. Each onset is a local wall time in the
@@ -25,9 +27,12 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 
+use std::sync::Arc;
+
+use super::memo::{content_key, Memo};
 use crate::ical::model::{Component, Property};
 use crate::ical::value::{
-    parse_date_or_date_time, parse_recur, parse_utc_offset, DateTimeValue, Frequency, Recur,
+    parse_date_or_date_time, parse_utc_offset, DateTimeValue, Frequency, Recur,
 };
 
 /// The UTC offset (seconds east of UTC) that `vtimezone` gives the local time `local`.
@@ -36,19 +41,130 @@ use crate::ical::value::{
 /// lacks a readable DTSTART, TZOFFSETFROM or TZOFFSETTO, when an RRULE, RDATE or
 /// EXDATE cannot be read or uses a rule part not supported here, or when `local` is
 /// before every onset.
+///
+/// To ask about many local times, read the VTIMEZONE once with [`Reader`].
+#[cfg_attr(not(test), allow(dead_code))] // the pipeline asks through a `Reader`
 pub fn utc_offset_at(vtimezone: &Component, local: NaiveDateTime) -> Option<i32> {
-    let horizon = local.year().checked_add(1)?;
-    let mut latest: Option<(NaiveDateTime, i32)> = None;
-    let mut observances = 0usize;
+    Reader::new(vtimezone).utc_offset_at(local)
+}
+
+/// At most this many horizon years' onsets are kept by one [`Reader`]; further ones
+/// are computed for each question.
+const KEPT_HORIZONS: usize = 16;
+
+/// An onset, ready to compare: its UTC instant, the local time from which it counts,
+/// and the offset it begins.
+#[derive(Clone, Copy)]
+struct Onset {
+    utc: NaiveDateTime,
+    passed_at: NaiveDateTime,
+    to: i32,
+}
+
+/// Onsets by the VTIMEZONE's content and horizon year (see [`Reader`]).
+static ONSETS: Memo<Vec<u8>, Option<Arc<[Onset]>>> = Memo::new(64);
+
+/// A VTIMEZONE read once, for many questions: its observances are parsed at the first
+/// question that needs them, and the onsets up to a horizon year are computed once per
+/// horizon (and kept for up to [`KEPT_HORIZONS`] of them). The onsets are also kept in
+/// a bounded process-wide memo keyed by the VTIMEZONE's content and the horizon (see
+/// [`super::memo`]), so the same VTIMEZONE in the next calendar is not read again. It
+/// answers exactly as [`utc_offset_at`].
+pub struct Reader<'a> {
+    vtimezone: &'a Component,
+    /// The content key, once computed (`None` inside: too large to memoise).
+    key: Option<Option<Vec<u8>>>,
+    /// The observances, once read; `None` inside when the VTIMEZONE has none or one
+    /// cannot be read.
+    observances: Option<Option<Vec<Observance>>>,
+    /// Onsets by horizon year, in observance order (`None`: the VTIMEZONE cannot be
+    /// read, or a rule is not supported).
+    kept: Vec<(i32, Option<Arc<[Onset]>>)>,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader of `vtimezone`.
+    pub fn new(vtimezone: &'a Component) -> Reader<'a> {
+        Reader {
+            vtimezone,
+            key: None,
+            observances: None,
+            kept: Vec::new(),
+        }
+    }
+
+    /// The UTC offset (seconds east of UTC) the VTIMEZONE gives the local time
+    /// `local`; see [`utc_offset_at`].
+    pub fn utc_offset_at(&mut self, local: NaiveDateTime) -> Option<i32> {
+        let horizon = local.year().checked_add(1)?;
+        let pick = |onsets: &[Onset]| {
+            let mut latest: Option<(NaiveDateTime, i32)> = None;
+            for o in onsets {
+                if local >= o.passed_at && latest.is_none_or(|(u, _)| o.utc > u) {
+                    latest = Some((o.utc, o.to));
+                }
+            }
+            latest.map(|(_, to)| to)
+        };
+        if let Some((_, onsets)) = self.kept.iter().find(|(h, _)| *h == horizon) {
+            return pick(onsets.as_deref()?);
+        }
+        let onsets = self.onsets(horizon);
+        let answer = pick(onsets.as_deref()?);
+        if self.kept.len() < KEPT_HORIZONS {
+            self.kept.push((horizon, onsets));
+        }
+        answer
+    }
+
+    /// The onsets up to the end of year `horizon`, through the process-wide memo.
+    fn onsets(&mut self, horizon: i32) -> Option<Arc<[Onset]>> {
+        let vtimezone = self.vtimezone;
+        let key = self
+            .key
+            .get_or_insert_with(|| content_key(vtimezone))
+            .as_ref()
+            .map(|key| {
+                let mut key = key.clone();
+                key.extend_from_slice(&horizon.to_le_bytes());
+                key
+            });
+        let observances = &mut self.observances;
+        let mut compute = || {
+            let observances = observances.get_or_insert_with(|| read_observances(vtimezone));
+            onsets_until(observances.as_deref()?, horizon).map(Arc::from)
+        };
+        match key {
+            Some(key) => ONSETS.get_or_compute(key.as_slice(), compute),
+            None => compute(),
+        }
+    }
+}
+
+/// The STANDARD and DAYLIGHT observances of `vtimezone`, in order; `None` when it has
+/// none or one cannot be read.
+fn read_observances(vtimezone: &Component) -> Option<Vec<Observance>> {
+    let mut observances = Vec::new();
     for comp in &vtimezone.components {
         if !(comp.is("STANDARD") || comp.is("DAYLIGHT")) {
             continue;
         }
-        observances += 1;
-        let obs = Observance::read(comp)?;
+        observances.push(Observance::read(comp)?);
+    }
+    (!observances.is_empty()).then_some(observances)
+}
+
+/// Every onset of the observances up to the end of year `horizon`, in order; `None`
+/// when a rule is not supported.
+fn onsets_until(observances: &[Observance], horizon: i32) -> Option<Vec<Onset>> {
+    let mut out = Vec::new();
+    let mut scratch = Scratch::default();
+    let mut onsets = Vec::new();
+    for obs in observances {
         // An onset counts once its wall time has passed in both of its offsets.
         let settle = TimeDelta::seconds(i64::from(obs.to.saturating_sub(obs.from).max(0)));
-        for onset in obs.onsets(horizon)? {
+        obs.onsets(horizon, &mut onsets, &mut scratch)?;
+        for &onset in &onsets {
             let Some(utc) = onset.checked_sub_signed(TimeDelta::seconds(i64::from(obs.from)))
             else {
                 continue;
@@ -56,15 +172,14 @@ pub fn utc_offset_at(vtimezone: &Component, local: NaiveDateTime) -> Option<i32>
             let Some(passed_at) = onset.checked_add_signed(settle) else {
                 continue;
             };
-            if local >= passed_at && latest.is_none_or(|(u, _)| utc > u) {
-                latest = Some((utc, obs.to));
-            }
+            out.push(Onset {
+                utc,
+                passed_at,
+                to: obs.to,
+            });
         }
     }
-    if observances == 0 {
-        return None;
-    }
-    latest.map(|(_, to)| to)
+    Some(out)
 }
 
 /// One STANDARD or DAYLIGHT sub-component, read.
@@ -72,7 +187,7 @@ struct Observance {
     dtstart: NaiveDateTime,
     from: i32,
     to: i32,
-    rules: Vec<Recur>,
+    rules: Vec<Arc<Recur>>,
     rdates: Vec<NaiveDateTime>,
     exdates: Vec<NaiveDateTime>,
 }
@@ -89,7 +204,7 @@ impl Observance {
         let to = parse_utc_offset(comp.property("TZOFFSETTO")?.value()).ok()?;
         let mut rules = Vec::new();
         for p in comp.properties_named("RRULE") {
-            rules.push(parse_recur(p.value()).ok()?);
+            rules.push(super::rules::parse(p.value())?);
         }
         let mut rdates = Vec::new();
         for p in comp.properties_named("RDATE") {
@@ -109,16 +224,30 @@ impl Observance {
         })
     }
 
-    /// Every onset (local wall time in `from`) up to the end of year `horizon`.
-    fn onsets(&self, horizon: i32) -> Option<Vec<NaiveDateTime>> {
-        let mut out = vec![self.dtstart];
+    /// Every onset (local wall time in `from`) up to the end of year `horizon`, into
+    /// `out` (emptied first).
+    fn onsets(
+        &self,
+        horizon: i32,
+        out: &mut Vec<NaiveDateTime>,
+        scratch: &mut Scratch,
+    ) -> Option<()> {
+        out.clear();
+        out.push(self.dtstart);
         for rule in &self.rules {
-            out.extend(expand(rule, self.dtstart, self.from, horizon)?);
+            expand(rule, self.dtstart, self.from, horizon, out, scratch)?;
         }
         out.extend(self.rdates.iter().copied());
         out.retain(|o| !self.exdates.contains(o));
-        Some(out)
+        Some(())
     }
+}
+
+/// Room reused while expanding rules.
+#[derive(Default)]
+struct Scratch {
+    instances: Vec<NaiveDateTime>,
+    days: Vec<u32>,
 }
 
 /// The local wall times (in offset `from`) of an RDATE or EXDATE list. PERIOD values
@@ -148,7 +277,9 @@ fn expand(
     dtstart: NaiveDateTime,
     from: i32,
     horizon: i32,
-) -> Option<Vec<NaiveDateTime>> {
+    out: &mut Vec<NaiveDateTime>,
+    scratch: &mut Scratch,
+) -> Option<()> {
     let unsupported = rule.freq != Frequency::Yearly
         || !rule.by_second.is_empty()
         || !rule.by_minute.is_empty()
@@ -162,12 +293,12 @@ fn expand(
         return None;
     }
     let step = i32::try_from(rule.interval.unwrap_or(1).max(1)).ok()?;
-    let months: Vec<u32> = if rule.by_month.is_empty() {
-        vec![dtstart.month()]
-    } else {
-        rule.by_month.iter().map(|&m| u32::from(m)).collect()
-    };
-    let mut out = Vec::new();
+    // BYMONTH, else the month of DTSTART.
+    let months = rule
+        .by_month
+        .iter()
+        .map(|&m| u32::from(m))
+        .chain(rule.by_month.is_empty().then(|| dtstart.month()));
     let mut count: u32 = 1; // DTSTART
     let mut year = dtstart.year();
     // Without COUNT only the last years before the horizon can hold the latest onset:
@@ -176,10 +307,12 @@ fn expand(
         let skip = horizon.saturating_sub(3).saturating_sub(year).max(0) / step * step;
         year = year.checked_add(skip)?;
     }
+    let Scratch { instances, days } = scratch;
     'years: while year <= horizon {
-        let mut instances: Vec<NaiveDateTime> = Vec::new();
-        for &month in &months {
-            for day in month_days(rule, year, month, dtstart.day()) {
+        instances.clear();
+        for month in months.clone() {
+            month_days(rule, year, month, dtstart.day(), days);
+            for &day in days.iter() {
                 if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
                     instances.push(date.and_time(dtstart.time()));
                 }
@@ -187,7 +320,7 @@ fn expand(
         }
         instances.sort();
         instances.dedup();
-        for inst in instances {
+        for &inst in instances.iter() {
             if inst <= dtstart {
                 continue;
             }
@@ -202,7 +335,7 @@ fn expand(
         }
         year = year.checked_add(step)?;
     }
-    Some(out)
+    Some(())
 }
 
 fn past_until(rule: &Recur, inst: NaiveDateTime, from: i32) -> bool {
@@ -225,11 +358,12 @@ fn month_length(year: i32, month: u32) -> u32 {
 }
 
 /// The days of `month` in `year` that the rule's BYDAY / BYMONTHDAY select (the
-/// DTSTART day when it has neither).
-fn month_days(rule: &Recur, year: i32, month: u32, dtstart_day: u32) -> Vec<u32> {
+/// DTSTART day when it has neither), in order, into `days` (emptied first).
+fn month_days(rule: &Recur, year: i32, month: u32, dtstart_day: u32, days: &mut Vec<u32>) {
+    days.clear();
     let len = month_length(year, month);
     if len == 0 {
-        return Vec::new();
+        return;
     }
     let month_day_wanted = |day: u32| {
         rule.by_month_day.iter().any(|&md| {
@@ -240,29 +374,30 @@ fn month_days(rule: &Recur, year: i32, month: u32, dtstart_day: u32) -> Vec<u32>
     };
     if rule.by_day.is_empty() {
         if rule.by_month_day.is_empty() {
-            return vec![dtstart_day];
+            days.push(dtstart_day);
+            return;
         }
-        return (1..=len).filter(|&d| month_day_wanted(d)).collect();
+        days.extend((1..=len).filter(|&d| month_day_wanted(d)));
+        return;
     }
     let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
-        return Vec::new();
+        return;
     };
     let first_wd = first.weekday().num_days_from_monday();
-    let mut days = Vec::new();
     for wn in &rule.by_day {
         // All days of the month on this weekday, in order.
         let first_match = 1 + (wn.weekday.num_days_from_monday() + 7 - first_wd) % 7;
-        let matching: Vec<u32> = (0..5)
-            .map(|k| first_match + 7 * k)
-            .filter(|&d| d <= len)
-            .collect();
+        let matching = (0..5).map(|k| first_match + 7 * k).filter(|&d| d <= len);
         match wn.ordinal {
             None => days.extend(matching),
             Some(n) => {
                 let n = i64::from(n);
-                let len_m = i64::try_from(matching.len()).unwrap_or(0);
+                let len_m = i64::try_from(matching.clone().count()).unwrap_or(0);
                 let idx = if n > 0 { n - 1 } else { len_m + n };
-                if let Some(&d) = usize::try_from(idx).ok().and_then(|i| matching.get(i)) {
+                if let Some(d) = usize::try_from(idx)
+                    .ok()
+                    .and_then(|i| matching.clone().nth(i))
+                {
                     days.push(d);
                 }
             }
@@ -273,7 +408,6 @@ fn month_days(rule: &Recur, year: i32, month: u32, dtstart_day: u32) -> Vec<u32>
     }
     days.sort_unstable();
     days.dedup();
-    days
 }
 
 #[cfg(test)]

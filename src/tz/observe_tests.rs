@@ -408,3 +408,101 @@ END:standard
 END:VTIMEZONE");
     assert_eq!(utc_offset_at(&v, at(2024, 7, 1, 12, 0, 0)), Some(H));
 }
+
+#[test]
+fn month_days_matches_the_allocating_version() {
+    use crate::ical::value::{Frequency, Recur, WeekdayNum};
+    use chrono::{Datelike, Weekday};
+    // The version before the rewrite, which returned a new list.
+    fn oracle(rule: &Recur, year: i32, month: u32, dtstart_day: u32) -> Vec<u32> {
+        let len = super::month_length(year, month);
+        if len == 0 {
+            return Vec::new();
+        }
+        let month_day_wanted = |day: u32| {
+            rule.by_month_day.iter().any(|&md| {
+                let md = i64::from(md);
+                let resolved = if md > 0 { md } else { i64::from(len) + 1 + md };
+                resolved == i64::from(day)
+            })
+        };
+        if rule.by_day.is_empty() {
+            if rule.by_month_day.is_empty() {
+                return vec![dtstart_day];
+            }
+            return (1..=len).filter(|&d| month_day_wanted(d)).collect();
+        }
+        let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
+            return Vec::new();
+        };
+        let first_wd = first.weekday().num_days_from_monday();
+        let mut days = Vec::new();
+        for wn in &rule.by_day {
+            let first_match = 1 + (wn.weekday.num_days_from_monday() + 7 - first_wd) % 7;
+            let matching: Vec<u32> = (0..5)
+                .map(|k| first_match + 7 * k)
+                .filter(|&d| d <= len)
+                .collect();
+            match wn.ordinal {
+                None => days.extend(matching),
+                Some(n) => {
+                    let n = i64::from(n);
+                    let len_m = i64::try_from(matching.len()).unwrap_or(0);
+                    let idx = if n > 0 { n - 1 } else { len_m + n };
+                    if let Some(&d) = usize::try_from(idx).ok().and_then(|i| matching.get(i)) {
+                        days.push(d);
+                    }
+                }
+            }
+        }
+        if !rule.by_month_day.is_empty() {
+            days.retain(|&d| month_day_wanted(d));
+        }
+        days.sort_unstable();
+        days.dedup();
+        days
+    }
+    let weekdays = [Weekday::Mon, Weekday::Wed, Weekday::Sat, Weekday::Sun];
+    let mut rules = Vec::new();
+    for md in [
+        vec![],
+        vec![1i8],
+        vec![-1, 15],
+        vec![29, 30, 31],
+        vec![0, -31, 8],
+    ] {
+        let mut rule = Recur::new(Frequency::Yearly);
+        rule.by_month_day = md;
+        rules.push(rule.clone());
+        for wd in weekdays {
+            for ord in std::iter::once(None).chain((-6i8..=6).map(Some)) {
+                let mut r = rule.clone();
+                r.by_day = vec![WeekdayNum {
+                    ordinal: ord,
+                    weekday: wd,
+                }];
+                rules.push(r.clone());
+                r.by_day.push(WeekdayNum {
+                    ordinal: None,
+                    weekday: Weekday::Tue,
+                });
+                rules.push(r);
+            }
+        }
+    }
+    let mut days = vec![99];
+    for year in [1601, 2000, 2023, 2024] {
+        for month in 0..=13 {
+            for rule in &rules {
+                for start in [1, 31] {
+                    super::month_days(rule, year, month, start, &mut days);
+                    assert_eq!(
+                        days,
+                        oracle(rule, year, month, start),
+                        "{year}-{month} {rule:?}"
+                    );
+                }
+            }
+        }
+    }
+}

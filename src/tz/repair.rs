@@ -8,8 +8,10 @@
 //! the calendar is kept byte for byte, so a calendar from Outlook or Exchange passes
 //! through unchanged.
 
-use super::observe::utc_offset_at;
-use super::resolve::{resolve, windows_name, Hints};
+use std::borrow::Cow;
+
+use super::observe::Reader;
+use super::resolve::{resolve, windows_name, Hints, Resolved};
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
 use crate::ical::model::unescape_param_text;
 use crate::ical::value::{format_date, parse_date_or_date_time, parse_recur, DateTimeValue};
@@ -52,13 +54,22 @@ pub struct Context {
 
 /// A TZID as a VTIMEZONE or a TZID parameter names it, compared loosely: without
 /// quotes, `\,`-style escapes, a trailing literal `\n`, or surrounding blanks.
-fn norm_tzid(s: &str) -> String {
+/// Borrowed when there is no escape to undo.
+fn norm_tzid(s: &str) -> Cow<'_, str> {
+    // Nothing to remove: no quote, no backslash, no blank at either end.
+    let blank_end = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    if !s.contains(['"', '\\']) && !blank_end(s.chars().next()) && !blank_end(s.chars().last()) {
+        return Cow::Borrowed(s);
+    }
     let s = s.trim().trim_matches('"');
     // A literal `\n` at the end (DavMail's fixupTZID case).
     let s = s
         .strip_suffix("\\n")
         .or_else(|| s.strip_suffix("\\N"))
         .unwrap_or(s);
+    if !s.contains('\\') {
+        return Cow::Borrowed(s.trim().trim_matches('"').trim());
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
@@ -75,24 +86,38 @@ fn norm_tzid(s: &str) -> String {
         }
         out.push(c);
     }
-    out.trim().trim_matches('"').trim().to_owned()
+    Cow::Owned(out.trim().trim_matches('"').trim().to_owned())
 }
 
-fn tzid_param(p: &Property) -> Option<String> {
-    p.param_value("TZID")
-        .map(|t| norm_tzid(&unescape_param_text(t)))
-        .filter(|t| !t.is_empty())
+fn tzid_param(p: &Property) -> Option<Cow<'_, str>> {
+    let raw = p.param_value("TZID")?;
+    let t = match unescape_param_text(raw) {
+        Cow::Borrowed(b) => norm_tzid(b),
+        Cow::Owned(o) => Cow::Owned(norm_tzid(&o).into_owned()),
+    };
+    (!t.is_empty()).then_some(t)
+}
+
+/// Adds `t` to `used` unless it is there already.
+fn note_used(used: &mut Vec<String>, t: Cow<'_, str>) {
+    if !used.iter().any(|u| *u == *t) {
+        used.push(t.into_owned());
+    }
 }
 
 /// The local date-times of a property's value(s) (not UTC, not dates).
 fn local_times(p: &Property) -> Vec<NaiveDateTime> {
+    local_times_iter(p).collect()
+}
+
+/// [`local_times`], one by one.
+fn local_times_iter(p: &Property) -> impl Iterator<Item = NaiveDateTime> + '_ {
     p.value()
         .split(',')
         .filter_map(|v| match parse_date_or_date_time(v, None) {
             Ok(DateTimeValue::Floating(t)) => Some(t),
             _ => None,
         })
-        .collect()
 }
 
 /// tzdb's UTC offset for a local time in `zone` (the earlier one in an overlap; in a
@@ -138,10 +163,23 @@ struct Plan {
     zone: Tz,
     /// Whether the VTIMEZONE is (re)built.
     rebuild: bool,
-    /// How the zone was identified, for the report.
-    identified: String,
+    /// The rule that identified the zone and what matched, for the report.
+    found: Resolved,
     /// What happens to its VTIMEZONE, for the report.
     how: &'static str,
+}
+
+impl Plan {
+    /// How the zone was identified, for the report.
+    fn identified(&self) -> String {
+        format!(
+            "TZID {:?} identified as {} ({}: {})",
+            self.from,
+            self.zone.name(),
+            self.found.rule.as_str(),
+            self.found.detail
+        )
+    }
 }
 
 /// Runs the stage.
@@ -229,7 +267,7 @@ fn anchor_floating(cal: &mut Component, zone: Tz, report: &mut Report) {
                 .iter()
                 .any(|n| p.is(n))
         }) {
-            if p.param("TZID").is_none() && !local_times(p).is_empty() {
+            if p.param("TZID").is_none() && local_times_iter(p).next().is_some() {
                 p.set_param("TZID", zone.name());
                 n += 1;
             }
@@ -253,15 +291,13 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
             .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
         {
             if let Some(t) = tzid_param(p) {
-                if !used.contains(&t) {
-                    used.push(t);
-                }
+                note_used(&mut used, t);
             }
         }
     }
     let year = events(cal)
         .find_map(|e| e.property("DTSTART"))
-        .and_then(|p| local_times(p).first().map(|t| t.year()))
+        .and_then(|p| local_times_iter(p).next().map(|t| t.year()))
         .unwrap_or(2000);
     let x_wr = cal
         .property("X-WR-TIMEZONE")
@@ -307,7 +343,7 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
         }
         let named = vtz.is_some_and(|v| {
             v.property("TZID")
-                .is_some_and(|t| norm_tzid(t.value()) == out)
+                .is_some_and(|t| *norm_tzid(t.value()) == *out)
         });
         let keep = vtz.is_some_and(|v| {
             named
@@ -322,18 +358,12 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
             Some(_) => "VTIMEZONE rebuilt",
             None => "VTIMEZONE added (the sender declared none)",
         };
-        let identified = format!(
-            "TZID {tzid:?} identified as {} ({}: {})",
-            zone.name(),
-            found.rule.as_str(),
-            found.detail
-        );
         plans.push(Plan {
             from: tzid,
             out,
             zone,
             rebuild: !keep,
-            identified,
+            found,
             how,
         });
     }
@@ -343,7 +373,7 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
 fn find_vtimezone<'c>(cal: &'c Component, tzid: &str) -> Option<&'c Component> {
     cal.components_named("VTIMEZONE").find(|v| {
         v.property("TZID")
-            .is_some_and(|t| norm_tzid(t.value()) == tzid)
+            .is_some_and(|t| *norm_tzid(t.value()) == *tzid)
     })
 }
 
@@ -351,6 +381,7 @@ fn find_vtimezone<'c>(cal: &'c Component, tzid: &str) -> Option<&'c Component> {
 /// times in that zone, as short descriptions.
 fn disagreements(cal: &Component, tzid: &str, vtz: &Component, zone: Tz) -> Vec<String> {
     let mut out = Vec::new();
+    let mut theirs_at = Reader::new(vtz);
     for ev in events(cal) {
         for p in ev
             .properties
@@ -362,11 +393,8 @@ fn disagreements(cal: &Component, tzid: &str, vtz: &Component, zone: Tz) -> Vec<
             }
             // chrono-tz carries tzdb's transitions through 2099 only; beyond that its
             // answer is a fixed offset, not a rule worth comparing against.
-            for t in local_times(p)
-                .into_iter()
-                .filter(|t| (1900..=2099).contains(&t.year()))
-            {
-                let (Some(theirs), Some(ours)) = (utc_offset_at(vtz, t), tzdb_offset(zone, t))
+            for t in local_times_iter(p).filter(|t| (1900..=2099).contains(&t.year())) {
+                let (Some(theirs), Some(ours)) = (theirs_at.utc_offset_at(t), tzdb_offset(zone, t))
                 else {
                     continue;
                 };
@@ -409,8 +437,8 @@ fn plan_for<'p>(plans: &'p [Plan], p: &Property) -> Option<&'p Plan> {
     let t = tzid_param(p)?;
     plans
         .iter()
-        .find(|pl| pl.from == t)
-        .or_else(|| plans.iter().find(|pl| pl.out == t))
+        .find(|pl| *pl.from == *t)
+        .or_else(|| plans.iter().find(|pl| *pl.out == *t))
 }
 
 /// DTEND and RECURRENCE-ID in another zone than DTSTART are converted to DTSTART's
@@ -481,8 +509,9 @@ fn cancel_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
             let name = p.name().to_owned();
             *p = Property::new(name, utc.format("%Y%m%dT%H%M%SZ").to_string());
             n += 1;
-            if !zones.contains(&plan.identified) {
-                zones.push(plan.identified.clone());
+            let identified = plan.identified();
+            if !zones.contains(&identified) {
+                zones.push(identified);
             }
         }
     }
@@ -562,7 +591,7 @@ fn generate(cal: &Component, zone: Tz, out: &str, profile: Profile) -> (Componen
             .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
         {
             if tzid_param(p).is_some() {
-                for lt in local_times(p) {
+                for lt in local_times_iter(p) {
                     span = Some(match span {
                         None => (lt, lt),
                         Some((a, b)) => (a.min(lt), b.max(lt)),
@@ -575,7 +604,7 @@ fn generate(cal: &Component, zone: Tz, out: &str, profile: Profile) -> (Componen
         Profile::Outlook => {
             let at = events(cal)
                 .find_map(|e| e.property("DTSTART"))
-                .and_then(|p| local_times(p).first().copied())
+                .and_then(|p| local_times_iter(p).next())
                 .or(span.map(|s| s.0))
                 .unwrap_or(NaiveDateTime::MIN);
             let (pair, irregular) = rule_pair(zone, at.year(), at);
@@ -600,10 +629,8 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
             .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
         {
             if let Some(t) = tzid_param(p) {
-                if !used.contains(&t) {
-                    used.push(t);
-                }
-                for lt in local_times(p) {
+                note_used(&mut used, t);
+                for lt in local_times_iter(p) {
                     span = Some(match span {
                         None => (lt, lt),
                         Some((a, b)) => (a.min(lt), b.max(lt)),
@@ -631,7 +658,16 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
         }
         report.fix(
             FixCode::TimezoneRebuilt,
-            format!("{}; {} as {:?}", plan.identified, plan.how, plan.out),
+            // `Plan::identified`, then what happens to the VTIMEZONE, in one go.
+            format!(
+                "TZID {:?} identified as {} ({}: {}); {} as {:?}",
+                plan.from,
+                plan.zone.name(),
+                plan.found.rule.as_str(),
+                plan.found.detail,
+                plan.how,
+                plan.out
+            ),
         );
         generated.push(vtz);
     }
@@ -646,7 +682,7 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
         }
         let name = c
             .property("TZID")
-            .map(|t| norm_tzid(t.value()))
+            .map(|t| norm_tzid(t.value()).into_owned())
             .unwrap_or_default();
         let keep = used.contains(&name) && !rebuilt.contains(&name.as_str());
         if !keep && !rebuilt.contains(&name.as_str()) {

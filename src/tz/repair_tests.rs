@@ -1,6 +1,7 @@
 use super::*;
 use crate::ical::parse::parse;
 use crate::ical::write::write;
+use crate::tz::observe::utc_offset_at;
 
 fn cal(text: &str) -> Component {
     let text = text.replace("\n", "\r\n");

@@ -24,11 +24,23 @@
 //!
 //! This module only identifies zones: it never edits a calendar, and it never
 //! panics, whatever its input. All data lives in [`super::data`].
+//!
+//! Caches (none changes a result): the display-name, Lotus and CDO tables are
+//! indexed once per process (sorted by their comparison keys, for binary search);
+//! the results of the linear lookups of tzdb names in another case, Windows
+//! standard names and the Windows name of a zone, and tzdb's behaviour of a zone in
+//! a year (used by the offset check) are kept in bounded process-wide memos (see
+//! [`super::memo`]).
 
 // wired in by the pipeline
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike};
 use chrono_tz::{Tz, TZ_VARIANTS};
+
+use super::memo::{content_key, Memo};
+use std::sync::Arc;
 
 use super::data::{
     CDO_ZONES, IANA_ALIASES, LEGACY_WINDOWS_NAMES, LOTUS_NAMES, WINDOWS_DISPLAY_NAMES,
@@ -36,7 +48,7 @@ use super::data::{
 };
 use crate::ical::model::Component;
 use crate::ical::value::{
-    parse_date_or_date_time, parse_recur, parse_utc_offset, DateTimeValue, Frequency, Recur,
+    parse_date_or_date_time, parse_utc_offset, DateTimeValue, Frequency, Recur,
 };
 
 /// Which rule identified the zone.
@@ -123,6 +135,10 @@ const MAX_OBSERVANCES: usize = 64;
 const MAX_RDATES: usize = 64;
 /// Characters of the TZID echoed in a detail string.
 const SHOWN_CHARS: usize = 80;
+/// Entries of each process-wide memo of a name lookup.
+const NAME_MEMO_ENTRIES: usize = 64;
+/// Longest name whose lookup is memoised.
+const MAX_MEMO_NAME_BYTES: usize = 128;
 
 /// Resolves a TZID in the documented order; `vtimezone` is the sender's VTIMEZONE
 /// with that TZID, if any; `year` is the event's year (for the last-resort rule match).
@@ -142,8 +158,8 @@ pub fn resolve(
     hints: &Hints<'_>,
     year: i32,
 ) -> Option<Resolved> {
-    let sig = vtimezone.and_then(|c| vtimezone_signature(c, year));
-    let sig = sig.as_ref();
+    let sig = vtimezone.and_then(|c| sender_signature(c, year));
+    let sig = sig.as_deref();
     let by_name = if tzid.len() <= MAX_NAME_BYTES {
         resolve_name(tzid, hints, sig, year)
     } else {
@@ -170,12 +186,15 @@ pub fn resolve(
 /// "W. Europe Standard Time"; for zones CLDR maps only through another territory,
 /// the 001 name of the same Windows zone.
 pub fn windows_name(zone: Tz) -> Option<&'static str> {
-    let canonical = canonical_iana(zone.name()).unwrap_or(zone);
-    let name = canonical.name();
-    WINDOWS_ZONES
-        .iter()
-        .find(|(_, _, zones)| zones.split(' ').any(|z| z == name))
-        .map(|(windows, _, _)| *windows)
+    static WINDOWS_NAMES: Memo<Tz, Option<&'static str>> = Memo::new(NAME_MEMO_ENTRIES);
+    WINDOWS_NAMES.get_or_compute(&zone, || {
+        let canonical = canonical_iana(zone.name()).unwrap_or(zone);
+        let name = canonical.name();
+        WINDOWS_ZONES
+            .iter()
+            .find(|(_, _, zones)| zones.split(' ').any(|z| z == name))
+            .map(|(windows, _, _)| *windows)
+    })
 }
 
 /// Canonical IANA name for an alias or canonical name (case-insensitive), e.g.
@@ -386,6 +405,10 @@ fn clean_tzid(raw: &str) -> String {
 
 /// A short, single-line copy of untrusted text for a detail string.
 fn shown(s: &str) -> String {
+    // Printable ASCII within the limit is shown as it is.
+    if s.len() <= SHOWN_CHARS && s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return s.to_owned();
+    }
     s.chars()
         .take(SHOWN_CHARS)
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -400,10 +423,14 @@ fn iana_lookup(name: &str) -> Option<(Tz, Option<&'static str>)> {
         return None;
     }
     let zone = name.parse::<Tz>().ok().or_else(|| {
-        TZ_VARIANTS
-            .iter()
-            .copied()
-            .find(|z| z.name().eq_ignore_ascii_case(name))
+        // The first of TZ_VARIANTS with that name in any ASCII case.
+        static FOLDED: Memo<String, Option<Tz>> = Memo::new(NAME_MEMO_ENTRIES);
+        FOLDED.get_or_compute(name, || {
+            TZ_VARIANTS
+                .iter()
+                .copied()
+                .find(|z| z.name().eq_ignore_ascii_case(name))
+        })
     })?;
     match IANA_ALIASES.binary_search_by(|(alias, _)| alias.cmp(&zone.name())) {
         Ok(i) => {
@@ -417,21 +444,55 @@ fn iana_lookup(name: &str) -> Option<(Tz, Option<&'static str>)> {
 /// How Windows standard and Lotus names are compared: ASCII case, whitespace and
 /// dots ignored (`W Europe Standard Time` = `W. Europe Standard Time`), every other
 /// character significant.
-fn windows_key(s: &str) -> impl Iterator<Item = char> + '_ {
+fn windows_key_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars()
         .filter(|c| !c.is_whitespace() && *c != '.')
         .map(|c| c.to_ascii_lowercase())
 }
 
-fn same_windows_key(a: &str, b: &str) -> bool {
-    windows_key(a).eq(windows_key(b))
+fn windows_key(s: &str) -> String {
+    windows_key_chars(s).collect()
+}
+
+/// A table's row numbers sorted by the rows' keys (rows with equal keys in table
+/// order), for [`rows_with_key`].
+type KeyIndex = Vec<(String, usize)>;
+
+fn key_index<'a>(
+    keys: impl Iterator<Item = (usize, &'a str)>,
+    key: fn(&str) -> String,
+) -> KeyIndex {
+    let mut v: KeyIndex = keys.map(|(i, k)| (key(k), i)).collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// The row numbers whose key is `key`, in table order.
+fn rows_with_key<'a>(index: &'a KeyIndex, key: &str) -> impl Iterator<Item = usize> + 'a {
+    let first = index.partition_point(|(k, _)| k.as_str() < key);
+    let end = index.partition_point(|(k, _)| k.as_str() <= key);
+    index
+        .get(first..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|(_, i)| *i)
 }
 
 /// The CLDR 001 zone of a current Windows standard name.
 fn windows_zone(windows: &str) -> Option<(&'static str, Tz)> {
+    static FOUND: Memo<String, Option<(&'static str, Tz)>> = Memo::new(NAME_MEMO_ENTRIES);
+    if windows.len() > MAX_MEMO_NAME_BYTES {
+        return windows_zone_row(windows);
+    }
+    FOUND.get_or_compute(windows, || windows_zone_row(windows))
+}
+
+fn windows_zone_row(windows: &str) -> Option<(&'static str, Tz)> {
     WINDOWS_ZONES
         .iter()
-        .find(|(name, territory, _)| *territory == "001" && same_windows_key(name, windows))
+        .find(|(name, territory, _)| {
+            *territory == "001" && windows_key_chars(name).eq(windows_key_chars(windows))
+        })
         .and_then(|(name, _, zones)| {
             let first = zones.split(' ').next()?;
             Some((*name, first.parse::<Tz>().ok()?))
@@ -443,9 +504,10 @@ fn windows_standard(name: &str) -> Option<(&'static str, Option<&'static str>, T
     if let Some((windows, zone)) = windows_zone(name) {
         return Some((windows, None, zone));
     }
+    let key = windows_key(name);
     LEGACY_WINDOWS_NAMES
         .iter()
-        .find(|(old, _)| same_windows_key(old, name))
+        .find(|(old, _)| windows_key_chars(old).eq(key.chars()))
         .and_then(|(old, current)| {
             let (windows, zone) = windows_zone(current)?;
             Some((windows, Some(*old), zone))
@@ -481,9 +543,19 @@ fn display_name(name: &str, shown: &str, ok: &dyn Fn(Tz) -> bool) -> Option<Reso
     if key.is_empty() {
         return None;
     }
-    let windows = WINDOWS_DISPLAY_NAMES
-        .iter()
-        .find(|(display, _)| display_key(display) == key);
+    static DISPLAY_INDEX: OnceLock<KeyIndex> = OnceLock::new();
+    let index = DISPLAY_INDEX.get_or_init(|| {
+        key_index(
+            WINDOWS_DISPLAY_NAMES
+                .iter()
+                .enumerate()
+                .map(|(i, (display, _))| (i, *display)),
+            display_key,
+        )
+    });
+    let windows = rows_with_key(index, &key)
+        .next()
+        .and_then(|i| WINDOWS_DISPLAY_NAMES.get(i));
     if let Some((display, windows)) = windows {
         let (windows, zone) = windows_zone(windows)?;
         if ok(zone) {
@@ -499,9 +571,18 @@ fn display_name(name: &str, shown: &str, ok: &dyn Fn(Tz) -> bool) -> Option<Reso
         }
         return None;
     }
-    CDO_ZONES
-        .iter()
-        .filter(|(_, description, _)| display_key(description) == key)
+    static CDO_INDEX: OnceLock<KeyIndex> = OnceLock::new();
+    let index = CDO_INDEX.get_or_init(|| {
+        key_index(
+            CDO_ZONES
+                .iter()
+                .enumerate()
+                .map(|(i, (_, description, _))| (i, *description)),
+            display_key,
+        )
+    });
+    rows_with_key(index, &key)
+        .filter_map(|i| CDO_ZONES.get(i))
         .find_map(|(id, description, zone)| {
             let zone = zone.parse::<Tz>().ok().filter(|z| ok(*z))?;
             Some(Resolved {
@@ -519,7 +600,17 @@ fn display_name(name: &str, shown: &str, ok: &dyn Fn(Tz) -> bool) -> Option<Reso
 /// Rule 5: a Lotus Notes name, or any Windows standard name without
 /// ` Standard Time`.
 fn lotus_name(name: &str) -> Option<(&'static str, Tz)> {
-    if let Some((_, windows)) = LOTUS_NAMES.iter().find(|(n, _)| same_windows_key(n, name)) {
+    static LOTUS_INDEX: OnceLock<KeyIndex> = OnceLock::new();
+    let index = LOTUS_INDEX.get_or_init(|| {
+        key_index(
+            LOTUS_NAMES.iter().enumerate().map(|(i, (n, _))| (i, *n)),
+            windows_key,
+        )
+    });
+    let lotus = rows_with_key(index, &windows_key(name))
+        .next()
+        .and_then(|i| LOTUS_NAMES.get(i));
+    if let Some((_, windows)) = lotus {
         return windows_zone(windows);
     }
     let lower = name.to_ascii_lowercase();
@@ -757,12 +848,18 @@ impl Signature {
     }
 }
 
+/// [`tz_signature`] results of [`offsets_agree`] (the zone-by-zone searches of rules 7
+/// and 9 compute theirs without the memo, so as not to crowd it out).
+static SIGNATURES: Memo<(Tz, i32), Option<Arc<Signature>>> = Memo::new(64);
+
 /// Whether the VTIMEZONE (if any) uses only offsets the zone uses in `year`.
 fn offsets_agree(sig: Option<&Signature>, zone: Tz, year: i32) -> bool {
     let Some(sig) = sig else {
         return true;
     };
-    let Some(tz_sig) = tz_signature(zone, year) else {
+    let Some(tz_sig) =
+        SIGNATURES.get_or_compute(&(zone, year), || tz_signature(zone, year).map(Arc::new))
+    else {
         return true;
     };
     let theirs = tz_sig.offsets();
@@ -916,7 +1013,7 @@ struct Observance {
     from: i32,
     to: i32,
     start: NaiveDateTime,
-    rule: Option<Recur>,
+    rule: Option<Arc<Recur>>,
     rdates: Vec<NaiveDateTime>,
 }
 
@@ -936,7 +1033,7 @@ fn observances(vtimezone: &Component) -> Vec<Observance> {
                 local_time(&parse_date_or_date_time(c.property("DTSTART")?.value(), None).ok()?);
             let rule = c
                 .property("RRULE")
-                .and_then(|p| parse_recur(p.value()).ok());
+                .and_then(|p| super::rules::parse(p.value()));
             let rdates = c
                 .properties_named("RDATE")
                 .flat_map(|p| p.value().split(','))
@@ -967,6 +1064,22 @@ fn local_time(value: &DateTimeValue) -> NaiveDateTime {
     }
 }
 
+/// [`vtimezone_signature`] results by the VTIMEZONE's content and the year.
+static SENDER_SIGNATURES: Memo<Vec<u8>, Option<Arc<Signature>>> = Memo::new(64);
+
+/// [`vtimezone_signature`], through a process-wide memo keyed by the VTIMEZONE's
+/// content (see [`super::memo::content_key`]) and the year.
+fn sender_signature(vtimezone: &Component, year: i32) -> Option<Arc<Signature>> {
+    let compute = || vtimezone_signature(vtimezone, year).map(Arc::new);
+    match content_key(vtimezone) {
+        Some(mut key) => {
+            key.extend_from_slice(&year.to_le_bytes());
+            SENDER_SIGNATURES.get_or_compute(key.as_slice(), compute)
+        }
+        None => compute(),
+    }
+}
+
 /// The sender's VTIMEZONE in `year`; `None` when it has no usable observance.
 fn vtimezone_signature(vtimezone: &Component, year: i32) -> Option<Signature> {
     let observances = observances(vtimezone);
@@ -982,8 +1095,11 @@ fn vtimezone_signature(vtimezone: &Component, year: i32) -> Option<Signature> {
             .saturating_sub(i64::from(o.from))
     };
     let mut transitions: Vec<Transition> = Vec::new();
+    let mut found: Vec<NaiveDateTime> = Vec::new();
+    let mut days: Vec<NaiveDate> = Vec::new();
     for o in &observances {
-        for local in onsets(o, year) {
+        onsets(o, year, &mut found, &mut days);
+        for &local in &found {
             let at = utc(o, local);
             if (start..end).contains(&at) {
                 transitions.push(Transition {
@@ -1000,20 +1116,20 @@ fn vtimezone_signature(vtimezone: &Component, year: i32) -> Option<Signature> {
     // "from", else the only observance.
     let mut latest: Option<(i64, i32)> = None;
     for o in &observances {
-        let mut before: Vec<NaiveDateTime> = Vec::new();
-        for back in 1..=2 {
-            if let Some(y) = year.checked_sub(back) {
-                before.extend(onsets(o, y));
-            }
-        }
-        if o.start.year() < year {
-            before.push(o.start);
-        }
-        for local in before {
+        let mut consider = |local: NaiveDateTime| {
             let at = utc(o, local);
             if at < start && latest.is_none_or(|(t, _)| at > t) {
                 latest = Some((at, o.to));
             }
+        };
+        for back in 1..=2 {
+            if let Some(y) = year.checked_sub(back) {
+                onsets(o, y, &mut found, &mut days);
+                found.iter().copied().for_each(&mut consider);
+            }
+        }
+        if o.start.year() < year {
+            consider(o.start);
         }
     }
     let first = match (latest, transitions.first(), observances.as_slice()) {
@@ -1037,46 +1153,56 @@ fn vtimezone_signature(vtimezone: &Component, year: i32) -> Option<Signature> {
 
 /// The local onsets of an observance in `year`: its DTSTART, RDATEs and yearly
 /// RRULE occurrences (BYMONTH with BYDAY ordinals and/or BYMONTHDAY).
-fn onsets(o: &Observance, year: i32) -> Vec<NaiveDateTime> {
-    let mut out: Vec<NaiveDateTime> = Vec::new();
+///
+/// They are written to `out` (emptied first), in order; `days` is room for
+/// [`month_days`].
+fn onsets(o: &Observance, year: i32, out: &mut Vec<NaiveDateTime>, days: &mut Vec<NaiveDate>) {
+    out.clear();
     if o.start.year() == year {
         out.push(o.start);
     }
     out.extend(o.rdates.iter().filter(|d| d.year() == year));
     if let Some(rule) = &o.rule {
-        out.extend(rule_onsets(o, rule, year));
+        rule_onsets(o, rule, year, out, days);
     }
     out.sort_unstable();
     out.dedup();
-    out
 }
 
-fn rule_onsets(o: &Observance, rule: &Recur, year: i32) -> Vec<NaiveDateTime> {
+/// Adds the rule's onsets in `year` to `out`.
+fn rule_onsets(
+    o: &Observance,
+    rule: &Recur,
+    year: i32,
+    out: &mut Vec<NaiveDateTime>,
+    days: &mut Vec<NaiveDate>,
+) {
     let unsupported = rule.freq != Frequency::Yearly
         || !rule.by_year_day.is_empty()
         || !rule.by_week_no.is_empty()
         || !rule.by_set_pos.is_empty()
         || (rule.by_month.is_empty() && rule.by_day.iter().any(|d| d.ordinal.is_some()));
     let Some(elapsed) = year.checked_sub(o.start.year()) else {
-        return Vec::new();
+        return;
     };
     if unsupported || elapsed < 0 {
-        return Vec::new();
+        return;
     }
     let interval = i64::from(rule.interval.unwrap_or(1).max(1));
     if i64::from(elapsed) % interval != 0 {
-        return Vec::new();
+        return;
     }
     if let Some(count) = rule.count {
         if i64::from(elapsed) / interval >= i64::from(count) {
-            return Vec::new();
+            return;
         }
     }
-    let months: Vec<u32> = if rule.by_month.is_empty() {
-        vec![o.start.month()]
-    } else {
-        rule.by_month.iter().map(|m| u32::from(*m)).collect()
-    };
+    // BYMONTH, else the month of DTSTART.
+    let months = rule
+        .by_month
+        .iter()
+        .map(|m| u32::from(*m))
+        .chain(rule.by_month.is_empty().then(|| o.start.month()));
     let hour = rule
         .by_hour
         .first()
@@ -1086,11 +1212,11 @@ fn rule_onsets(o: &Observance, rule: &Recur, year: i32) -> Vec<NaiveDateTime> {
         .first()
         .map_or(o.start.minute(), |m| u32::from(*m));
     let Some(time) = NaiveTime::from_hms_opt(hour, minute, o.start.second()) else {
-        return Vec::new();
+        return;
     };
-    let mut out = Vec::new();
     for month in months {
-        for day in month_days(rule, year, month, o.start.day()) {
+        month_days(rule, year, month, o.start.day(), days);
+        for day in days.iter() {
             let local = day.and_time(time);
             if local < o.start || !before_until(o, rule, local) {
                 continue;
@@ -1098,7 +1224,6 @@ fn rule_onsets(o: &Observance, rule: &Recur, year: i32) -> Vec<NaiveDateTime> {
             out.push(local);
         }
     }
-    out
 }
 
 fn before_until(o: &Observance, rule: &Recur, local: NaiveDateTime) -> bool {
@@ -1118,54 +1243,57 @@ fn before_until(o: &Observance, rule: &Recur, local: NaiveDateTime) -> bool {
     }
 }
 
-/// The days of `month` in `year` the rule selects.
-fn month_days(rule: &Recur, year: i32, month: u32, start_day: u32) -> Vec<NaiveDate> {
+/// The days of `month` in `year` the rule selects, in order, into `out` (emptied
+/// first).
+fn month_days(rule: &Recur, year: i32, month: u32, start_day: u32, out: &mut Vec<NaiveDate>) {
+    out.clear();
     let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
-        return Vec::new();
+        return;
     };
-    let all: Vec<NaiveDate> = first
-        .iter_days()
-        .take_while(|d| d.month() == month)
-        .collect();
-    let month_day = |n: i8| -> Option<NaiveDate> {
-        let len = i32::try_from(all.len()).ok()?;
+    let len = (28..=31u32)
+        .rev()
+        .find(|d| NaiveDate::from_ymd_opt(year, month, *d).is_some())
+        .unwrap_or(0);
+    // The day (1-based) that a BYMONTHDAY value selects: from the end when negative.
+    let month_day = |n: i8| -> Option<u32> {
+        let len = i32::try_from(len).ok()?;
         let index = if n > 0 {
             i32::from(n) - 1
         } else {
             len + i32::from(n)
         };
-        all.get(usize::try_from(index).ok()?).copied()
+        let day = u32::try_from(index).ok()?.checked_add(1)?;
+        (i64::from(index) < i64::from(len)).then_some(day)
     };
-    let mut days: Vec<NaiveDate> = if !rule.by_day.is_empty() {
+    let mut days: Vec<u32> = if !rule.by_day.is_empty() {
+        let first_weekday = first.weekday().num_days_from_monday();
         let mut picked = Vec::new();
         for wd in &rule.by_day {
-            let matching: Vec<NaiveDate> = all
-                .iter()
-                .copied()
-                .filter(|d| d.weekday() == wd.weekday)
-                .collect();
+            // The days of the month on this weekday, in order.
+            let first_match = 1 + (wd.weekday.num_days_from_monday() + 7 - first_weekday) % 7;
+            let matching = (0..5u32)
+                .map(|k| first_match + 7 * k)
+                .take_while(|d| *d <= len);
             match wd.ordinal {
                 None => picked.extend(matching),
                 Some(n) => {
-                    let len = i32::try_from(matching.len()).unwrap_or(0);
+                    let count = i32::try_from(matching.clone().count()).unwrap_or(0);
                     let index = if n > 0 {
                         i32::from(n) - 1
                     } else {
-                        len + i32::from(n)
+                        count + i32::from(n)
                     };
-                    if let Some(d) = usize::try_from(index).ok().and_then(|i| matching.get(i)) {
-                        picked.push(*d);
+                    if let Some(d) = usize::try_from(index)
+                        .ok()
+                        .and_then(|i| matching.clone().nth(i))
+                    {
+                        picked.push(d);
                     }
                 }
             }
         }
         if !rule.by_month_day.is_empty() {
-            let allowed: Vec<NaiveDate> = rule
-                .by_month_day
-                .iter()
-                .filter_map(|n| month_day(*n))
-                .collect();
-            picked.retain(|d| allowed.contains(d));
+            picked.retain(|d| rule.by_month_day.iter().any(|n| month_day(*n) == Some(*d)));
         }
         picked
     } else if !rule.by_month_day.is_empty() {
@@ -1174,13 +1302,15 @@ fn month_days(rule: &Recur, year: i32, month: u32, start_day: u32) -> Vec<NaiveD
             .filter_map(|n| month_day(*n))
             .collect()
     } else {
-        NaiveDate::from_ymd_opt(year, month, start_day)
-            .into_iter()
-            .collect()
+        out.extend(NaiveDate::from_ymd_opt(year, month, start_day));
+        return;
     };
     days.sort_unstable();
     days.dedup();
-    days
+    out.extend(
+        days.into_iter()
+            .filter_map(|d| NaiveDate::from_ymd_opt(year, month, d)),
+    );
 }
 
 #[cfg(test)]

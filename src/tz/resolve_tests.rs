@@ -1047,3 +1047,254 @@ mod properties {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The indexed lookups and the allocation-free month_days give what the linear
+// versions they replaced gave.
+// ---------------------------------------------------------------------------
+
+/// The rules the month_days oracles are compared on: every BYDAY weekday with every
+/// ordinal (and none), alone or with BYMONTHDAY values, and BYMONTHDAY alone.
+fn month_day_rules() -> Vec<crate::ical::value::Recur> {
+    use crate::ical::value::{Frequency, Recur, WeekdayNum};
+    use chrono::Weekday;
+    let weekdays = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+    let ordinals: Vec<Option<i8>> = std::iter::once(None).chain((-6i8..=6).map(Some)).collect();
+    let month_days: [&[i8]; 5] = [&[], &[1], &[-1, 15], &[29, 30, 31], &[0, -31, 8]];
+    let mut rules = Vec::new();
+    for md in month_days {
+        let mut rule = Recur::new(Frequency::Yearly);
+        rule.by_month_day = md.to_vec();
+        rules.push(rule.clone());
+        for wd in weekdays {
+            for ord in &ordinals {
+                let mut r = rule.clone();
+                r.by_day = vec![WeekdayNum {
+                    ordinal: *ord,
+                    weekday: wd,
+                }];
+                rules.push(r.clone());
+                r.by_day.push(WeekdayNum {
+                    ordinal: Some(-1),
+                    weekday: Weekday::Sun,
+                });
+                rules.push(r);
+            }
+        }
+    }
+    rules
+}
+
+#[test]
+fn month_days_matches_the_day_list_version() {
+    use chrono::{Datelike, NaiveDate};
+    // The version before the rewrite: a list of every day of the month.
+    fn oracle(
+        rule: &crate::ical::value::Recur,
+        year: i32,
+        month: u32,
+        start_day: u32,
+    ) -> Vec<NaiveDate> {
+        let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
+            return Vec::new();
+        };
+        let all: Vec<NaiveDate> = first
+            .iter_days()
+            .take_while(|d| d.month() == month)
+            .collect();
+        let month_day = |n: i8| -> Option<NaiveDate> {
+            let len = i32::try_from(all.len()).ok()?;
+            let index = if n > 0 {
+                i32::from(n) - 1
+            } else {
+                len + i32::from(n)
+            };
+            all.get(usize::try_from(index).ok()?).copied()
+        };
+        let mut days: Vec<NaiveDate> = if !rule.by_day.is_empty() {
+            let mut picked = Vec::new();
+            for wd in &rule.by_day {
+                let matching: Vec<NaiveDate> = all
+                    .iter()
+                    .copied()
+                    .filter(|d| d.weekday() == wd.weekday)
+                    .collect();
+                match wd.ordinal {
+                    None => picked.extend(matching),
+                    Some(n) => {
+                        let len = i32::try_from(matching.len()).unwrap_or(0);
+                        let index = if n > 0 {
+                            i32::from(n) - 1
+                        } else {
+                            len + i32::from(n)
+                        };
+                        if let Some(d) = usize::try_from(index).ok().and_then(|i| matching.get(i)) {
+                            picked.push(*d);
+                        }
+                    }
+                }
+            }
+            if !rule.by_month_day.is_empty() {
+                let allowed: Vec<NaiveDate> = rule
+                    .by_month_day
+                    .iter()
+                    .filter_map(|n| month_day(*n))
+                    .collect();
+                picked.retain(|d| allowed.contains(d));
+            }
+            picked
+        } else if !rule.by_month_day.is_empty() {
+            rule.by_month_day
+                .iter()
+                .filter_map(|n| month_day(*n))
+                .collect()
+        } else {
+            NaiveDate::from_ymd_opt(year, month, start_day)
+                .into_iter()
+                .collect()
+        };
+        days.sort_unstable();
+        days.dedup();
+        days
+    }
+    let rules = month_day_rules();
+    let mut days = vec![NaiveDate::MIN];
+    for year in [1601, 1999, 2000, 2023, 2024, 2100] {
+        for month in 0..=13 {
+            for rule in &rules {
+                for start_day in [1, 29, 31] {
+                    super::month_days(rule, year, month, start_day, &mut days);
+                    assert_eq!(
+                        days,
+                        oracle(rule, year, month, start_day),
+                        "{year}-{month} {rule:?} {start_day}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn indexed_name_lookups_match_linear_scans() {
+    use chrono_tz::TZ_VARIANTS;
+    // tzdb names in any case: the first of TZ_VARIANTS with that name.
+    for zone in TZ_VARIANTS {
+        for name in [
+            zone.name().to_owned(),
+            zone.name().to_ascii_lowercase(),
+            zone.name().to_ascii_uppercase(),
+        ] {
+            let linear = name.parse::<Tz>().ok().or_else(|| {
+                TZ_VARIANTS
+                    .iter()
+                    .copied()
+                    .find(|z| z.name().eq_ignore_ascii_case(&name))
+            });
+            assert_eq!(
+                super::iana_lookup(&name).map(|(z, _)| z).is_some(),
+                linear.is_some()
+            );
+            let linear =
+                linear.map(
+                    |z| match IANA_ALIASES.binary_search_by(|(a, _)| a.cmp(&z.name())) {
+                        Ok(i) => IANA_ALIASES[i].1.parse::<Tz>().unwrap(),
+                        Err(_) => z,
+                    },
+                );
+            assert_eq!(super::iana_lookup(&name).map(|(z, _)| z), linear, "{name}");
+        }
+    }
+    // windows_name: the first row listing the zone.
+    for zone in TZ_VARIANTS {
+        let canonical = canonical_iana(zone.name()).unwrap_or(zone);
+        let linear = WINDOWS_ZONES
+            .iter()
+            .find(|(_, _, zones)| zones.split(' ').any(|z| z == canonical.name()))
+            .map(|(w, _, _)| *w);
+        assert_eq!(windows_name(zone), linear, "{}", zone.name());
+    }
+    // Windows standard, legacy, Lotus and display names, as written and re-spaced.
+    let same = |a: &str, b: &str| super::windows_key(a) == super::windows_key(b);
+    let mut names: Vec<String> = Vec::new();
+    for (w, _, _) in &WINDOWS_ZONES {
+        names.push((*w).to_owned());
+    }
+    for (old, new) in &LEGACY_WINDOWS_NAMES {
+        names.push((*old).to_owned());
+        names.push((*new).to_owned());
+    }
+    for (lotus, w) in &LOTUS_NAMES {
+        names.push((*lotus).to_owned());
+        names.push((*w).to_owned());
+    }
+    for (display, _) in &WINDOWS_DISPLAY_NAMES {
+        names.push((*display).to_owned());
+    }
+    for (_, description, _) in &CDO_ZONES {
+        names.push((*description).to_owned());
+    }
+    let variants: Vec<String> = names
+        .iter()
+        .flat_map(|n| {
+            [
+                n.clone(),
+                n.to_ascii_uppercase(),
+                n.replace(' ', ""),
+                n.replace('.', ""),
+                format!(" {n}x"),
+            ]
+        })
+        .collect();
+    for name in &variants {
+        let linear_zone = WINDOWS_ZONES
+            .iter()
+            .find(|(w, territory, _)| *territory == "001" && same(w, name))
+            .and_then(|(w, _, zones)| Some((*w, zones.split(' ').next()?.parse::<Tz>().ok()?)));
+        assert_eq!(super::windows_zone(name), linear_zone, "{name}");
+        let linear_lotus = LOTUS_NAMES.iter().find(|(n, _)| same(n, name));
+        let indexed = super::lotus_name(name);
+        if let Some((_, w)) = linear_lotus {
+            assert_eq!(indexed, super::windows_zone(w), "{name}");
+        }
+        let key = super::display_key(name);
+        if key.is_empty() {
+            continue;
+        }
+        let ok = |_: Tz| true;
+        let linear_display = WINDOWS_DISPLAY_NAMES
+            .iter()
+            .find(|(d, _)| super::display_key(d) == key)
+            .map(|(d, _)| *d);
+        let found = super::display_name(name, name, &ok);
+        match linear_display {
+            Some(d) => {
+                let found = found.unwrap_or_else(|| panic!("{name}"));
+                assert!(
+                    found.detail.contains(&format!("{d:?}")),
+                    "{name}: {}",
+                    found.detail
+                );
+            }
+            None => {
+                let linear_cdo = CDO_ZONES
+                    .iter()
+                    .find(|(_, d, z)| super::display_key(d) == key && z.parse::<Tz>().is_ok())
+                    .map(|(id, _, _)| format!("(id {id})"));
+                assert_eq!(
+                    found.map(|f| f.detail.contains(&linear_cdo.clone().unwrap_or_default())),
+                    linear_cdo.as_ref().map(|_| true),
+                    "{name}"
+                );
+            }
+        }
+    }
+}

@@ -19,12 +19,20 @@
 //!
 //! chrono-tz expands tzdb's rules through 2099 only; for later years it reports the
 //! last offset forever, so years near or after 2099 are reported as irregular.
+//!
+//! The changes of a zone in a year, which [`rule_pair`] looks at for the year and its
+//! neighbours, and the components [`outlook_vtimezone`] builds are kept in bounded
+//! process-wide memos (see [`super::memo`]); the results are the same with or without
+//! them.
 
 use chrono::{
     DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Weekday,
 };
 use chrono_tz::{OffsetComponents, OffsetName, Tz, TzOffset};
 
+use std::sync::Arc;
+
+use super::memo::Memo;
 use crate::ical::model::{Component, Property};
 use crate::ical::value::{escape_text, format_utc_offset, WeekdayNum};
 
@@ -162,8 +170,18 @@ fn scan(zone: Tz, start: i64, end: i64, step: i64) -> Vec<Change> {
     out
 }
 
-/// The changes whose local wall time (before the change) falls in `year`.
-fn year_changes(zone: Tz, year: i32) -> Option<Vec<Change>> {
+/// [`year_changes`] results, kept for the process (bounded; see [`super::memo`]).
+static YEAR_CHANGES: Memo<(Tz, i32), Option<Arc<[Change]>>> = Memo::new(64);
+
+/// The changes whose local wall time (before the change) falls in `year` (memoised).
+fn year_changes(zone: Tz, year: i32) -> Option<Arc<[Change]>> {
+    YEAR_CHANGES.get_or_compute(&(zone, year), || {
+        scan_year_changes(zone, year).map(Arc::from)
+    })
+}
+
+/// [`year_changes`], computed.
+fn scan_year_changes(zone: Tz, year: i32) -> Option<Vec<Change>> {
     let start = year_start(year)?.checked_sub(2 * DAY)?;
     let end = year_start(year.checked_add(1)?)?.checked_add(2 * DAY)?;
     let mut changes = scan(zone, start, end, SCAN_STEP);
@@ -486,7 +504,7 @@ pub fn rule_pair(zone: Tz, year: i32, instant: NaiveDateTime) -> (RulePair, Opti
                 .and_then(|y| Some((y, year_changes(zone, y)?)))
         })
     };
-    let holds_in = |p: &RulePair, other: &Option<(i32, Vec<Change>)>| {
+    let holds_in = |p: &RulePair, other: &Option<(i32, Arc<[Change]>)>| {
         other
             .as_ref()
             .is_some_and(|(y, c)| reproduces(zone, p, *y, c))
@@ -616,6 +634,25 @@ fn score(pair: &RulePair, samples: &[(i64, i32)]) -> usize {
 // ---------------------------------------------------------------------------
 
 fn format_local(dt: NaiveDateTime) -> String {
+    // Digits pushed one by one for the usual four-digit years (as `format!` would
+    // write them); other years through `format!`.
+    if let Ok(year @ 0..=9999) = u32::try_from(dt.year()) {
+        fn push(out: &mut String, value: u32, width: u32) {
+            for place in (0..width).rev() {
+                let digit = value / 10u32.pow(place) % 10;
+                out.push(char::from_digit(digit, 10).unwrap_or('0'));
+            }
+        }
+        let mut out = String::with_capacity(15);
+        push(&mut out, year, 4);
+        push(&mut out, dt.month(), 2);
+        push(&mut out, dt.day(), 2);
+        out.push('T');
+        push(&mut out, dt.hour(), 2);
+        push(&mut out, dt.minute(), 2);
+        push(&mut out, dt.second(), 2);
+        return out;
+    }
     format!(
         "{:04}{:02}{:02}T{:02}{:02}{:02}",
         dt.year(),
@@ -675,6 +712,15 @@ fn yearly_rule(t: &Transition) -> String {
 /// A zone without daylight time gets only a STANDARD observance with
 /// `DTSTART:16010101T000000`, TZOFFSETFROM = TZOFFSETTO and no RRULE.
 pub fn outlook_vtimezone(tzid: &str, pair: &RulePair) -> Component {
+    /// Components built, by TZID and pair.
+    static BUILT: Memo<(String, RulePair), Component> = Memo::new(64);
+    BUILT.get_or_compute(&(tzid.to_owned(), pair.clone()), || {
+        build_outlook_vtimezone(tzid, pair)
+    })
+}
+
+/// [`outlook_vtimezone`], built.
+fn build_outlook_vtimezone(tzid: &str, pair: &RulePair) -> Component {
     let mut vtz = Component::new("VTIMEZONE");
     vtz.properties
         .push(Property::new("TZID", escape_text(tzid)));

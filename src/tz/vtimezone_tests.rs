@@ -886,3 +886,33 @@ fn odd_inputs() {
     let v = outlook_vtimezone("X", &silly);
     assert_eq!(v.components.len(), 2);
 }
+
+#[test]
+fn format_local_writes_what_format_wrote() {
+    use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+    let old = |dt: NaiveDateTime| {
+        format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}",
+            dt.year(),
+            dt.month(),
+            dt.day(),
+            dt.hour(),
+            dt.minute(),
+            dt.second()
+        )
+    };
+    for year in [-10_000, -1, 0, 7, 99, 1601, 2024, 9999, 10_000, 262_000] {
+        for (mo, d, h, mi, s) in [(1, 1, 0, 0, 0), (12, 31, 23, 59, 59), (2, 9, 3, 7, 5)] {
+            let dt = NaiveDate::from_ymd_opt(year, mo, d)
+                .unwrap()
+                .and_hms_opt(h, mi, s)
+                .unwrap();
+            assert_eq!(super::format_local(dt), old(dt));
+        }
+    }
+    let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
+        .unwrap()
+        .and_hms_milli_opt(23, 59, 59, 1_500)
+        .unwrap();
+    assert_eq!(super::format_local(leap), old(leap));
+}
