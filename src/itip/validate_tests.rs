@@ -1470,3 +1470,30 @@ fn never_panics_on_truncated_or_hostile_input() {
         }
     }
 }
+
+#[test]
+fn every_table_fits_the_event_counters() {
+    for m in [
+        Method::Publish,
+        Method::Request,
+        Method::Reply,
+        Method::Add,
+        Method::Cancel,
+        Method::Refresh,
+        Method::Counter,
+        Method::DeclineCounter,
+    ] {
+        let r = event_rules(m);
+        assert!(r.properties.len() <= MAX_TABLE_PROPERTIES, "{m}");
+        for &(name, _) in r.properties {
+            assert_eq!(name, name.to_ascii_uppercase(), "{m} {name}");
+        }
+    }
+}
+
+#[test]
+fn upper_borrows_when_already_upper_case() {
+    assert!(matches!(upper("DTSTART"), Cow::Borrowed("DTSTART")));
+    assert_eq!(upper("x-Wr-calname"), "X-WR-CALNAME");
+    assert_eq!(upper("dtstart\u{e9}"), "DTSTART\u{e9}");
+}

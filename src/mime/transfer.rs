@@ -14,7 +14,7 @@ const BASE64_ALPHABET: &[u8; 64] =
 const BASE64_LINE_LEN: usize = 76;
 
 /// Maps a standard-alphabet base64 character to its 6-bit value.
-fn base64_value(c: u8) -> Option<u8> {
+const fn base64_value(c: u8) -> Option<u8> {
     match c {
         b'A'..=b'Z' => Some(c - b'A'),
         b'a'..=b'z' => Some(c - b'a' + 26),
@@ -25,6 +25,36 @@ fn base64_value(c: u8) -> Option<u8> {
     }
 }
 
+/// The decode-table entry of a byte that is not in the alphabet (`=` included).
+const NOT_BASE64: u32 = 1 << 31;
+
+/// A 256-entry decode table: each alphabet character's 6-bit value shifted left by
+/// `shift`, every other byte [`NOT_BASE64`]. With one table per position in a group of
+/// four (shifts 18, 12, 6, 0), a group decodes to the OR of four look-ups.
+const fn decode_table(shift: u32) -> [u32; 256] {
+    let mut table = [NOT_BASE64; 256];
+    let mut rest: &mut [u32] = &mut table;
+    let mut byte: u8 = 0;
+    while let [entry, tail @ ..] = rest {
+        if let Some(v) = base64_value(byte) {
+            *entry = (v as u32) << shift;
+        }
+        rest = tail;
+        byte = byte.wrapping_add(1);
+    }
+    table
+}
+
+static DECODE_0: [u32; 256] = decode_table(18);
+static DECODE_1: [u32; 256] = decode_table(12);
+static DECODE_2: [u32; 256] = decode_table(6);
+static DECODE_3: [u32; 256] = decode_table(0);
+
+/// Looks `c` up in a decode table (a `u8` is always in range).
+fn lookup(table: &[u32; 256], c: u8) -> u32 {
+    table.get(usize::from(c)).copied().unwrap_or(NOT_BASE64)
+}
+
 /// Returns the base64 character for the low six bits of `v`.
 fn base64_char(v: u32) -> char {
     let idx = (v & 0x3f) as usize;
@@ -33,31 +63,87 @@ fn base64_char(v: u32) -> char {
 
 /// Leniently decodes base64: skips non-alphabet bytes, stops at the first `=`, drops a 1-char tail.
 pub fn decode_base64(input: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(input.len() / 4 * 3 + 3);
+    // Every 4 alphabet characters give 3 bytes, a 2- or 3-character tail 1 or 2 more:
+    // the output never exceeds `input.len() / 4 * 3 + 2` bytes.
+    let mut out = vec![0u8; input.len() / 4 * 3 + 3];
+    let mut len = 0usize;
+    let mut rest = input;
     let mut acc: u32 = 0;
     let mut count: u8 = 0;
-    for &c in input {
+    loop {
+        if count == 0 {
+            let (read, written) = decode_groups(rest, out.get_mut(len..).unwrap_or_default());
+            rest = rest.get(read..).unwrap_or_default();
+            len += written;
+        }
+        // One character at a time up to the next group boundary: line ends, junk,
+        // the `=` that ends the data.
+        let Some((&c, tail)) = rest.split_first() else {
+            break;
+        };
+        rest = tail;
         if c == b'=' {
             break;
         }
-        let Some(v) = base64_value(c) else {
+        let v = lookup(&DECODE_3, c);
+        if v == NOT_BASE64 {
             continue;
-        };
-        acc = (acc << 6) | u32::from(v);
+        }
+        acc = (acc << 6) | v;
         count += 1;
         if count == 4 {
-            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+            let [_, b0, b1, b2] = acc.to_be_bytes();
+            put(&mut out, &mut len, &[b0, b1, b2]);
             acc = 0;
             count = 0;
         }
     }
     match count {
-        2 => out.push((acc >> 4) as u8),
-        3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+        2 => put(&mut out, &mut len, &[(acc >> 4) as u8]),
+        3 => put(&mut out, &mut len, &[(acc >> 10) as u8, (acc >> 2) as u8]),
         // 0: nothing pending; 1: six bits cannot form a byte and are ignored.
         _ => {}
     }
+    out.truncate(len);
     out
+}
+
+/// Decodes whole groups of four alphabet characters from the start of `input` into
+/// `out` until a group holds anything else (or either runs out). Returns the bytes
+/// read and written.
+fn decode_groups(input: &[u8], out: &mut [u8]) -> (usize, usize) {
+    let mut groups = 0usize;
+    for (quad, triple) in input.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
+        let (&[a, b, c, d], [o0, o1, o2]) = (quad, triple) else {
+            break;
+        };
+        let n = lookup(&DECODE_0, a)
+            | lookup(&DECODE_1, b)
+            | lookup(&DECODE_2, c)
+            | lookup(&DECODE_3, d);
+        if n & NOT_BASE64 != 0 {
+            break;
+        }
+        let [_, x, y, z] = n.to_be_bytes();
+        *o0 = x;
+        *o1 = y;
+        *o2 = z;
+        groups += 1;
+    }
+    (groups * 4, groups * 3)
+}
+
+/// Writes `bytes` at `out[*len..]` (growing `out` if it is too short) and advances `len`.
+fn put(out: &mut Vec<u8>, len: &mut usize, bytes: &[u8]) {
+    let end = *len + bytes.len();
+    match out.get_mut(*len..end) {
+        Some(dst) => dst.copy_from_slice(bytes),
+        None => {
+            out.truncate(*len);
+            out.extend_from_slice(bytes);
+        }
+    }
+    *len = end;
 }
 
 /// Encodes bytes as standard padded base64 on a single line.
@@ -182,3 +268,132 @@ fn decode_qp_content(content: &[u8], out: &mut Vec<u8>) {
 #[cfg(test)]
 #[path = "transfer_tests.rs"]
 mod tests;
+
+/// The table-driven base64 decoder against the one-character-at-a-time semantics.
+#[cfg(test)]
+mod decode_tests {
+    use super::*;
+
+    /// The decoder before the table-driven rewrite, one character at a time: the
+    /// reference for the lenient semantics.
+    fn decode_base64_reference(input: &[u8]) -> Vec<u8> {
+        let value = |c: u8| match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        };
+        let mut out = Vec::new();
+        let mut acc: u32 = 0;
+        let mut count = 0;
+        for &c in input {
+            if c == b'=' {
+                break;
+            }
+            let Some(v) = value(c) else { continue };
+            acc = (acc << 6) | u32::from(v);
+            count += 1;
+            if count == 4 {
+                out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+                acc = 0;
+                count = 0;
+            }
+        }
+        match count {
+            2 => out.push((acc >> 4) as u8),
+            3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+            _ => {}
+        }
+        out
+    }
+
+    #[test]
+    fn base64_decode_matches_reference_on_edge_cases() {
+        let cases: &[&[u8]] = &[
+            b"",
+            b"=",
+            b"Z",
+            b"Zg",
+            b"Zm8",
+            b"Zm9v",
+            b"Zm9vY",
+            b"Zm9vYg",
+            b"Zm9vYmE",
+            b"Zm9vYmFy",
+            b"Zm9v\r\nYmFy\r\n",
+            b"Zm9\r\nvYmFy",
+            b"Z\r\nm\r\n9\r\nv",
+            b"  Zm 9v\tYm*Fy!",
+            b"\xff\x00Zm9v",
+            b"Zg==Zm9v",
+            b"Zm8=\r\nZm9v",
+            b"=Zm9v",
+            b"Zm9vYmFy=",
+            b"Zm9v=YmFy",
+            b"Zm9vY=mFy",
+            b"Zm9vYmFyYmF6\n",
+            b"Zm9vYmFyYmF6X",
+            b"Zm9vYmFyYmF6XX",
+            b"Zm9vYmFyYmF6XXX",
+            b"Zm9vYmFy-_..Zm9v",
+            b"////++++AAAAzzzz",
+            b"\x80\x81Zm\xc3\xa99vYmFy",
+            b"Zm9vYmFy\r\n\r\n\r\nZm9vYmFy\r\nZg\r\n",
+        ];
+        for &case in cases {
+            assert_eq!(
+                decode_base64(case),
+                decode_base64_reference(case),
+                "input {case:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn base64_decode_matches_reference_on_generated_input() {
+        // A deterministic mix of alphabet characters, line ends, blanks, junk and the
+        // occasional `=`, at every length up to 300.
+        let pool: &[u8] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/\r\n \t*-_\x00\xff=";
+        let mut state: u32 = 0x1234_5678;
+        for len in 0..300 {
+            for round in 0..8 {
+                let mut input = Vec::with_capacity(len);
+                for _ in 0..len {
+                    state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    let r = (state >> 16) as usize;
+                    // Mostly alphabet characters; junk and `=` get rarer with each round.
+                    let i = if r.is_multiple_of(round + 2) {
+                        r % pool.len()
+                    } else {
+                        r % 64
+                    };
+                    input.push(pool[i]);
+                }
+                assert_eq!(
+                    decode_base64(&input),
+                    decode_base64_reference(&input),
+                    "input {input:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn base64_decode_wrapped_lines_of_every_width() {
+        let data: Vec<u8> = (0..=255u8).cycle().take(700).collect();
+        let encoded = encode_base64(&data);
+        for width in 1..90 {
+            let mut wrapped = Vec::new();
+            for (i, c) in encoded.bytes().enumerate() {
+                if i > 0 && i % width == 0 {
+                    wrapped.extend_from_slice(b"\r\n");
+                }
+                wrapped.push(c);
+            }
+            assert_eq!(decode_base64(&wrapped), data, "width {width}");
+        }
+    }
+}
