@@ -63,13 +63,13 @@ enum Part<'a> {
 }
 
 impl Part<'_> {
-    /// Whether the part's bytes contain `needle`.
-    fn bytes_contain(&self, needle: &[u8]) -> bool {
+    /// Whether the part's bytes contain what `needle` looks for.
+    fn bytes_contain(&self, needle: &memchr::memmem::Finder<'_>) -> bool {
         let hay: &[u8] = match self {
             Part::Raw(b) => b,
             Part::Generated { body, .. } => body,
         };
-        memchr::memmem::find(hay, needle).is_some()
+        needle.find(hay).is_some()
     }
 
     /// How many bytes [`write_part`] writes for this part, without the line end after it.
@@ -330,15 +330,15 @@ fn cow_bytes(text: Cow<'_, str>) -> Cow<'_, [u8]> {
 /// Whether text must be sent as base64: a line (between CR or LF) longer than 900
 /// bytes, or a control character other than tab, CR and LF.
 fn needs_base64(body: &[u8]) -> bool {
+    const MAX_LINE: usize = 900;
+    // From a line start, MAX_LINE + 1 bytes without a line end make a long line;
+    // otherwise the last line end among them is followed by the next line start.
     let mut line_start = 0;
-    for end in memchr::memchr2_iter(b'\r', b'\n', body) {
-        if end - line_start > 900 {
-            return true;
+    while let Some(window) = body.get(line_start..line_start + MAX_LINE + 1) {
+        match memchr::memrchr2(b'\r', b'\n', window) {
+            Some(i) => line_start += i + 1,
+            None => return true,
         }
-        line_start = end + 1;
-    }
-    if body.len() - line_start.min(body.len()) > 900 {
-        return true;
     }
     // Branch-free within each block, so the compiler can test many bytes at once.
     body.chunks(64).any(|block| {
@@ -358,7 +358,8 @@ fn boundary(seed: &[u8; 16], kind: &str, parts: &[&Part<'_>]) -> String {
         h.write(&counter.to_be_bytes());
         let digest = h.finish128();
         let b = format!("=_imip_{}_{kind}", hex(digest.get(..8).unwrap_or_default()));
-        if counter > 1000 || !parts.iter().any(|p| p.bytes_contain(b.as_bytes())) {
+        let finder = memchr::memmem::Finder::new(b.as_bytes());
+        if counter > 1000 || !parts.iter().any(|p| p.bytes_contain(&finder)) {
             return b;
         }
         counter += 1;

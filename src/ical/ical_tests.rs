@@ -155,3 +155,35 @@ fn a_blank_led_line_after_an_empty_line_reads_as_written_back() {
         "{once}"
     );
 }
+
+#[test]
+fn parsed_property_keeps_value_as_range_of_its_line() {
+    let p = parse_content_line("DTSTART;TZID=\"A:B\":20040101T100000").unwrap();
+    assert_eq!(p.name(), "DTSTART");
+    assert_eq!(p.value(), "20040101T100000");
+    assert_eq!(p.param_value("TZID"), Some("A:B"));
+    assert_eq!(p.content_line(), "DTSTART;TZID=\"A:B\":20040101T100000");
+    assert_eq!(
+        format!("{p:?}"),
+        "Property { name: \"DTSTART\", params: [Param { name: \"TZID\", values: \
+         [ParamValue { text: \"A:B\", quoted: true }] }], value: \"20040101T100000\", \
+         original: Some(\"DTSTART;TZID=\\\"A:B\\\":20040101T100000\") }"
+    );
+    let mut changed = p.clone();
+    assert_eq!(changed, p);
+    changed.set_value("20050101T100000");
+    assert_ne!(changed, p);
+    assert_eq!(changed.value(), "20050101T100000");
+    assert_eq!(
+        changed.content_line(),
+        "DTSTART;TZID=\"A:B\":20050101T100000"
+    );
+    assert!(format!("{changed:?}").ends_with("value: \"20050101T100000\", original: None }"));
+    // Changed properties compare by what they hold.
+    let mut back = changed.clone();
+    back.set_value("20040101T100000");
+    let mut again = changed.clone();
+    again.set_value(String::from("20040101T100000"));
+    assert_eq!(back, again);
+    assert_ne!(back, p);
+}

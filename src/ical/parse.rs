@@ -135,11 +135,11 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
                 // Keep it: its whole text as an opaque property line. Leading blanks
                 // go, or the writer would emit a continuation line that joins the line
                 // before it on the next read.
-                top.properties.push(Property::from_parts(
+                top.properties.push(Property::from_line(
+                    line.to_owned(),
                     String::new(),
                     Vec::new(),
-                    String::new(),
-                    line.to_owned(),
+                    0..0,
                 ));
             }
         }
@@ -220,12 +220,13 @@ pub fn parse_content_line(line: &str) -> Option<Property> {
             _ => return None,
         }
     }
-    let value = line.get(pos + 1..)?;
-    Some(Property::from_parts(
+    let value = pos + 1..line.len();
+    line.get(value.clone())?;
+    Some(Property::from_line(
+        line.to_owned(),
         name.to_owned(),
         params,
-        value.to_owned(),
-        line.to_owned(),
+        value,
     ))
 }
 

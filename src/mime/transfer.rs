@@ -26,18 +26,23 @@ const fn base64_value(c: u8) -> Option<u8> {
 }
 
 /// The decode-table entry of a byte that is not in the alphabet (`=` included).
-const NOT_BASE64: u32 = 1 << 31;
+const NOT_BASE64: u16 = 1 << 15;
 
-/// A 256-entry decode table: each alphabet character's 6-bit value shifted left by
-/// `shift`, every other byte [`NOT_BASE64`]. With one table per position in a group of
-/// four (shifts 18, 12, 6, 0), a group decodes to the OR of four look-ups.
-const fn decode_table(shift: u32) -> [u32; 256] {
+/// The decode table for one character: its 6-bit value, or [`NOT_BASE64`].
+static DECODE: [u16; 256] = decode_table();
+
+/// The decode table for two characters at once, indexed by `first | second << 8` (a
+/// little-endian `u16` read from the input): the 12 bits they encode, or
+/// [`NOT_BASE64`] when either is not in the alphabet.
+static DECODE_PAIR: [u16; 65536] = decode_pair_table();
+
+const fn decode_table() -> [u16; 256] {
     let mut table = [NOT_BASE64; 256];
-    let mut rest: &mut [u32] = &mut table;
+    let mut rest: &mut [u16] = &mut table;
     let mut byte: u8 = 0;
     while let [entry, tail @ ..] = rest {
         if let Some(v) = base64_value(byte) {
-            *entry = (v as u32) << shift;
+            *entry = v as u16;
         }
         rest = tail;
         byte = byte.wrapping_add(1);
@@ -45,14 +50,34 @@ const fn decode_table(shift: u32) -> [u32; 256] {
     table
 }
 
-static DECODE_0: [u32; 256] = decode_table(18);
-static DECODE_1: [u32; 256] = decode_table(12);
-static DECODE_2: [u32; 256] = decode_table(6);
-static DECODE_3: [u32; 256] = decode_table(0);
+const fn decode_pair_table() -> [u16; 65536] {
+    let mut table = [NOT_BASE64; 65536];
+    let mut rest: &mut [u16] = &mut table;
+    let mut index: u16 = 0;
+    while let [entry, tail @ ..] = rest {
+        let [first, second] = index.to_le_bytes();
+        if let (Some(a), Some(b)) = (base64_value(first), base64_value(second)) {
+            *entry = ((a as u16) << 6) | b as u16;
+        }
+        rest = tail;
+        index = index.wrapping_add(1);
+    }
+    table
+}
 
-/// Looks `c` up in a decode table (a `u8` is always in range).
-fn lookup(table: &[u32; 256], c: u8) -> u32 {
-    table.get(usize::from(c)).copied().unwrap_or(NOT_BASE64)
+/// Looks up one character.
+fn value_of(c: u8) -> u16 {
+    DECODE.get(usize::from(c)).copied().unwrap_or(NOT_BASE64)
+}
+
+/// Looks up two characters, `first | second << 8`.
+fn pair_value(pair: u16) -> u64 {
+    u64::from(
+        DECODE_PAIR
+            .get(usize::from(pair))
+            .copied()
+            .unwrap_or(NOT_BASE64),
+    )
 }
 
 /// Returns the base64 character for the low six bits of `v`.
@@ -71,7 +96,8 @@ pub fn decode_base64(input: &[u8]) -> Vec<u8> {
     let mut acc: u32 = 0;
     let mut count: u8 = 0;
     loop {
-        if count == 0 {
+        // Whole groups in one go, from a group boundary where a group starts.
+        if count == 0 && rest.first().is_some_and(|&c| value_of(c) != NOT_BASE64) {
             let (read, written) = decode_groups(rest, out.get_mut(len..).unwrap_or_default());
             rest = rest.get(read..).unwrap_or_default();
             len += written;
@@ -85,11 +111,11 @@ pub fn decode_base64(input: &[u8]) -> Vec<u8> {
         if c == b'=' {
             break;
         }
-        let v = lookup(&DECODE_3, c);
+        let v = value_of(c);
         if v == NOT_BASE64 {
             continue;
         }
-        acc = (acc << 6) | v;
+        acc = (acc << 6) | u32::from(v);
         count += 1;
         if count == 4 {
             let [_, b0, b1, b2] = acc.to_be_bytes();
@@ -110,27 +136,50 @@ pub fn decode_base64(input: &[u8]) -> Vec<u8> {
 
 /// Decodes whole groups of four alphabet characters from the start of `input` into
 /// `out` until a group holds anything else (or either runs out). Returns the bytes
-/// read and written.
+/// read and written. Two groups at a time, then one.
 fn decode_groups(input: &[u8], out: &mut [u8]) -> (usize, usize) {
-    let mut groups = 0usize;
+    let (mut read, mut written) = (0, 0);
+    for (src, dst) in input.chunks_exact(8).zip(out.chunks_exact_mut(6)) {
+        let Ok(src) = <[u8; 8]>::try_from(src) else {
+            break;
+        };
+        let w = u64::from_le_bytes(src);
+        let (p0, p1, p2, p3) = (
+            pair_value(w as u16),
+            pair_value((w >> 16) as u16),
+            pair_value((w >> 32) as u16),
+            pair_value((w >> 48) as u16),
+        );
+        if (p0 | p1 | p2 | p3) & u64::from(NOT_BASE64) != 0 {
+            break;
+        }
+        let n = (p0 << 36) | (p1 << 24) | (p2 << 12) | p3;
+        let [_, _, bytes @ ..] = n.to_be_bytes();
+        dst.copy_from_slice(&bytes);
+        read += 8;
+        written += 6;
+    }
+    let input = input.get(read..).unwrap_or_default();
+    let out = out.get_mut(written..).unwrap_or_default();
     for (quad, triple) in input.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
         let (&[a, b, c, d], [o0, o1, o2]) = (quad, triple) else {
             break;
         };
-        let n = lookup(&DECODE_0, a)
-            | lookup(&DECODE_1, b)
-            | lookup(&DECODE_2, c)
-            | lookup(&DECODE_3, d);
-        if n & NOT_BASE64 != 0 {
+        let (p0, p1) = (
+            pair_value(u16::from_le_bytes([a, b])),
+            pair_value(u16::from_le_bytes([c, d])),
+        );
+        if (p0 | p1) & u64::from(NOT_BASE64) != 0 {
             break;
         }
-        let [_, x, y, z] = n.to_be_bytes();
+        let [.., x, y, z] = ((p0 << 12) | p1).to_be_bytes();
         *o0 = x;
         *o1 = y;
         *o2 = z;
-        groups += 1;
+        read += 4;
+        written += 3;
     }
-    (groups * 4, groups * 3)
+    (read, written)
 }
 
 /// Writes `bytes` at `out[*len..]` (growing `out` if it is too short) and advances `len`.
