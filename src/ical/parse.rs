@@ -94,12 +94,21 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
         if line.len() > limits.max_line_bytes {
             return Err(ParseError::LineTooLong(limits.max_line_bytes));
         }
-        if line.trim().is_empty() {
+        // Almost every line starts with a name: only look further when it does not.
+        let plain_start = line
+            .as_bytes()
+            .first()
+            .is_some_and(|b| b.is_ascii_graphic());
+        if !plain_start && line.trim().is_empty() {
             continue;
         }
         // A line can only start with a blank when a fold followed an empty line; read
         // it without the blanks, as the writer will write it.
-        let line = line.trim_start_matches([' ', '\t']);
+        let line = if plain_start {
+            line
+        } else {
+            line.trim_start_matches([' ', '\t'])
+        };
         if let Some(name) = keyword_value(line, "BEGIN") {
             if stack.len() >= limits.max_depth {
                 return Err(ParseError::TooDeep(limits.max_depth));
@@ -195,8 +204,42 @@ fn keyword_value<'a>(line: &'a str, keyword: &str) -> Option<&'a str> {
     (!name.is_empty()).then_some(name)
 }
 
+/// Which bytes may appear in a property or parameter name: ASCII letters and digits,
+/// `-` and `_`.
+static NAME_BYTE: [bool; 256] =
+    byte_class(b"-_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+/// Which bytes end an unquoted parameter value: `,`, `;`, `:` and `"`.
+static PARAM_VALUE_END: [bool; 256] = byte_class(b",;:\"");
+
+/// A 256-entry table that is `true` for the bytes of `members`.
+const fn byte_class(members: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut rest = members;
+    while let [b, tail @ ..] = rest {
+        let mut slots: &mut [bool] = &mut table;
+        let mut i = 0;
+        while let [slot, more @ ..] = slots {
+            if i == *b as usize {
+                *slot = true;
+            }
+            slots = more;
+            i += 1;
+        }
+        rest = tail;
+    }
+    table
+}
+
 fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+    NAME_BYTE.get(usize::from(b)).copied().unwrap_or(false)
+}
+
+fn ends_param_value(b: u8) -> bool {
+    PARAM_VALUE_END
+        .get(usize::from(b))
+        .copied()
+        .unwrap_or(false)
 }
 
 /// Parses one unfolded content line: `name *(";" param) ":" value`.
@@ -258,7 +301,7 @@ fn parse_param(line: &str, start: usize) -> Option<(Param, usize)> {
             let len = bytes
                 .get(pos..)?
                 .iter()
-                .position(|&b| matches!(b, b',' | b';' | b':' | b'"'))?;
+                .position(|&b| ends_param_value(b))?;
             let text = line.get(pos..pos + len)?.to_owned();
             values.push(ParamValue {
                 text,
@@ -270,6 +313,27 @@ fn parse_param(line: &str, start: usize) -> Option<(Param, usize)> {
             Some(b',') => continue,
             Some(b';' | b':') => return Some((Param { name, values }, pos)),
             _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod byte_class_tests {
+    use super::*;
+
+    #[test]
+    fn tables_match_their_definitions() {
+        for b in 0..=255u8 {
+            assert_eq!(
+                is_name_byte(b),
+                b.is_ascii_alphanumeric() || b == b'-' || b == b'_',
+                "{b}"
+            );
+            assert_eq!(
+                ends_param_value(b),
+                matches!(b, b',' | b';' | b':' | b'"'),
+                "{b}"
+            );
         }
     }
 }

@@ -159,25 +159,23 @@ fn decode_groups(input: &[u8], out: &mut [u8]) -> (usize, usize) {
         read += 8;
         written += 6;
     }
-    let input = input.get(read..).unwrap_or_default();
-    let out = out.get_mut(written..).unwrap_or_default();
-    for (quad, triple) in input.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
-        let (&[a, b, c, d], [o0, o1, o2]) = (quad, triple) else {
-            break;
-        };
+    // Fewer than eight characters were left, or the second group of the last eight
+    // was not clean: at most one more whole group.
+    if let (Some(&[a, b, c, d]), Some([o0, o1, o2])) =
+        (input.get(read..read + 4), out.get_mut(written..written + 3))
+    {
         let (p0, p1) = (
             pair_value(u16::from_le_bytes([a, b])),
             pair_value(u16::from_le_bytes([c, d])),
         );
-        if (p0 | p1) & u64::from(NOT_BASE64) != 0 {
-            break;
+        if (p0 | p1) & u64::from(NOT_BASE64) == 0 {
+            let [.., x, y, z] = ((p0 << 12) | p1).to_be_bytes();
+            *o0 = x;
+            *o1 = y;
+            *o2 = z;
+            read += 4;
+            written += 3;
         }
-        let [.., x, y, z] = ((p0 << 12) | p1).to_be_bytes();
-        *o0 = x;
-        *o1 = y;
-        *o2 = z;
-        read += 4;
-        written += 3;
     }
     (read, written)
 }
