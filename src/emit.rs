@@ -279,14 +279,15 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
 
 /// Rewrites every line end in `text` as `eol`.
 fn normalise_eol(text: &str, eol: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\r', '\n']);
-        out.push_str(body);
-        if line.ends_with('\n') {
-            out.push_str(eol);
-        }
+    let mut out = String::with_capacity(text.len() + text.len() / 32 + 2);
+    let mut rest = text;
+    // Each line without the CRs before its LF (or before the end of the text).
+    while let Some(i) = memchr::memchr(b'\n', rest.as_bytes()) {
+        out.push_str(rest.get(..i).unwrap_or_default().trim_end_matches('\r'));
+        out.push_str(eol);
+        rest = rest.get(i + 1..).unwrap_or_default();
     }
+    out.push_str(rest.trim_end_matches('\r'));
     out
 }
 
@@ -412,7 +413,20 @@ fn write_multipart(out: &mut Vec<u8>, boundary: &str, parts: &[Part<'_>], eol: &
 pub fn text_to_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 128);
     out.push_str("<html>\n<head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head>\n<body>\n<div style=\"font-family: sans-serif; white-space: pre-wrap\">");
-    for c in text.trim_end().chars() {
+    let body = text.trim_end();
+    let mut copied = 0;
+    // Copy the runs without anything to escape in one go; look at each other character.
+    while let Some(at) = body
+        .as_bytes()
+        .get(copied..)
+        .and_then(|tail| tail.iter().position(|&b| html_special(b)))
+        .map(|offset| copied + offset)
+    {
+        out.push_str(body.get(copied..at).unwrap_or_default());
+        let Some(c) = body.get(at..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        copied = at + c.len_utf8();
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -425,8 +439,15 @@ pub fn text_to_html(text: &str) -> String {
             c => out.push(c),
         }
     }
+    out.push_str(body.get(copied..).unwrap_or_default());
     out.push_str("</div>\n</body>\n</html>\n");
     out
+}
+
+/// Whether [`text_to_html`] must look at the character starting with byte `b`: HTML
+/// specials, control characters (C1 ones start with 0xC2) and CR/LF; not tab.
+fn html_special(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7f | 0xc2) || (b < 0x20 && b != b'\t')
 }
 
 /// A short plain-text rendering of the event for messages that had no text.
@@ -560,5 +581,82 @@ fn push_minutes(out: &mut String, t: &NaiveDateTime) {
         );
     } else {
         let _ = write!(out, "{}", t.format("%Y-%m-%d %H:%M"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The old one-character-at-a-time conversions, as references.
+    fn text_to_html_ref(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.trim_end().chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                '\r' => {}
+                '\n' => out.push_str("<br>\n"),
+                c if c.is_control() && c != '\t' => out.push(' '),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    fn normalise_eol_ref(text: &str, eol: &str) -> String {
+        let mut out = String::new();
+        for line in text.split_inclusive('\n') {
+            out.push_str(line.trim_end_matches(['\r', '\n']));
+            if line.ends_with('\n') {
+                out.push_str(eol);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn text_conversions_match_char_by_char_definitions() {
+        let pieces = [
+            "a",
+            "é",
+            "&",
+            "<",
+            ">",
+            "\"",
+            "'",
+            "\r",
+            "\n",
+            "\t",
+            "\u{1}",
+            "\u{7f}",
+            "\u{85}",
+            "\u{a0}",
+            "\u{2028}",
+            " ",
+            "\u{1F600}",
+        ];
+        let mut state: u32 = 11;
+        for len in 0..30 {
+            for _ in 0..30 {
+                let mut s = String::new();
+                for _ in 0..len {
+                    state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    s.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+                }
+                let html = text_to_html(&s);
+                let inner = html
+                    .split_once("pre-wrap\">")
+                    .and_then(|(_, rest)| rest.strip_suffix("</div>\n</body>\n</html>\n"))
+                    .unwrap();
+                assert_eq!(inner, text_to_html_ref(&s), "{s:?}");
+                for eol in ["\r\n", "\n"] {
+                    assert_eq!(normalise_eol(&s, eol), normalise_eol_ref(&s, eol), "{s:?}");
+                }
+            }
+        }
     }
 }

@@ -422,13 +422,13 @@ pub fn format_utc_offset(secs: i32) -> String {
 /// Decodes TEXT escapes (`\n`/`\N`, `\,`, `\;`, `\\`); unknown escapes and a trailing backslash are kept verbatim.
 pub fn unescape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
+    let mut rest = s;
+    // Copy the text between backslashes in one go (a backslash is ASCII, so every cut
+    // is at a character boundary).
+    while let Some(i) = memchr::memchr(b'\\', rest.as_bytes()) {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        let mut after = rest.get(i + 1..).unwrap_or_default().chars();
+        match after.next() {
             Some('n' | 'N') => out.push('\n'),
             Some(escaped @ (',' | ';' | '\\')) => out.push(escaped),
             Some(other) => {
@@ -437,28 +437,45 @@ pub fn unescape_text(s: &str) -> String {
             }
             None => out.push('\\'),
         }
+        rest = after.as_str();
     }
+    out.push_str(rest);
     out
 }
 
 /// Encodes TEXT: escapes backslash, semicolon and comma, and writes CRLF, LF or a lone CR as `\n`.
 pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {
-                chars.next_if_eq(&'\n');
+    let mut out = String::with_capacity(s.len() + s.len() / 16 + 8);
+    let bytes = s.as_bytes();
+    let mut copied = 0;
+    // Every special character is ASCII: copy the runs between them in one go.
+    while let Some(offset) = bytes
+        .get(copied..)
+        .and_then(|tail| tail.iter().position(|&b| is_text_special(b)))
+    {
+        let at = copied + offset;
+        out.push_str(s.get(copied..at).unwrap_or_default());
+        copied = at + 1;
+        match bytes.get(at) {
+            Some(b'\\') => out.push_str("\\\\"),
+            Some(b';') => out.push_str("\\;"),
+            Some(b',') => out.push_str("\\,"),
+            Some(b'\r') => {
+                if bytes.get(copied) == Some(&b'\n') {
+                    copied += 1;
+                }
                 out.push_str("\\n");
             }
-            other => out.push(other),
+            _ => out.push_str("\\n"),
         }
     }
+    out.push_str(s.get(copied..).unwrap_or_default());
     out
+}
+
+/// The bytes [`escape_text`] rewrites: backslash, semicolon, comma, CR and LF.
+fn is_text_special(b: u8) -> bool {
+    matches!(b, b'\\' | b';' | b',' | b'\r' | b'\n')
 }
 
 /// Splits raw (still escaped) TEXT on commas not preceded by an escaping backslash; items stay escaped.
