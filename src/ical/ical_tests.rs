@@ -187,3 +187,47 @@ fn parsed_property_keeps_value_as_range_of_its_line() {
     assert_eq!(back, again);
     assert_ne!(back, p);
 }
+
+#[test]
+fn param_escaping_fast_path_leaves_only_plain_text_alone() {
+    use super::model::escape_param_text;
+    for plain in [
+        "",
+        "Anna Example",
+        "caf\u{e9} \u{a0}x",
+        "a:b;c,d",
+        "\u{1F600}",
+    ] {
+        assert_eq!(escape_param_text(plain), plain);
+    }
+    assert_eq!(escape_param_text("a^b"), "a^^b");
+    assert_eq!(escape_param_text("say \"hi\""), "say ^'hi^'");
+    assert_eq!(escape_param_text("l1\r\nl2\nl3\rl4"), "l1^nl2^nl3^nl4");
+    assert_eq!(escape_param_text("tab\there"), "tab here");
+    assert_eq!(escape_param_text("del\u{7f}c1\u{85}x"), "del c1 x");
+}
+
+#[test]
+fn parsed_properties_point_at_their_own_lines() {
+    let text = "BEGIN:VCALENDAR\nX-A;P=\"q:r\":one\n\n \tX-B:two\nnot a line\nX-\u{e9}:x\nX-C:\nEND:VCALENDAR";
+    let parsed = parse(text, 8).unwrap();
+    let cal = &parsed.roots[0];
+    let lines: Vec<String> = cal
+        .properties
+        .iter()
+        .map(|p| p.content_line().into_owned())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "X-A;P=\"q:r\":one",
+            "X-B:two",
+            "not a line",
+            "X-\u{e9}:x",
+            "X-C:"
+        ]
+    );
+    let values: Vec<&str> = cal.properties.iter().map(|p| p.value()).collect();
+    assert_eq!(values, ["one", "two", "", "", ""]);
+    assert_eq!(cal.properties[0].param_value("P"), Some("q:r"));
+}

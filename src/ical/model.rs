@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// One value of a parameter, as written (RFC 6868 `^` escapes are not decoded).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,13 +34,16 @@ impl Param {
 
 /// A property: name, parameters and raw value (TEXT escapes not decoded).
 ///
-/// A parsed property keeps one copy of its content line; its value is a byte range of
-/// it until a stage replaces the value.
+/// The properties of one parse share the text they were read from: a parsed property
+/// holds its content line and its value as byte ranges of that text until a stage
+/// replaces the value.
 #[derive(Clone)]
 pub struct Property {
-    /// The unfolded content line this property was read from (empty for a property
-    /// built by a stage). Kept after a change, for the ranges that still point into it.
-    line: String,
+    /// The unfolded text this property was read from (`None` for a property built by
+    /// a stage). Kept after a change, for the ranges that still point into it.
+    source: Option<Arc<str>>,
+    /// Where the content line is in `source`.
+    line: Range<usize>,
     name: String,
     params: Vec<Param>,
     value: Text,
@@ -47,10 +51,10 @@ pub struct Property {
     original: bool,
 }
 
-/// The value of a [`Property`]: a range of its `line`, or a string of its own.
+/// The value of a [`Property`]: a range of its `source`, or a string of its own.
 #[derive(Clone)]
 enum Text {
-    Line(Range<usize>),
+    Source(Range<usize>),
     Own(String),
 }
 
@@ -58,7 +62,8 @@ impl Property {
     /// A new property with no parameters. `value` is the raw (already escaped) value.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Property {
-            line: String::new(),
+            source: None,
+            line: 0..0,
             name: name.into(),
             params: Vec::new(),
             value: Text::Own(value.into()),
@@ -66,21 +71,31 @@ impl Property {
         }
     }
 
-    /// A parsed property: `line` is its unfolded content line, `value` a byte range of
-    /// it (a range that is not one gives an empty value).
-    pub(crate) fn from_line(
-        line: String,
+    /// A parsed property: `line` is where its unfolded content line is in `source`,
+    /// `value` where its value is (a range that is not one reads as empty text).
+    pub(crate) fn from_source(
+        source: Arc<str>,
+        line: Range<usize>,
         name: String,
         params: Vec<Param>,
         value: Range<usize>,
     ) -> Self {
         Property {
+            source: Some(source),
             line,
             name,
             params,
-            value: Text::Line(value),
+            value: Text::Source(value),
             original: true,
         }
+    }
+
+    /// The text at `range` of the source.
+    fn source_text(&self, range: &Range<usize>) -> &str {
+        self.source
+            .as_deref()
+            .and_then(|s| s.get(range.clone()))
+            .unwrap_or_default()
     }
 
     /// The name as written.
@@ -96,14 +111,14 @@ impl Property {
     /// The raw value.
     pub fn value(&self) -> &str {
         match &self.value {
-            Text::Line(range) => self.line.get(range.clone()).unwrap_or_default(),
+            Text::Source(range) => self.source_text(range),
             Text::Own(s) => s,
         }
     }
 
     /// The content line as read, while nothing has changed it.
     fn original_line(&self) -> Option<&str> {
-        self.original.then_some(self.line.as_str())
+        self.original.then(|| self.source_text(&self.line))
     }
 
     /// The parameters in order.
@@ -202,7 +217,11 @@ impl Property {
                 line.push(if i == 0 { '=' } else { ',' });
                 if v.quoted || needs_quotes(&v.text) {
                     line.push('"');
-                    line.push_str(&v.text.replace('"', "^'"));
+                    if v.text.contains('"') {
+                        line.push_str(&v.text.replace('"', "^'"));
+                    } else {
+                        line.push_str(&v.text);
+                    }
                     line.push('"');
                 } else {
                     line.push_str(&v.text);
@@ -247,7 +266,14 @@ fn needs_quotes(text: &str) -> bool {
 /// Applies RFC 6868 escaping to plain text for use in a parameter value: `^` -> `^^`,
 /// newline -> `^n`, `"` -> `^'`; other control characters become spaces.
 pub fn escape_param_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Nearly always there is nothing to escape (C1 controls start with 0xC2).
+    let plain = !text
+        .bytes()
+        .any(|b| matches!(b, b'^' | b'"' | 0x7f | 0xc2) || b < 0x20);
+    if plain {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {

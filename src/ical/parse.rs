@@ -3,6 +3,7 @@
 
 use super::model::{Component, Param, ParamValue, Property};
 use crate::report::WarningCode;
+use std::sync::Arc;
 
 /// Why a calendar could not be parsed at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,8 +90,13 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
     let mut parsed = Parsed::default();
     let mut stack: Vec<Component> = Vec::new();
     let mut components = 0usize;
+    // Every property keeps its content line and value as ranges of one shared copy.
+    let source: Arc<str> = Arc::from(text);
+    let mut next_line = 0usize;
     for (n, line) in text.split('\n').enumerate() {
         let lineno = n + 1;
+        // The line ends where the next one starts, less its `\n`.
+        next_line += line.len() + 1;
         if line.len() > limits.max_line_bytes {
             return Err(ParseError::LineTooLong(limits.max_line_bytes));
         }
@@ -109,6 +115,7 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
         } else {
             line.trim_start_matches([' ', '\t'])
         };
+        let start = next_line - 1 - line.len();
         if let Some(name) = keyword_value(line, "BEGIN") {
             if stack.len() >= limits.max_depth {
                 return Err(ParseError::TooDeep(limits.max_depth));
@@ -134,7 +141,7 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
         if top.properties.len() >= limits.max_properties {
             return Err(ParseError::TooManyProperties(limits.max_properties));
         }
-        match parse_content_line(line) {
+        match parse_content_line_at(&source, start, line) {
             Some(prop) => top.properties.push(prop),
             None => {
                 parsed.issues.push((
@@ -144,8 +151,10 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
                 // Keep it: its whole text as an opaque property line. Leading blanks
                 // go, or the writer would emit a continuation line that joins the line
                 // before it on the next read.
-                top.properties.push(Property::from_line(
-                    line.to_owned(),
+                let whole = start..start + line.len();
+                top.properties.push(Property::from_source(
+                    Arc::clone(&source),
+                    whole,
                     String::new(),
                     Vec::new(),
                     0..0,
@@ -244,6 +253,11 @@ fn ends_param_value(b: u8) -> bool {
 
 /// Parses one unfolded content line: `name *(";" param) ":" value`.
 pub fn parse_content_line(line: &str) -> Option<Property> {
+    parse_content_line_at(&Arc::from(line), 0, line)
+}
+
+/// [`parse_content_line`] for a `line` that starts at byte `start` of `source`.
+fn parse_content_line_at(source: &Arc<str>, start: usize, line: &str) -> Option<Property> {
     let bytes = line.as_bytes();
     let name_end = bytes.iter().position(|&b| !is_name_byte(b))?;
     if name_end == 0 {
@@ -263,13 +277,13 @@ pub fn parse_content_line(line: &str) -> Option<Property> {
             _ => return None,
         }
     }
-    let value = pos + 1..line.len();
-    line.get(value.clone())?;
-    Some(Property::from_line(
-        line.to_owned(),
+    line.get(pos + 1..)?;
+    Some(Property::from_source(
+        Arc::clone(source),
+        start..start + line.len(),
         name.to_owned(),
         params,
-        value,
+        start + pos + 1..start + line.len(),
     ))
 }
 
