@@ -1485,8 +1485,10 @@ fn every_table_fits_the_event_counters() {
     ] {
         let r = event_rules(m);
         assert!(r.properties.len() <= MAX_TABLE_PROPERTIES, "{m}");
-        for &(name, _) in r.properties {
+        for (i, &(name, _)) in r.properties.iter().enumerate() {
             assert_eq!(name, name.to_ascii_uppercase(), "{m} {name}");
+            // Counted by the position of its first entry: each name is listed once.
+            assert_eq!(r.listed(name).map(|(at, _)| at), Some(i), "{m} {name}");
         }
     }
 }
