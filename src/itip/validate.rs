@@ -253,6 +253,10 @@ impl EventRules {
     /// The position in [`EventRules::properties`] and the presence of `name`, which
     /// must be upper-case; `None` for an unlisted property.
     fn listed(&self, name: &str) -> Option<(usize, Presence)> {
+        // The tables list no X- property (and Outlook writes many).
+        if name.starts_with("X-") {
+            return None;
+        }
         let i = self.properties.iter().position(|&(n, _)| n == name)?;
         self.properties.get(i).map(|&(_, p)| (i, p))
     }

@@ -1383,6 +1383,7 @@ fn tables_are_consistent() {
         let mut names = BTreeSet::new();
         for &(name, _) in r.properties {
             assert_eq!(name, name.to_ascii_uppercase(), "{m} {name}");
+            assert!(!name.starts_with("X-"), "{m} {name}");
             assert!(names.insert(name), "{m}: {name} listed twice");
         }
         for always in ["DTSTAMP", "ORGANIZER", "UID"] {
@@ -1487,6 +1488,7 @@ fn every_table_fits_the_event_counters() {
         assert!(r.properties.len() <= MAX_TABLE_PROPERTIES, "{m}");
         for (i, &(name, _)) in r.properties.iter().enumerate() {
             assert_eq!(name, name.to_ascii_uppercase(), "{m} {name}");
+            assert!(!name.starts_with("X-"), "{m} {name}");
             // Counted by the position of its first entry: each name is listed once.
             assert_eq!(r.listed(name).map(|(at, _)| at), Some(i), "{m} {name}");
         }
