@@ -155,3 +155,79 @@ fn a_blank_led_line_after_an_empty_line_reads_as_written_back() {
         "{once}"
     );
 }
+
+#[test]
+fn parsed_property_keeps_value_as_range_of_its_line() {
+    let p = parse_content_line("DTSTART;TZID=\"A:B\":20040101T100000").unwrap();
+    assert_eq!(p.name(), "DTSTART");
+    assert_eq!(p.value(), "20040101T100000");
+    assert_eq!(p.param_value("TZID"), Some("A:B"));
+    assert_eq!(p.content_line(), "DTSTART;TZID=\"A:B\":20040101T100000");
+    assert_eq!(
+        format!("{p:?}"),
+        "Property { name: \"DTSTART\", params: [Param { name: \"TZID\", values: \
+         [ParamValue { text: \"A:B\", quoted: true }] }], value: \"20040101T100000\", \
+         original: Some(\"DTSTART;TZID=\\\"A:B\\\":20040101T100000\") }"
+    );
+    let mut changed = p.clone();
+    assert_eq!(changed, p);
+    changed.set_value("20050101T100000");
+    assert_ne!(changed, p);
+    assert_eq!(changed.value(), "20050101T100000");
+    assert_eq!(
+        changed.content_line(),
+        "DTSTART;TZID=\"A:B\":20050101T100000"
+    );
+    assert!(format!("{changed:?}").ends_with("value: \"20050101T100000\", original: None }"));
+    // Changed properties compare by what they hold.
+    let mut back = changed.clone();
+    back.set_value("20040101T100000");
+    let mut again = changed.clone();
+    again.set_value(String::from("20040101T100000"));
+    assert_eq!(back, again);
+    assert_ne!(back, p);
+}
+
+#[test]
+fn param_escaping_fast_path_leaves_only_plain_text_alone() {
+    use super::model::escape_param_text;
+    for plain in [
+        "",
+        "Anna Example",
+        "caf\u{e9} \u{a0}x",
+        "a:b;c,d",
+        "\u{1F600}",
+    ] {
+        assert_eq!(escape_param_text(plain), plain);
+    }
+    assert_eq!(escape_param_text("a^b"), "a^^b");
+    assert_eq!(escape_param_text("say \"hi\""), "say ^'hi^'");
+    assert_eq!(escape_param_text("l1\r\nl2\nl3\rl4"), "l1^nl2^nl3^nl4");
+    assert_eq!(escape_param_text("tab\there"), "tab here");
+    assert_eq!(escape_param_text("del\u{7f}c1\u{85}x"), "del c1 x");
+}
+
+#[test]
+fn parsed_properties_point_at_their_own_lines() {
+    let text = "BEGIN:VCALENDAR\nX-A;P=\"q:r\":one\n\n \tX-B:two\nnot a line\nX-\u{e9}:x\nX-C:\nEND:VCALENDAR";
+    let parsed = parse(text, 8).unwrap();
+    let cal = &parsed.roots[0];
+    let lines: Vec<String> = cal
+        .properties
+        .iter()
+        .map(|p| p.content_line().into_owned())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "X-A;P=\"q:r\":one",
+            "X-B:two",
+            "not a line",
+            "X-\u{e9}:x",
+            "X-C:"
+        ]
+    );
+    let values: Vec<&str> = cal.properties.iter().map(|p| p.value()).collect();
+    assert_eq!(values, ["one", "two", "", "", ""]);
+    assert_eq!(cal.properties[0].param_value("P"), Some("q:r"));
+}

@@ -27,10 +27,7 @@ pub fn unfold(input: &[u8]) -> (Vec<u8>, LineEnds) {
     while pos < input.len() {
         // Copy the run up to the next line end in one go.
         let rest = input.get(pos..).unwrap_or_default();
-        let run = rest
-            .iter()
-            .position(|&b| b == b'\r' || b == b'\n')
-            .unwrap_or(rest.len());
+        let run = memchr::memchr2(b'\r', b'\n', rest).unwrap_or(rest.len());
         out.extend_from_slice(rest.get(..run).unwrap_or_default());
         pos += run;
         let Some(&b) = input.get(pos) else { break };

@@ -3,6 +3,9 @@
 //! changes it, so untouched lines are written back as they were read.
 
 use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
 
 /// One value of a parameter, as written (RFC 6868 `^` escapes are not decoded).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,38 +33,69 @@ impl Param {
 }
 
 /// A property: name, parameters and raw value (TEXT escapes not decoded).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The properties of one parse share the text they were read from: a parsed property
+/// holds its content line and its value as byte ranges of that text until a stage
+/// replaces the value.
+#[derive(Clone)]
 pub struct Property {
+    /// The unfolded text this property was read from (`None` for a property built by
+    /// a stage). Kept after a change, for the ranges that still point into it.
+    source: Option<Arc<str>>,
+    /// Where the content line is in `source`.
+    line: Range<usize>,
     name: String,
     params: Vec<Param>,
-    value: String,
-    /// The unfolded content line this property was read from; `None` once changed.
-    original: Option<String>,
+    value: Text,
+    /// Whether `line` is still this property's content line (nothing changed it).
+    original: bool,
+}
+
+/// The value of a [`Property`]: a range of its `source`, or a string of its own.
+#[derive(Clone)]
+enum Text {
+    Source(Range<usize>),
+    Own(String),
 }
 
 impl Property {
     /// A new property with no parameters. `value` is the raw (already escaped) value.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Property {
+            source: None,
+            line: 0..0,
             name: name.into(),
             params: Vec::new(),
-            value: value.into(),
-            original: None,
+            value: Text::Own(value.into()),
+            original: false,
         }
     }
 
-    pub(crate) fn from_parts(
+    /// A parsed property: `line` is where its unfolded content line is in `source`,
+    /// `value` where its value is (a range that is not one reads as empty text).
+    pub(crate) fn from_source(
+        source: Arc<str>,
+        line: Range<usize>,
         name: String,
         params: Vec<Param>,
-        value: String,
-        original: String,
+        value: Range<usize>,
     ) -> Self {
         Property {
+            source: Some(source),
+            line,
             name,
             params,
-            value,
-            original: Some(original),
+            value: Text::Source(value),
+            original: true,
         }
+    }
+
+    /// The text at `range` of the source.
+    fn source_text(&self, range: &Range<usize>) -> &str {
+        self.source
+            .as_deref()
+            .and_then(|s| s.get(range.clone()))
+            .unwrap_or_default()
     }
 
     /// The name as written.
@@ -76,7 +110,15 @@ impl Property {
 
     /// The raw value.
     pub fn value(&self) -> &str {
-        &self.value
+        match &self.value {
+            Text::Source(range) => self.source_text(range),
+            Text::Own(s) => s,
+        }
+    }
+
+    /// The content line as read, while nothing has changed it.
+    fn original_line(&self) -> Option<&str> {
+        self.original.then(|| self.source_text(&self.line))
     }
 
     /// The parameters in order.
@@ -98,19 +140,19 @@ impl Property {
 
     /// Whether no stage has changed this property since it was parsed.
     pub fn is_original(&self) -> bool {
-        self.original.is_some()
+        self.original
     }
 
     /// Replaces the raw value.
     pub fn set_value(&mut self, value: impl Into<String>) {
-        self.value = value.into();
-        self.original = None;
+        self.value = Text::Own(value.into());
+        self.original = false;
     }
 
     /// Renames the property.
     pub fn rename(&mut self, name: impl Into<String>) {
         self.name = name.into();
-        self.original = None;
+        self.original = false;
     }
 
     /// Sets parameter `name` to a single value given as plain text: RFC 6868 escapes
@@ -120,7 +162,7 @@ impl Property {
             text: escape_param_text(text),
             quoted: false,
         };
-        self.original = None;
+        self.original = false;
         if let Some(p) = self
             .params
             .iter_mut()
@@ -138,21 +180,36 @@ impl Property {
 
     /// Mutable access to the parameters; marks the property changed.
     pub fn params_mut(&mut self) -> &mut Vec<Param> {
-        self.original = None;
+        self.original = false;
         &mut self.params
     }
 
     /// The unfolded content line: the original one when untouched, else composed.
     pub fn content_line(&self) -> Cow<'_, str> {
-        match &self.original {
-            Some(line) => Cow::Borrowed(line.as_str()),
+        match self.original_line() {
+            Some(line) => Cow::Borrowed(line),
             None => Cow::Owned(self.compose()),
         }
     }
 
+    /// The length of [`Property::content_line`], or a little more when it is composed
+    /// (quotes and escapes are guessed).
+    pub(crate) fn content_len_hint(&self) -> usize {
+        if self.original {
+            return self.line.len();
+        }
+        let params: usize = self
+            .params
+            .iter()
+            .map(|p| 1 + p.name.len() + p.values.iter().map(|v| v.text.len() + 3).sum::<usize>())
+            .sum();
+        self.name().len() + params + 1 + self.value().len()
+    }
+
     fn compose(&self) -> String {
-        let mut line = String::with_capacity(self.name.len() + self.value.len() + 32);
-        line.push_str(&self.name);
+        let (name, value) = (self.name(), self.value());
+        let mut line = String::with_capacity(self.content_len_hint() + 8);
+        line.push_str(name);
         for p in &self.params {
             line.push(';');
             line.push_str(&p.name);
@@ -160,7 +217,11 @@ impl Property {
                 line.push(if i == 0 { '=' } else { ',' });
                 if v.quoted || needs_quotes(&v.text) {
                     line.push('"');
-                    line.push_str(&v.text.replace('"', "^'"));
+                    if v.text.contains('"') {
+                        line.push_str(&v.text.replace('"', "^'"));
+                    } else {
+                        line.push_str(&v.text);
+                    }
                     line.push('"');
                 } else {
                     line.push_str(&v.text);
@@ -168,8 +229,31 @@ impl Property {
             }
         }
         line.push(':');
-        line.push_str(&self.value);
+        line.push_str(value);
         line
+    }
+}
+
+impl PartialEq for Property {
+    /// Equal when name, parameters, value and (while unchanged) the content line are.
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+            && self.params == other.params
+            && self.value() == other.value()
+            && self.original_line() == other.original_line()
+    }
+}
+
+impl Eq for Property {}
+
+impl fmt::Debug for Property {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Property")
+            .field("name", &self.name())
+            .field("params", &self.params)
+            .field("value", &self.value())
+            .field("original", &self.original_line())
+            .finish()
     }
 }
 
@@ -182,7 +266,14 @@ fn needs_quotes(text: &str) -> bool {
 /// Applies RFC 6868 escaping to plain text for use in a parameter value: `^` -> `^^`,
 /// newline -> `^n`, `"` -> `^'`; other control characters become spaces.
 pub fn escape_param_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Nearly always there is nothing to escape (C1 controls start with 0xC2).
+    let plain = !text
+        .bytes()
+        .any(|b| matches!(b, b'^' | b'"' | 0x7f | 0xc2) || b < 0x20);
+    if plain {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {

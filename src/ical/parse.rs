@@ -3,6 +3,7 @@
 
 use super::model::{Component, Param, ParamValue, Property};
 use crate::report::WarningCode;
+use std::sync::Arc;
 
 /// Why a calendar could not be parsed at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,17 +90,32 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
     let mut parsed = Parsed::default();
     let mut stack: Vec<Component> = Vec::new();
     let mut components = 0usize;
+    // Every property keeps its content line and value as ranges of one shared copy.
+    let source: Arc<str> = Arc::from(text);
+    let mut next_line = 0usize;
     for (n, line) in text.split('\n').enumerate() {
         let lineno = n + 1;
+        // The line ends where the next one starts, less its `\n`.
+        next_line += line.len() + 1;
         if line.len() > limits.max_line_bytes {
             return Err(ParseError::LineTooLong(limits.max_line_bytes));
         }
-        if line.trim().is_empty() {
+        // Almost every line starts with a name: only look further when it does not.
+        let plain_start = line
+            .as_bytes()
+            .first()
+            .is_some_and(|b| b.is_ascii_graphic());
+        if !plain_start && line.trim().is_empty() {
             continue;
         }
         // A line can only start with a blank when a fold followed an empty line; read
         // it without the blanks, as the writer will write it.
-        let line = line.trim_start_matches([' ', '\t']);
+        let line = if plain_start {
+            line
+        } else {
+            line.trim_start_matches([' ', '\t'])
+        };
+        let start = next_line - 1 - line.len();
         if let Some(name) = keyword_value(line, "BEGIN") {
             if stack.len() >= limits.max_depth {
                 return Err(ParseError::TooDeep(limits.max_depth));
@@ -125,7 +141,7 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
         if top.properties.len() >= limits.max_properties {
             return Err(ParseError::TooManyProperties(limits.max_properties));
         }
-        match parse_content_line(line) {
+        match parse_content_line_at(&source, start, line) {
             Some(prop) => top.properties.push(prop),
             None => {
                 parsed.issues.push((
@@ -135,11 +151,13 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
                 // Keep it: its whole text as an opaque property line. Leading blanks
                 // go, or the writer would emit a continuation line that joins the line
                 // before it on the next read.
-                top.properties.push(Property::from_parts(
+                let whole = start..start + line.len();
+                top.properties.push(Property::from_source(
+                    Arc::clone(&source),
+                    whole,
                     String::new(),
                     Vec::new(),
-                    String::new(),
-                    line.to_owned(),
+                    0..0,
                 ));
             }
         }
@@ -195,12 +213,51 @@ fn keyword_value<'a>(line: &'a str, keyword: &str) -> Option<&'a str> {
     (!name.is_empty()).then_some(name)
 }
 
+/// Which bytes may appear in a property or parameter name: ASCII letters and digits,
+/// `-` and `_`.
+static NAME_BYTE: [bool; 256] =
+    byte_class(b"-_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+/// Which bytes end an unquoted parameter value: `,`, `;`, `:` and `"`.
+static PARAM_VALUE_END: [bool; 256] = byte_class(b",;:\"");
+
+/// A 256-entry table that is `true` for the bytes of `members`.
+const fn byte_class(members: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut rest = members;
+    while let [b, tail @ ..] = rest {
+        let mut slots: &mut [bool] = &mut table;
+        let mut i = 0;
+        while let [slot, more @ ..] = slots {
+            if i == *b as usize {
+                *slot = true;
+            }
+            slots = more;
+            i += 1;
+        }
+        rest = tail;
+    }
+    table
+}
+
 fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+    NAME_BYTE.get(usize::from(b)).copied().unwrap_or(false)
+}
+
+fn ends_param_value(b: u8) -> bool {
+    PARAM_VALUE_END
+        .get(usize::from(b))
+        .copied()
+        .unwrap_or(false)
 }
 
 /// Parses one unfolded content line: `name *(";" param) ":" value`.
 pub fn parse_content_line(line: &str) -> Option<Property> {
+    parse_content_line_at(&Arc::from(line), 0, line)
+}
+
+/// [`parse_content_line`] for a `line` that starts at byte `start` of `source`.
+fn parse_content_line_at(source: &Arc<str>, start: usize, line: &str) -> Option<Property> {
     let bytes = line.as_bytes();
     let name_end = bytes.iter().position(|&b| !is_name_byte(b))?;
     if name_end == 0 {
@@ -220,12 +277,13 @@ pub fn parse_content_line(line: &str) -> Option<Property> {
             _ => return None,
         }
     }
-    let value = line.get(pos + 1..)?;
-    Some(Property::from_parts(
+    line.get(pos + 1..)?;
+    Some(Property::from_source(
+        Arc::clone(source),
+        start..start + line.len(),
         name.to_owned(),
         params,
-        value.to_owned(),
-        line.to_owned(),
+        start + pos + 1..start + line.len(),
     ))
 }
 
@@ -257,7 +315,7 @@ fn parse_param(line: &str, start: usize) -> Option<(Param, usize)> {
             let len = bytes
                 .get(pos..)?
                 .iter()
-                .position(|&b| matches!(b, b',' | b';' | b':' | b'"'))?;
+                .position(|&b| ends_param_value(b))?;
             let text = line.get(pos..pos + len)?.to_owned();
             values.push(ParamValue {
                 text,
@@ -269,6 +327,27 @@ fn parse_param(line: &str, start: usize) -> Option<(Param, usize)> {
             Some(b',') => continue,
             Some(b';' | b':') => return Some((Param { name, values }, pos)),
             _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod byte_class_tests {
+    use super::*;
+
+    #[test]
+    fn tables_match_their_definitions() {
+        for b in 0..=255u8 {
+            assert_eq!(
+                is_name_byte(b),
+                b.is_ascii_alphanumeric() || b == b'-' || b == b'_',
+                "{b}"
+            );
+            assert_eq!(
+                ends_param_value(b),
+                matches!(b, b',' | b';' | b':' | b'"'),
+                "{b}"
+            );
         }
     }
 }

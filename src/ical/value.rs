@@ -6,6 +6,7 @@
 //! units); formatters always write the canonical RFC 5545 form. No function in
 //! this module panics, whatever its input.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike, Weekday};
@@ -36,7 +37,7 @@ pub enum ValueError {
 
 /// Trims ASCII whitespace (never Unicode whitespace) from both ends.
 fn trim_ascii(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_ascii_whitespace())
+    s.trim_ascii()
 }
 
 /// Parses a non-empty run of ASCII digits, `None` on anything else or overflow.
@@ -77,19 +78,28 @@ fn fixed_digits(s: &str, len: usize) -> Option<u32> {
 
 /// Parses the eight digits of a DATE without trimming.
 fn date_from_digits(s: &str) -> Option<NaiveDate> {
-    fixed_digits(s, 8)?;
-    let year = i32::try_from(fixed_digits(s.get(0..4)?, 4)?).ok()?;
-    let month = fixed_digits(s.get(4..6)?, 2)?;
-    let day = fixed_digits(s.get(6..8)?, 2)?;
-    NaiveDate::from_ymd_opt(year, month, day)
+    let &[y0, y1, y2, y3, m0, m1, d0, d1] = s.as_bytes() else {
+        return None;
+    };
+    let year = i32::try_from(digits_value(&[y0, y1, y2, y3])?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits_value(&[m0, m1])?, digits_value(&[d0, d1])?)
+}
+
+/// The value of a few ASCII digits; `None` if any byte is not one.
+fn digits_value(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0u32, |acc, &b| {
+        b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+    })
 }
 
 /// Parses the six digits of a TIME without trimming; second 60 becomes 59.
 fn time_from_digits(s: &str) -> Option<NaiveTime> {
-    fixed_digits(s, 6)?;
-    let hour = fixed_digits(s.get(0..2)?, 2)?;
-    let minute = fixed_digits(s.get(2..4)?, 2)?;
-    let second = fixed_digits(s.get(4..6)?, 2)?;
+    let &[h0, h1, m0, m1, s0, s1] = s.as_bytes() else {
+        return None;
+    };
+    let hour = digits_value(&[h0, h1])?;
+    let minute = digits_value(&[m0, m1])?;
+    let second = digits_value(&[s0, s1])?;
     let second = if second == 60 { 59 } else { second };
     NaiveTime::from_hms_opt(hour, minute, second)
 }
@@ -182,9 +192,14 @@ impl DateTimeValue {
 /// anything else as [`ValueError::DateTime`].
 pub fn parse_date_or_date_time(s: &str, tzid: Option<&str>) -> Result<DateTimeValue, ValueError> {
     let text = trim_ascii(s);
-    let Some((date_part, time_part)) = text.split_once(['T', 't']) else {
+    let Some(t) = text.bytes().position(|b| b == b'T' || b == b't') else {
         return parse_date(s).map(DateTimeValue::Date);
     };
+    // `T` is ASCII: both cuts are at character boundaries.
+    let (date_part, time_part) = (
+        text.get(..t).unwrap_or_default(),
+        text.get(t + 1..).unwrap_or_default(),
+    );
     let err = || ValueError::DateTime(s.to_string());
     let date = date_from_digits(date_part).ok_or_else(err)?;
     let (time_digits, utc) = match time_part.strip_suffix(['Z', 'z']) {
@@ -422,13 +437,13 @@ pub fn format_utc_offset(secs: i32) -> String {
 /// Decodes TEXT escapes (`\n`/`\N`, `\,`, `\;`, `\\`); unknown escapes and a trailing backslash are kept verbatim.
 pub fn unescape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
+    let mut rest = s;
+    // Copy the text between backslashes in one go (a backslash is ASCII, so every cut
+    // is at a character boundary).
+    while let Some(i) = memchr::memchr(b'\\', rest.as_bytes()) {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        let mut after = rest.get(i + 1..).unwrap_or_default().chars();
+        match after.next() {
             Some('n' | 'N') => out.push('\n'),
             Some(escaped @ (',' | ';' | '\\')) => out.push(escaped),
             Some(other) => {
@@ -437,28 +452,45 @@ pub fn unescape_text(s: &str) -> String {
             }
             None => out.push('\\'),
         }
+        rest = after.as_str();
     }
+    out.push_str(rest);
     out
 }
 
 /// Encodes TEXT: escapes backslash, semicolon and comma, and writes CRLF, LF or a lone CR as `\n`.
 pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {
-                chars.next_if_eq(&'\n');
+    let mut out = String::with_capacity(s.len() + s.len() / 16 + 8);
+    let bytes = s.as_bytes();
+    let mut copied = 0;
+    // Every special character is ASCII: copy the runs between them in one go.
+    while let Some(offset) = bytes
+        .get(copied..)
+        .and_then(|tail| tail.iter().position(|&b| is_text_special(b)))
+    {
+        let at = copied + offset;
+        out.push_str(s.get(copied..at).unwrap_or_default());
+        copied = at + 1;
+        match bytes.get(at) {
+            Some(b'\\') => out.push_str("\\\\"),
+            Some(b';') => out.push_str("\\;"),
+            Some(b',') => out.push_str("\\,"),
+            Some(b'\r') => {
+                if bytes.get(copied) == Some(&b'\n') {
+                    copied += 1;
+                }
                 out.push_str("\\n");
             }
-            other => out.push(other),
+            _ => out.push_str("\\n"),
         }
     }
+    out.push_str(s.get(copied..).unwrap_or_default());
     out
+}
+
+/// The bytes [`escape_text`] rewrites: backslash, semicolon, comma, CR and LF.
+fn is_text_special(b: u8) -> bool {
+    matches!(b, b'\\' | b';' | b',' | b'\r' | b'\n')
 }
 
 /// Splits raw (still escaped) TEXT on commas not preceded by an escaping backslash; items stay escaped.
@@ -746,9 +778,27 @@ fn signed_nonzero<T: TryFrom<i64>>(max: u64) -> impl Fn(&str) -> Option<T> {
 /// items. Unknown parts go to [`Recur::other`]. Errors: missing FREQ, a known
 /// part given twice, a value out of range, INTERVAL=0, or both UNTIL and COUNT.
 pub fn parse_recur(s: &str) -> Result<Recur, ValueError> {
+    /// The rule parts that may be given once.
+    const KNOWN: [&str; 14] = [
+        "FREQ",
+        "UNTIL",
+        "COUNT",
+        "INTERVAL",
+        "BYSECOND",
+        "BYMINUTE",
+        "BYHOUR",
+        "BYDAY",
+        "BYMONTHDAY",
+        "BYYEARDAY",
+        "BYWEEKNO",
+        "BYMONTH",
+        "BYSETPOS",
+        "WKST",
+    ];
     let mut freq = None;
     let mut rule = Recur::new(Frequency::Daily);
-    let mut seen: Vec<String> = Vec::new();
+    // Bit i: KNOWN[i] has been seen.
+    let mut seen: u16 = 0;
     for part in s.split(';') {
         let part = trim_ascii(part);
         if part.is_empty() {
@@ -757,36 +807,26 @@ pub fn parse_recur(s: &str) -> Result<Recur, ValueError> {
         let Some((name, value)) = part.split_once('=') else {
             return Err(ValueError::Recur(format!("rule part {part:?} has no '='")));
         };
-        let name = trim_ascii(name).to_ascii_uppercase();
+        let name = trim_ascii(name);
+        // Upper case, borrowed when it already is (it nearly always is).
+        let name: Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_lowercase()) {
+            Cow::Owned(name.to_ascii_uppercase())
+        } else {
+            Cow::Borrowed(name)
+        };
         let value = trim_ascii(value);
         if name.is_empty() {
             return Err(ValueError::Recur(format!("rule part {part:?} has no name")));
         }
-        let known = matches!(
-            name.as_str(),
-            "FREQ"
-                | "UNTIL"
-                | "COUNT"
-                | "INTERVAL"
-                | "BYSECOND"
-                | "BYMINUTE"
-                | "BYHOUR"
-                | "BYDAY"
-                | "BYMONTHDAY"
-                | "BYYEARDAY"
-                | "BYWEEKNO"
-                | "BYMONTH"
-                | "BYSETPOS"
-                | "WKST"
-        );
-        if known {
-            if seen.contains(&name) {
+        if let Some(i) = KNOWN.iter().position(|&k| k == name) {
+            let bit = 1u16 << i;
+            if seen & bit != 0 {
                 return Err(ValueError::Recur(format!("{name} given more than once")));
             }
-            seen.push(name.clone());
+            seen |= bit;
         }
         let bad = |what: &str| ValueError::Recur(format!("bad {what} value {value:?}"));
-        match name.as_str() {
+        match &*name {
             "FREQ" => freq = Some(Frequency::from_name(value).ok_or_else(|| bad("FREQ"))?),
             "UNTIL" => {
                 let until = parse_date_or_date_time(value, None)
@@ -813,7 +853,7 @@ pub fn parse_recur(s: &str) -> Result<Recur, ValueError> {
             "BYMONTH" => rule.by_month = parse_list(&name, value, unsigned_in(1, 12))?,
             "BYSETPOS" => rule.by_set_pos = parse_list(&name, value, signed_nonzero(366))?,
             "WKST" => rule.wkst = Some(parse_weekday(value).ok_or_else(|| bad("WKST"))?),
-            _ => rule.other.push((name, value.to_string())),
+            _ => rule.other.push((name.into_owned(), value.to_string())),
         }
     }
     rule.freq = freq.ok_or_else(|| ValueError::Recur("FREQ is missing".to_string()))?;

@@ -781,3 +781,72 @@ fn adversarial_inputs_never_panic() {
     assert!(!extreme.format().is_empty());
     assert!(!format_date(NaiveDate::MIN).is_empty());
 }
+
+/// The TEXT codecs against their one-character-at-a-time definitions.
+#[test]
+fn text_codecs_match_char_by_char_definitions() {
+    fn escape_ref(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                ';' => out.push_str("\\;"),
+                ',' => out.push_str("\\,"),
+                '\n' => out.push_str("\\n"),
+                '\r' => {
+                    chars.next_if_eq(&'\n');
+                    out.push_str("\\n");
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+    fn unescape_ref(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('n' | 'N') => out.push('\n'),
+                Some(e @ (',' | ';' | '\\')) => out.push(e),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            }
+        }
+        out
+    }
+    let pieces = [
+        "a",
+        "é",
+        "\\",
+        ";",
+        ",",
+        "\r",
+        "\n",
+        "N",
+        "n",
+        "x",
+        "\u{1F600}",
+        " ",
+    ];
+    let mut state: u32 = 7;
+    for len in 0..40 {
+        for _ in 0..25 {
+            let mut s = String::new();
+            for _ in 0..len {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                s.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+            }
+            assert_eq!(escape_text(&s), escape_ref(&s), "{s:?}");
+            assert_eq!(unescape_text(&s), unescape_ref(&s), "{s:?}");
+        }
+    }
+}

@@ -8,11 +8,26 @@ pub const FOLD_AT: usize = 75;
 
 /// Writes `roots` as iCalendar text with `eol` line ends.
 pub fn write(roots: &[Component], eol: &str) -> String {
-    let mut out = String::new();
+    let size = roots.iter().map(|c| size_hint(c, eol.len())).sum();
+    let mut out = String::with_capacity(size);
     for c in roots {
         write_component(c, eol, &mut out);
     }
     out
+}
+
+/// About how many bytes [`write_component`] writes for `c`: each line with its line
+/// end and the folds it needs.
+fn size_hint(c: &Component, eol: usize) -> usize {
+    let line = |len: usize| len + eol + len / (FOLD_AT - 1) * (eol + 1);
+    let keywords = line("BEGIN:".len() + c.name.len()) + line("END:".len() + c.name.len());
+    let properties: usize = c
+        .properties
+        .iter()
+        .map(|p| line(p.content_len_hint()))
+        .sum();
+    let children: usize = c.components.iter().map(|k| size_hint(k, eol)).sum();
+    keywords + properties + children
 }
 
 fn write_component(c: &Component, eol: &str, out: &mut String) {
@@ -92,4 +107,34 @@ fn fold_point(s: &str, limit: usize) -> usize {
         best = s.char_indices().nth(1).map_or(s.len(), |(i, _)| i);
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ical::parse::parse_content_line;
+    use crate::ical::Property;
+
+    #[test]
+    fn size_hint_covers_what_is_written() {
+        let mut long = Property::new("DESCRIPTION", "x\\,".repeat(150));
+        long.set_param("ALTREP", "cid:part1.0001@example.org");
+        let mut ev = Component::new("VEVENT");
+        ev.properties.push(long);
+        ev.properties
+            .push(parse_content_line("SUMMARY;LANGUAGE=en:Review").unwrap());
+        ev.properties.push(Property::new("UID", "1"));
+        let mut cal = Component::new("VCALENDAR");
+        cal.components.push(ev);
+        for eol in ["\r\n", "\n"] {
+            let text = write(std::slice::from_ref(&cal), eol);
+            let hint = size_hint(&cal, eol.len());
+            assert!(hint >= text.len(), "{hint} < {}", text.len());
+            assert!(
+                hint < text.len() + 64,
+                "{hint} much more than {}",
+                text.len()
+            );
+        }
+    }
 }

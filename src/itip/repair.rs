@@ -162,6 +162,13 @@ pub fn value_date(cal: &mut Component, report: &mut Report) {
 
 /// A REQUEST VEVENT needs a SUMMARY (RFC 5546 3.2.2: presence 1, can be null).
 pub fn summary(cal: &mut Component, subject: Option<&str>, report: &mut Report) {
+    // Usually every VEVENT has one: then there is nothing to work out.
+    if cal
+        .components_named("VEVENT")
+        .all(|e| e.property("SUMMARY").is_some())
+    {
+        return;
+    }
     let master = cal
         .components_named("VEVENT")
         .find(|e| e.property("RECURRENCE-ID").is_none())

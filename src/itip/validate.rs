@@ -25,6 +25,7 @@ use crate::ical::{Component, Property};
 use crate::options::Limits;
 use crate::{Method, Profile};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -243,11 +244,21 @@ pub struct EventRules {
 
 impl EventRules {
     /// The presence of `name` (case-insensitive); `None` for an unlisted property.
+    /// (The validator itself counts by position, with `EventRules::listed`.)
+    #[cfg(test)]
     pub fn presence(&self, name: &str) -> Option<Presence> {
-        self.properties
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|&(_, p)| p)
+        self.listed(&upper(name)).map(|(_, p)| p)
+    }
+
+    /// The position in [`EventRules::properties`] and the presence of `name`, which
+    /// must be upper-case; `None` for an unlisted property.
+    fn listed(&self, name: &str) -> Option<(usize, Presence)> {
+        // The tables list no X- property (and Outlook writes many).
+        if name.starts_with("X-") {
+            return None;
+        }
+        let i = self.properties.iter().position(|&(n, _)| n == name)?;
+        self.properties.get(i).map(|&(_, p)| (i, p))
     }
 }
 
@@ -719,10 +730,10 @@ pub fn validate_roots(
             "no iCalendar object",
         )];
     }
-    let mut methods: Vec<String> = Vec::new();
+    let mut methods: Vec<Cow<'_, str>> = Vec::new();
     for root in roots.iter().filter(|r| r.is("VCALENDAR")) {
         if let Some(m) = root.property("METHOD") {
-            let m = m.value().trim().to_ascii_uppercase();
+            let m = upper(m.value().trim());
             if !methods.contains(&m) {
                 methods.push(m);
             }
@@ -740,10 +751,16 @@ pub fn validate_roots(
             ),
         )];
     }
-    roots
-        .iter()
-        .flat_map(|r| validate_calendar(r, method_param, profile))
-        .collect()
+    let mut out = Vec::new();
+    for root in roots {
+        let found = validate_calendar(root, method_param, profile);
+        if out.is_empty() {
+            out = found;
+        } else {
+            out.extend(found);
+        }
+    }
+    out
 }
 
 /// Validates one VCALENDAR against RFC 5546 for its METHOD: the calendar's own
@@ -863,14 +880,23 @@ impl<'a> Validator<'a> {
 
     fn calendar_properties(&mut self, cal: &Component, method_param: Option<&str>) {
         const C: &str = "VCALENDAR";
-        let mut counts: HashMap<String, usize> = HashMap::new();
+        // Occurrences of METHOD, VERSION, PRODID and CALSCALE (the only ones judged).
+        let mut counts = [0usize; 4];
         for p in &cal.properties {
             if p.name().is_empty() {
                 continue;
             }
             let name = upper(p.name());
-            let n = bump(&mut counts, &name);
-            match name.as_str() {
+            let slot = ["METHOD", "VERSION", "PRODID", "CALSCALE"]
+                .iter()
+                .position(|&n| n == name);
+            let Some(n) = slot.and_then(|i| counts.get_mut(i)).map(|n| {
+                *n = n.saturating_add(1);
+                *n
+            }) else {
+                continue;
+            };
+            match &*name {
                 "METHOD" | "VERSION" | "PRODID" | "CALSCALE" if n == 2 => self.push(
                     ViolationCode::PropertyTooMany,
                     C,
@@ -905,7 +931,8 @@ impl<'a> Validator<'a> {
                 _ => {}
             }
         }
-        if !counts.contains_key("METHOD") {
+        let [methods, versions, prodids, _] = counts;
+        if methods == 0 {
             self.push(
                 ViolationCode::MethodMissing,
                 C,
@@ -913,8 +940,8 @@ impl<'a> Validator<'a> {
                 "no METHOD: an iMIP calendar must say what it is (RFC 6047 section 2.4)",
             );
         }
-        for name in ["VERSION", "PRODID"] {
-            if !counts.contains_key(name) {
+        for (name, n) in [("VERSION", versions), ("PRODID", prodids)] {
+            if n == 0 {
                 self.push(
                     ViolationCode::PropertyMissing,
                     C,
@@ -949,7 +976,6 @@ impl<'a> Validator<'a> {
     // -- top-level components -------------------------------------------------
 
     fn top_level(&mut self, comp: &'a Component) {
-        let name = upper(&comp.name);
         if comp.is("VEVENT") {
             self.event(comp);
             return;
@@ -958,12 +984,12 @@ impl<'a> Validator<'a> {
             self.timezone(comp);
             return;
         }
-        let forbidden_here =
-            KNOWN_COMPONENTS.contains(&name.as_str()) && !TOP_LEVEL.contains(&name.as_str());
+        let name = upper(&comp.name);
+        let forbidden_here = KNOWN_COMPONENTS.contains(&&*name) && !TOP_LEVEL.contains(&&*name);
         let forbidden_by_method = self.events > 0
             && self
                 .rules
-                .is_some_and(|r| r.forbidden_components.contains(&name.as_str()));
+                .is_some_and(|r| r.forbidden_components.contains(&&*name));
         if forbidden_here {
             self.push(
                 ViolationCode::ComponentForbidden,
@@ -1086,7 +1112,9 @@ impl<'a> Validator<'a> {
         const C: &str = "VEVENT";
         let rules = self.rules;
         let method = self.method;
-        let mut counts: HashMap<String, usize> = HashMap::new();
+        // Occurrences of each property of the method's table, by position in it.
+        let mut counts = [0usize; MAX_TABLE_PROPERTIES];
+        let mut props = EventProps::default();
 
         // Properties, in the order written.
         for p in &ev.properties {
@@ -1094,30 +1122,37 @@ impl<'a> Validator<'a> {
                 continue;
             }
             let name = upper(p.name());
-            let n = bump(&mut counts, &name);
+            let name = &*name;
+            props.note(name, p);
             self.tzid_reference(C, p);
-            match rules.and_then(|r| r.presence(&name)) {
-                Some(Zero) => {
+            let listed = rules.and_then(|r| {
+                let (i, presence) = r.listed(name)?;
+                let n = counts.get_mut(i)?;
+                *n = n.saturating_add(1);
+                Some((presence, *n))
+            });
+            match listed {
+                Some((Zero, n)) => {
                     if n == 1 {
                         let cite = self.cite();
                         self.push(
                             ViolationCode::PropertyForbidden,
                             C,
-                            Some(&name),
+                            Some(name),
                             format!("{cite} allows no {name}"),
                         );
                     }
                     continue;
                 }
                 // REPLY's ATTENDEE count is judged once, below.
-                Some(presence @ (One | ZeroOrOne))
-                    if n == 2 && !(method == Some(Method::Reply) && name == "ATTENDEE") =>
+                Some((presence @ (One | ZeroOrOne), 2))
+                    if !(method == Some(Method::Reply) && name == "ATTENDEE") =>
                 {
                     let cite = self.cite();
                     self.push(
                         ViolationCode::PropertyTooMany,
                         C,
-                        Some(&name),
+                        Some(name),
                         format!(
                             "{cite} allows at most one {name} (presence \"{}\")",
                             presence.as_str()
@@ -1126,14 +1161,13 @@ impl<'a> Validator<'a> {
                 }
                 _ => {}
             }
-            self.event_value(&name, p);
-            self.outlook_property(&name, p);
+            self.event_value(name, p);
+            self.outlook_property(name, p);
         }
 
         // What is missing, in table order.
         if let Some(r) = rules {
-            for &(name, presence) in r.properties {
-                let n = counts.get(name).copied().unwrap_or(0);
+            for (&(name, presence), &n) in r.properties.iter().zip(counts.iter()) {
                 if r.method == Method::Reply && name == "ATTENDEE" {
                     if n != 1 {
                         self.push(
@@ -1176,7 +1210,7 @@ impl<'a> Validator<'a> {
         }
 
         // Component-level rules.
-        if ev.property("DTEND").is_some() && ev.property("DURATION").is_some() {
+        if props.dtend.is_some() && props.duration.is_some() {
             self.push(
                 ViolationCode::DtendAndDuration,
                 C,
@@ -1184,16 +1218,16 @@ impl<'a> Validator<'a> {
                 "DTEND and DURATION together (RFC 5545 section 3.6.1)",
             );
         }
-        self.event_times(ev);
-        self.same_uid(ev);
-        self.same_organizer(ev);
-        self.recurrence_master(ev);
+        self.event_times(&props);
+        self.same_uid(&props);
+        self.same_organizer(&props);
+        self.recurrence_master(&props);
 
         // Sub-components.
         let allowed = rules.map_or(SUB_VALARM, |r| r.sub_components);
         for sub in &ev.components {
             let name = upper(&sub.name);
-            if KNOWN_COMPONENTS.contains(&name.as_str()) && !allowed.contains(&name.as_str()) {
+            if KNOWN_COMPONENTS.contains(&&*name) && !allowed.contains(&&*name) {
                 let cite = self.cite();
                 self.push(
                     ViolationCode::ComponentForbidden,
@@ -1206,7 +1240,7 @@ impl<'a> Validator<'a> {
         }
 
         if self.outlook() {
-            self.outlook_event(ev);
+            self.outlook_event(&props);
         }
     }
 
@@ -1265,8 +1299,8 @@ impl<'a> Validator<'a> {
     }
 
     /// DTEND after DTSTART, and of the same value type.
-    fn event_times(&mut self, ev: &Component) {
-        let (Some(start), Some(end)) = (ev.property("DTSTART"), ev.property("DTEND")) else {
+    fn event_times(&mut self, ev: &EventProps<'_>) {
+        let (Some(start), Some(end)) = (ev.dtstart, ev.dtend) else {
             return;
         };
         let (Ok(start), Ok(end)) = (
@@ -1301,11 +1335,11 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn same_uid(&mut self, ev: &'a Component) {
+    fn same_uid(&mut self, ev: &EventProps<'a>) {
         if !self.rules.is_some_and(|r| r.same_uid) {
             return;
         }
-        let Some(uid) = ev.property("UID").map(|u| u.value().trim()) else {
+        let Some(uid) = ev.uid.map(|u| u.value().trim()) else {
             return;
         };
         match self.first_uid {
@@ -1325,14 +1359,14 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn same_organizer(&mut self, ev: &'a Component) {
-        let Some(organizer) = ev.property("ORGANIZER") else {
+    fn same_organizer(&mut self, ev: &EventProps<'a>) {
+        let Some(organizer) = ev.organizer else {
             return;
         };
         let group = if self.rules.is_some_and(|r| r.same_uid) {
             ""
         } else {
-            match ev.property("UID") {
+            match ev.uid {
                 Some(u) => u.value().trim(),
                 None => return,
             }
@@ -1357,15 +1391,15 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn recurrence_master(&mut self, ev: &Component) {
+    fn recurrence_master(&mut self, ev: &EventProps<'_>) {
         let applies = matches!(
             self.method,
             Some(Method::Request | Method::Publish | Method::Add)
         ) && self.events > 1;
-        if !applies || ev.property("RECURRENCE-ID").is_none() {
+        if !applies || ev.recurrence_id.is_none() {
             return;
         }
-        let Some(uid) = ev.property("UID").map(|u| u.value().trim()) else {
+        let Some(uid) = ev.uid.map(|u| u.value().trim()) else {
             return;
         };
         if !self.masters.contains(uid) {
@@ -1419,11 +1453,11 @@ impl<'a> Validator<'a> {
     }
 
     /// Outlook rules judged per VEVENT.
-    fn outlook_event(&mut self, ev: &Component) {
+    fn outlook_event(&mut self, ev: &EventProps<'_>) {
         const C: &str = "VEVENT";
         if matches!(self.method, Some(Method::Request | Method::Cancel)) {
-            for &cdo in OUTLOOK_CDO_PROPERTIES {
-                if ev.property(cdo).is_none() {
+            for (&cdo, &present) in OUTLOOK_CDO_PROPERTIES.iter().zip(&ev.cdo) {
+                if !present {
                     self.push(
                         ViolationCode::OutlookCdoMissing,
                         C,
@@ -1433,7 +1467,7 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        if ev.property("RDATE").is_some() && ev.property("RRULE").is_none() {
+        if ev.rdate.is_some() && ev.rrule.is_none() {
             self.push(
                 ViolationCode::OutlookRdateWithoutRrule,
                 C,
@@ -1442,8 +1476,12 @@ impl<'a> Validator<'a> {
             );
         }
         let mut reference: Option<&str> = None;
-        for name in ["DTSTART", "DTEND", "RECURRENCE-ID"] {
-            let Some(tzid) = ev.property(name).and_then(tzid_of) else {
+        for (name, p) in [
+            ("DTSTART", ev.dtstart),
+            ("DTEND", ev.dtend),
+            ("RECURRENCE-ID", ev.recurrence_id),
+        ] {
+            let Some(tzid) = p.and_then(tzid_of) else {
                 continue;
             };
             match reference {
@@ -1457,7 +1495,7 @@ impl<'a> Validator<'a> {
                 Some(_) => {}
             }
         }
-        if let Some(rrule) = ev.property("RRULE") {
+        if let Some(rrule) = ev.rrule {
             if let Ok(rule) = parse_recur(rrule.value()) {
                 let mut ordinals = Vec::new();
                 for day in rule.by_day.iter().filter(|d| d.ordinal.is_some()) {
@@ -1480,7 +1518,7 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        if let Some(uid) = ev.property("UID").map(|u| u.value().trim()) {
+        if let Some(uid) = ev.uid.map(|u| u.value().trim()) {
             let outlook_id = uid
                 .get(..OUTLOOK_GOID_PREFIX.len())
                 .is_some_and(|p| p.eq_ignore_ascii_case(OUTLOOK_GOID_PREFIX));
@@ -1504,15 +1542,60 @@ impl<'a> Validator<'a> {
 // Helpers
 // ---------------------------------------------------------------------------
 
-fn upper(s: &str) -> String {
-    s.to_ascii_uppercase()
+/// `s` in ASCII upper case, borrowed when it already is (names usually are).
+fn upper(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(s.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
-/// Increments the count of `name` and returns the new count.
-fn bump(counts: &mut HashMap<String, usize>, name: &str) -> usize {
-    let n = counts.entry(name.to_owned()).or_insert(0);
-    *n = n.saturating_add(1);
-    *n
+/// The most properties an [`EventRules`] table lists (the tables have 30).
+const MAX_TABLE_PROPERTIES: usize = 40;
+
+/// The first property of each name that the VEVENT rules after the property pass look
+/// at, collected during that pass (instead of searching the component again per rule).
+#[derive(Default)]
+struct EventProps<'a> {
+    dtstart: Option<&'a Property>,
+    dtend: Option<&'a Property>,
+    duration: Option<&'a Property>,
+    uid: Option<&'a Property>,
+    organizer: Option<&'a Property>,
+    recurrence_id: Option<&'a Property>,
+    rrule: Option<&'a Property>,
+    rdate: Option<&'a Property>,
+    /// Whether each of [`OUTLOOK_CDO_PROPERTIES`] is present.
+    cdo: [bool; OUTLOOK_CDO_PROPERTIES.len()],
+}
+
+impl<'a> EventProps<'a> {
+    /// Records `p`, whose name in upper case is `name`.
+    fn note(&mut self, name: &str, p: &'a Property) {
+        let slot = match name {
+            "DTSTART" => &mut self.dtstart,
+            "DTEND" => &mut self.dtend,
+            "DURATION" => &mut self.duration,
+            "UID" => &mut self.uid,
+            "ORGANIZER" => &mut self.organizer,
+            "RECURRENCE-ID" => &mut self.recurrence_id,
+            "RRULE" => &mut self.rrule,
+            "RDATE" => &mut self.rdate,
+            _ => {
+                if name.starts_with("X-MICROSOFT-CDO-") {
+                    let i = OUTLOOK_CDO_PROPERTIES.iter().position(|&c| c == name);
+                    if let Some(seen) = i.and_then(|i| self.cdo.get_mut(i)) {
+                        *seen = true;
+                    }
+                }
+                return;
+            }
+        };
+        if slot.is_none() {
+            *slot = Some(p);
+        }
+    }
 }
 
 /// A non-negative RFC 5545 INTEGER (optional `+`, at most 2147483647).
@@ -1535,9 +1618,8 @@ fn tzid_of(p: &Property) -> Option<&str> {
 }
 
 /// The VALUE parameter, upper-case.
-fn value_type(p: &Property) -> Option<String> {
-    p.param_value("VALUE")
-        .map(|v| v.trim().to_ascii_uppercase())
+fn value_type(p: &Property) -> Option<Cow<'_, str>> {
+    p.param_value("VALUE").map(|v| upper(v.trim()))
 }
 
 /// Parses a DTSTART/DTEND/RECURRENCE-ID value and checks it against its VALUE type.

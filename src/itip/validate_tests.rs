@@ -1383,6 +1383,7 @@ fn tables_are_consistent() {
         let mut names = BTreeSet::new();
         for &(name, _) in r.properties {
             assert_eq!(name, name.to_ascii_uppercase(), "{m} {name}");
+            assert!(!name.starts_with("X-"), "{m} {name}");
             assert!(names.insert(name), "{m}: {name} listed twice");
         }
         for always in ["DTSTAMP", "ORGANIZER", "UID"] {
@@ -1469,4 +1470,34 @@ fn never_panics_on_truncated_or_hostile_input() {
             }
         }
     }
+}
+
+#[test]
+fn every_table_fits_the_event_counters() {
+    for m in [
+        Method::Publish,
+        Method::Request,
+        Method::Reply,
+        Method::Add,
+        Method::Cancel,
+        Method::Refresh,
+        Method::Counter,
+        Method::DeclineCounter,
+    ] {
+        let r = event_rules(m);
+        assert!(r.properties.len() <= MAX_TABLE_PROPERTIES, "{m}");
+        for (i, &(name, _)) in r.properties.iter().enumerate() {
+            assert_eq!(name, name.to_ascii_uppercase(), "{m} {name}");
+            assert!(!name.starts_with("X-"), "{m} {name}");
+            // Counted by the position of its first entry: each name is listed once.
+            assert_eq!(r.listed(name).map(|(at, _)| at), Some(i), "{m} {name}");
+        }
+    }
+}
+
+#[test]
+fn upper_borrows_when_already_upper_case() {
+    assert!(matches!(upper("DTSTART"), Cow::Borrowed("DTSTART")));
+    assert_eq!(upper("x-Wr-calname"), "X-WR-CALNAME");
+    assert_eq!(upper("dtstart\u{e9}"), "DTSTART\u{e9}");
 }

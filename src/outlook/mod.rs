@@ -10,6 +10,18 @@ use crate::ical::{Component, Property};
 use crate::report::{FixCode, Method, Report, WarningCode};
 use chrono::{Datelike, NaiveDateTime};
 
+/// The properties [`apply`] adds to every REQUEST and CANCEL VEVENT that lacks them,
+/// in the order they are added.
+const OUTLOOK_PROPERTIES: [&str; 7] = [
+    "X-MICROSOFT-CDO-APPT-SEQUENCE",
+    "X-MICROSOFT-CDO-BUSYSTATUS",
+    "X-MICROSOFT-CDO-INTENDEDSTATUS",
+    "X-MICROSOFT-CDO-ALLDAYEVENT",
+    "X-MICROSOFT-CDO-IMPORTANCE",
+    "X-MICROSOFT-CDO-INSTTYPE",
+    "X-MICROSOFT-DISALLOW-COUNTER",
+];
+
 /// Largest HTML copied into X-ALT-DESC.
 const ALT_DESC_LIMIT: usize = 32 * 1024;
 
@@ -117,33 +129,50 @@ pub fn apply(
             .map(|o| crate::itip::address_of(o.value()))
     };
     for ev in cal.components_named_mut("VEVENT") {
-        let sequence = ev
-            .property("SEQUENCE")
-            .map_or("0".to_owned(), |s| s.value().trim().to_owned());
-        let busy = busy_status(ev, method);
-        let wanted: [(&'static str, String); 7] = [
-            ("X-MICROSOFT-CDO-APPT-SEQUENCE", sequence),
-            ("X-MICROSOFT-CDO-BUSYSTATUS", busy.to_owned()),
-            ("X-MICROSOFT-CDO-INTENDEDSTATUS", busy.to_owned()),
-            ("X-MICROSOFT-CDO-ALLDAYEVENT", all_day(ev).to_owned()),
-            ("X-MICROSOFT-CDO-IMPORTANCE", importance(ev).to_owned()),
-            ("X-MICROSOFT-CDO-INSTTYPE", inst_type(ev).to_owned()),
-            ("X-MICROSOFT-DISALLOW-COUNTER", "FALSE".to_owned()),
-        ];
-        for (name, value) in wanted {
-            if ev.property(name).is_none() {
-                ev.properties.push(Property::new(name, value));
-                if !added.contains(&name) {
-                    added.push(name);
+        // Each value is worked out only when its property is missing. The values read
+        // none of the properties added here, so the order does not matter.
+        for name in OUTLOOK_PROPERTIES {
+            if ev.property(name).is_some() {
+                continue;
+            }
+            let value = match name {
+                "X-MICROSOFT-CDO-APPT-SEQUENCE" => ev
+                    .property("SEQUENCE")
+                    .map_or("0".to_owned(), |s| s.value().trim().to_owned()),
+                "X-MICROSOFT-CDO-BUSYSTATUS" | "X-MICROSOFT-CDO-INTENDEDSTATUS" => {
+                    busy_status(ev, method).to_owned()
                 }
+                "X-MICROSOFT-CDO-ALLDAYEVENT" => all_day(ev).to_owned(),
+                "X-MICROSOFT-CDO-IMPORTANCE" => importance(ev).to_owned(),
+                "X-MICROSOFT-CDO-INSTTYPE" => inst_type(ev).to_owned(),
+                _ => "FALSE".to_owned(),
+            };
+            ev.properties.push(Property::new(name, value));
+            if !added.contains(&name) {
+                added.push(name);
             }
         }
         if method == Method::Request {
-            let organizer = organizer_of(ev);
-            for a in ev.properties.iter_mut().filter(|p| p.is("ATTENDEE")) {
-                let is_organizer = organizer
-                    .as_deref()
-                    .is_some_and(|o| crate::itip::address_of(a.value()) == o);
+            let mut organizer: Option<Option<String>> = None;
+            for i in 0..ev.properties.len() {
+                let complete = ev.properties.get(i).is_none_or(|a| {
+                    !a.is("ATTENDEE")
+                        || ["ROLE", "PARTSTAT", "RSVP"]
+                            .iter()
+                            .all(|n| a.param(n).is_some())
+                });
+                if complete {
+                    continue;
+                }
+                if organizer.is_none() {
+                    organizer = Some(organizer_of(ev));
+                }
+                let organizer = organizer.as_ref().and_then(Option::as_deref);
+                let Some(a) = ev.properties.get_mut(i) else {
+                    continue;
+                };
+                let is_organizer =
+                    organizer.is_some_and(|o| crate::itip::address_of(a.value()) == o);
                 let mut changed = false;
                 if a.param("ROLE").is_none() {
                     a.set_param(

@@ -57,16 +57,11 @@ use values::{
 pub fn join_qp_soft_breaks(unfolded: &[u8]) -> Cow<'_, [u8]> {
     // Cheap gate first: a soft break needs a `=` at a line end (a byte search for
     // `\n`, then a look back), which almost no iCalendar 2.0 object has.
-    let has_soft_break = unfolded
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'\n')
-        .any(|(i, _)| {
-            unfolded
-                .get(..i)
-                .is_some_and(|before| before.trim_ascii_end().ends_with(b"="))
-        })
-        || unfolded.trim_ascii_end().ends_with(b"=");
+    let has_soft_break = memchr::memchr_iter(b'\n', unfolded).any(|i| {
+        unfolded
+            .get(..i)
+            .is_some_and(|before| before.trim_ascii_end().ends_with(b"="))
+    }) || unfolded.trim_ascii_end().ends_with(b"=");
     if !has_soft_break || !contains_ignore_case(unfolded, b"QUOTED-PRINTABLE") {
         return Cow::Borrowed(unfolded);
     }
@@ -111,11 +106,18 @@ pub fn looks_like_vcalendar1(unfolded: &[u8]) -> bool {
     contains_ignore_case(unfolded, b"VERSION:1.0")
 }
 
+/// Whether `haystack` contains `needle`, ignoring ASCII case. Jumps from one
+/// occurrence of the needle's first byte (either case) to the next with `memchr`.
 fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty()
-        && haystack
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
+    let Some((&first, tail)) = needle.split_first() else {
+        return false;
+    };
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    memchr::memchr2_iter(lower, upper, haystack).any(|i| {
+        haystack
+            .get(i + 1..i + needle.len())
+            .is_some_and(|rest| rest.eq_ignore_ascii_case(tail))
+    })
 }
 
 /// The value of `line` when its parameters declare quoted-printable, else `None`.
