@@ -133,8 +133,9 @@ mod tests {
                     quoted,
                 }],
             };
-            c.properties[1] =
-                Property::from_parts("X".to_owned(), vec![param], "C".to_owned(), String::new());
+            let mut p = Property::new("X", "C");
+            p.params_mut().push(param);
+            c.properties[1] = p;
             c
         };
         let mut sub = a.clone();
