@@ -313,8 +313,8 @@ fn read_with<'a>(raw: &'a [u8], limits: &Limits, fields: scan::Fields) -> Result
 /// A non-multipart part with where it sits.
 struct Leaf<'p, 'x> {
     part: &'p MessagePart<'x>,
-    /// `type/subtype` of the parent multipart, if any.
-    parent_type: Option<String>,
+    /// The kind of multipart the leaf is in.
+    parent_type: Parent,
     /// Range of the parent multipart/related (for an HTML body with inline images).
     related: Option<Range<usize>>,
     /// Nesting depth of the part.
@@ -324,6 +324,27 @@ struct Leaf<'p, 'x> {
     apple_double: Option<(&'p MessagePart<'x>, &'p MessagePart<'x>)>,
     /// `type/subtype` of the part, lowercase.
     mtype: String,
+}
+
+/// What a leaf sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Parent {
+    /// Nothing: the leaf is the message body.
+    None,
+    /// A multipart/alternative.
+    Alternative,
+    /// Any other multipart.
+    Other,
+}
+
+impl Parent {
+    fn of(parent: Option<&MessagePart<'_>>) -> Parent {
+        match parent {
+            None => Parent::None,
+            Some(p) if is_media(p, "multipart", "alternative") => Parent::Alternative,
+            Some(_) => Parent::Other,
+        }
+    }
 }
 
 struct Walk<'p, 'x> {
@@ -346,7 +367,7 @@ impl<'p, 'x> Walk<'p, 'x> {
                 let data = children.get(1).and_then(|&c| self.parts.get(c as usize));
                 self.leaves.push(Leaf {
                     part,
-                    parent_type: parent.map(media_type),
+                    parent_type: Parent::of(parent),
                     related: None,
                     depth,
                     apple_double: header.zip(data),
@@ -362,7 +383,7 @@ impl<'p, 'x> Walk<'p, 'x> {
                 }
             }
             _ => {
-                let parent_type = parent.map(media_type);
+                let parent_type = Parent::of(parent);
                 let related = parent
                     .filter(|p| is_media(p, "multipart", "related"))
                     .map(|p| part_range(p, self.raw.len()));
@@ -633,10 +654,7 @@ fn calendar_part<'r>(
     let inline_in_place = un.fix.is_none()
         && mtype == "text/calendar"
         && !is_attachment(part)
-        && match leaf.parent_type.as_deref() {
-            None => true,
-            Some(p) => p == "multipart/alternative",
-        };
+        && matches!(leaf.parent_type, Parent::None | Parent::Alternative);
     Some(CalendarPart {
         content: un.content,
         charset: attr("charset"),
@@ -764,7 +782,7 @@ fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: 
             && !matches!(part.body, PartType::Message(_))
             && part.attachment_name().is_none()
             && !kept_calendars.contains(&i);
-        let in_alternative = leaf.parent_type.as_deref() == Some("multipart/alternative");
+        let in_alternative = leaf.parent_type == Parent::Alternative;
         if body_candidate && mtype == "text/plain" && mail.text.is_none() {
             mail.text = Some(range);
             mail.text_charset = part
