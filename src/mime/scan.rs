@@ -416,10 +416,13 @@ impl<'x> Walker<'x> {
         let id = offset(self.parts.len());
 
         let ct = part.content_type();
-        let ctype = ct.map(|c| c.ctype().to_ascii_lowercase());
-        let subtype = ct.and_then(|c| c.subtype()).map(str::to_ascii_lowercase);
+        let ctype_is = |t: &str| ct.is_some_and(|c| c.ctype().eq_ignore_ascii_case(t));
+        let subtype_is = |t: &str| {
+            ct.and_then(|c| c.subtype())
+                .is_some_and(|s| s.eq_ignore_ascii_case(t))
+        };
         let boundary = ct
-            .filter(|_| ctype.as_deref() == Some("multipart"))
+            .filter(|_| ctype_is("multipart"))
             .and_then(|c| c.attribute("boundary"))
             .map(|b| b.as_bytes().to_vec());
         let cte = part
@@ -434,10 +437,10 @@ impl<'x> Walker<'x> {
             Encoding::None
         };
         let message = encoding == Encoding::None
-            && match ctype.as_deref() {
-                Some("message") => matches!(subtype.as_deref(), Some("rfc822" | "global")),
-                None => in_digest,
-                Some(_) => false,
+            && if ct.is_none() {
+                in_digest
+            } else {
+                ctype_is("message") && (subtype_is("rfc822") || subtype_is("global"))
             };
 
         if let Some(boundary) = boundary {
@@ -453,8 +456,8 @@ impl<'x> Walker<'x> {
                 });
             }
             if cut.delimited {
+                let digest = subtype_is("digest");
                 self.parts.push(part);
-                let digest = subtype.as_deref() == Some("digest");
                 let mut children = Vec::with_capacity(cut.parts.len());
                 for r in cut.parts {
                     let child = (body_at + r.start)..(body_at + r.end);
