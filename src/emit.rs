@@ -106,7 +106,24 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
         .iter()
         .find(|f| f.is("Thread-Index"))
         .is_some_and(|f| is_valid_thread_index(&f.value()));
-    let mut out: Vec<u8> = Vec::with_capacity(mail.raw.len() + plan.calendar.len() + 1024);
+    // Sized for what is known now: the header, the parts carried over and the calendar
+    // (as base64 when it needs it). The input's own calendar part is not carried, so
+    // `mail.raw.len()` would count it twice.
+    let carried: usize = mail
+        .text
+        .iter()
+        .chain(&mail.html)
+        .chain(&mail.other_alternatives)
+        .chain(&mail.attachments)
+        .map(|r| r.len())
+        .sum();
+    let calendar_out = if needs_base64(plan.calendar.as_bytes()) {
+        plan.calendar.len() / 3 * 4 + plan.calendar.len() / 38 + 8
+    } else {
+        plan.calendar.len()
+    };
+    let mut out: Vec<u8> =
+        Vec::with_capacity(mail.header_block.len() + carried + calendar_out + 4096);
     for f in &fields {
         let replaced = REPLACED_HEADERS.iter().any(|n| f.is(n))
             || (outlook && f.is("Content-Class"))

@@ -267,6 +267,15 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         )
     };
     let (text, choice) = decode(&unfolded);
+    // The seed is hashed from the unfolded calendar. A small calendar keeps its bytes
+    // and is hashed only if the message is rewritten; a large one is hashed now and its
+    // bytes dropped before the model is built (the decoded text is kept instead, for the
+    // error path below).
+    let early_seed = (unfolded.len() > EARLY_SEED_BYTES).then(|| {
+        let s = seed(&mail, &unfolded);
+        unfolded = Vec::new();
+        s
+    });
     let choice = match wide {
         Some(name) => mime::charset::CharsetChoice::Declared(name.to_owned()),
         None => choice,
@@ -290,8 +299,9 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         };
         skip(code, e.to_string())
     })?;
-    // The text is parsed: only the error path below needs it again, and decodes again.
-    drop(text);
+    // The text is parsed: only the error path below needs it again, and a small
+    // calendar decodes it again there.
+    let mut kept_text = early_seed.is_some().then_some(text);
     for (code, detail) in parsed.issues {
         report.warn(code, detail);
     }
@@ -345,7 +355,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         Err(skip) => {
             // The message passes through: report what is wrong with the calendar as it
             // came (parsed again, since normalisation may have started changing it).
-            let (text, _) = decode(&unfolded);
+            let text = kept_text.take().unwrap_or_else(|| decode(&unfolded).0);
             if let Ok(pristine) = ical::parse::parse_with_limits(&text, parse_limits) {
                 report.violations = itip::validate::validate_roots(
                     &pristine.roots,
@@ -358,14 +368,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     };
     report.method = Some(norm.method);
     report.message_class = norm.message_class;
-    // The seed is hashed from the unfolded calendar. Small calendars keep it and hash
-    // only if the message is rewritten; a large one is hashed now and dropped, so that
-    // it is not held while the model, the written calendar and the output exist.
-    let early_seed = (unfolded.len() > EARLY_SEED_BYTES).then(|| {
-        let s = seed(&mail, &unfolded);
-        unfolded = Vec::new();
-        s
-    });
+    drop(kept_text);
 
     // Time zones: identify every TZID, keep the wall-clock times, use tzdb's rules.
     let tz_ctx = tz::repair::Context {
