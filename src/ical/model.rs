@@ -108,6 +108,11 @@ impl Property {
         self.name.eq_ignore_ascii_case(name)
     }
 
+    /// Whether the name equals one of `names`, ignoring ASCII case.
+    pub fn is_any(&self, names: &[&str]) -> bool {
+        names.iter().any(|n| self.name.eq_ignore_ascii_case(n))
+    }
+
     /// The raw value.
     pub fn value(&self) -> &str {
         match &self.value {
@@ -188,7 +193,24 @@ impl Property {
     pub fn content_line(&self) -> Cow<'_, str> {
         match self.original_line() {
             Some(line) => Cow::Borrowed(line),
-            None => Cow::Owned(self.compose()),
+            None => {
+                let mut line = String::with_capacity(self.content_len_hint() + 8);
+                self.compose(&mut line);
+                Cow::Owned(line)
+            }
+        }
+    }
+
+    /// [`Property::content_line`], composed in `scratch` (cleared first) when the
+    /// property has changed, so that a writer can reuse one buffer for every line.
+    pub(crate) fn content_line_with<'a>(&'a self, scratch: &'a mut String) -> &'a str {
+        match self.original_line() {
+            Some(line) => line,
+            None => {
+                scratch.clear();
+                self.compose(scratch);
+                scratch
+            }
         }
     }
 
@@ -206,9 +228,9 @@ impl Property {
         self.name().len() + params + 1 + self.value().len()
     }
 
-    fn compose(&self) -> String {
+    /// Appends the composed content line to `line`.
+    fn compose(&self, line: &mut String) {
         let (name, value) = (self.name(), self.value());
-        let mut line = String::with_capacity(self.content_len_hint() + 8);
         line.push_str(name);
         for p in &self.params {
             line.push(';');
@@ -230,7 +252,6 @@ impl Property {
         }
         line.push(':');
         line.push_str(value);
-        line
     }
 }
 
