@@ -133,7 +133,7 @@ pub fn value_date(cal: &mut Component, report: &mut Report) {
         .filter(|c| c.is("VEVENT") || c.is("VTODO"))
     {
         for p in ev.properties.iter_mut() {
-            if !DATE_PROPS.iter().any(|n| p.is(n)) || p.param("VALUE").is_some() {
+            if !p.is_any(DATE_PROPS) || p.param("VALUE").is_some() {
                 continue;
             }
             let all_dates = !p.value().trim().is_empty()

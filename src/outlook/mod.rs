@@ -7,6 +7,7 @@ pub mod thread_index;
 
 use crate::ical::value::{escape_text, parse_date_or_date_time, DateTimeValue};
 use crate::ical::{Component, Property};
+use crate::itip::text::{concat, Decimal};
 use crate::report::{FixCode, Method, Report, WarningCode};
 use chrono::{Datelike, NaiveDateTime};
 
@@ -171,8 +172,7 @@ pub fn apply(
                 let Some(a) = ev.properties.get_mut(i) else {
                     continue;
                 };
-                let is_organizer =
-                    organizer.is_some_and(|o| crate::itip::address_of(a.value()) == o);
+                let is_organizer = organizer.is_some_and(|o| crate::itip::is_address(a.value(), o));
                 let mut changed = false;
                 if a.param("ROLE").is_none() {
                     a.set_param(
@@ -222,13 +222,17 @@ pub fn apply(
     if attendees > 0 {
         report.fix(
             FixCode::AttendeeParamsAdded,
-            format!("ROLE/PARTSTAT/RSVP completed on {attendees} ATTENDEE(s)"),
+            concat(&[
+                "ROLE/PARTSTAT/RSVP completed on ",
+                Decimal::new(attendees).as_str(),
+                " ATTENDEE(s)",
+            ]),
         );
     }
     if let (true, Some((_, source))) = (alt_added, alt_desc) {
         report.fix(
             FixCode::AltDescAdded,
-            format!("X-ALT-DESC;FMTTYPE=text/html from {source}"),
+            concat(&["X-ALT-DESC;FMTTYPE=text/html from ", source]),
         );
     }
 }
