@@ -160,7 +160,7 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
                 top.properties.push(Property::from_source(
                     Arc::clone(&source),
                     whole,
-                    String::new(),
+                    "",
                     Vec::new(),
                     0..0,
                 ));
@@ -286,7 +286,7 @@ fn parse_content_line_at(source: &Arc<str>, start: usize, line: &str) -> Option<
     Some(Property::from_source(
         Arc::clone(source),
         start..start + line.len(),
-        name.to_owned(),
+        name,
         params,
         start + pos + 1..start + line.len(),
     ))

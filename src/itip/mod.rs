@@ -126,12 +126,14 @@ fn fix_version(cal: &mut Component, report: &mut Report) -> Result<(), Skip> {
             v.set_value("2.0");
         }
         None => {
-            cal.properties.insert(0, Property::new("VERSION", "2.0"));
+            cal.properties
+                .insert(0, Property::constant("VERSION", "2.0"));
             report.fix(FixCode::VersionSet, "VERSION:2.0 added");
         }
     }
     if cal.property("PRODID").is_none() {
-        cal.properties.insert(0, Property::new("PRODID", PRODID));
+        cal.properties
+            .insert(0, Property::constant("PRODID", PRODID));
         report.fix(FixCode::ProdidAdded, format!("PRODID:{PRODID} added"));
     }
     Ok(())
@@ -451,7 +453,7 @@ fn fix_method(cal: &mut Component, ctx: &Context<'_>, report: &mut Report) -> Re
     };
     cal.insert_property_after(
         &["PRODID", "VERSION", "CALSCALE"],
-        Property::new("METHOD", method.as_str()),
+        Property::constant("METHOD", method.as_str()),
     );
     report.fix(
         FixCode::MethodInferred,
@@ -597,7 +599,7 @@ fn fix_events(
             Some(_) => {}
         }
         if ev.property("SEQUENCE").is_none() {
-            ev.insert_property_after(&["DTSTAMP", "UID"], Property::new("SEQUENCE", "0"));
+            ev.insert_property_after(&["DTSTAMP", "UID"], Property::constant("SEQUENCE", "0"));
             seqs += 1;
         }
         if ev.property("ORGANIZER").is_none() {

@@ -76,7 +76,7 @@ pub fn repair_events(cal: &mut Component, method: Method, from: Option<&str>, re
             {
                 ev.insert_property_after(
                     &["SEQUENCE", "DTSTAMP", "UID"],
-                    Property::new("STATUS", "CANCELLED"),
+                    Property::constant("STATUS", "CANCELLED"),
                 );
                 cancelled += 1;
             }

@@ -136,19 +136,20 @@ pub fn apply(
             if ev.property(name).is_some() {
                 continue;
             }
-            let value = match name {
-                "X-MICROSOFT-CDO-APPT-SEQUENCE" => ev
-                    .property("SEQUENCE")
-                    .map_or("0".to_owned(), |s| s.value().trim().to_owned()),
+            let prop = match name {
+                "X-MICROSOFT-CDO-APPT-SEQUENCE" => match ev.property("SEQUENCE") {
+                    Some(s) => Property::new(name, s.value().trim()),
+                    None => Property::constant(name, "0"),
+                },
                 "X-MICROSOFT-CDO-BUSYSTATUS" | "X-MICROSOFT-CDO-INTENDEDSTATUS" => {
-                    busy_status(ev, method).to_owned()
+                    Property::constant(name, busy_status(ev, method))
                 }
-                "X-MICROSOFT-CDO-ALLDAYEVENT" => all_day(ev).to_owned(),
-                "X-MICROSOFT-CDO-IMPORTANCE" => importance(ev).to_owned(),
-                "X-MICROSOFT-CDO-INSTTYPE" => inst_type(ev).to_owned(),
-                _ => "FALSE".to_owned(),
+                "X-MICROSOFT-CDO-ALLDAYEVENT" => Property::constant(name, all_day(ev)),
+                "X-MICROSOFT-CDO-IMPORTANCE" => Property::constant(name, importance(ev)),
+                "X-MICROSOFT-CDO-INSTTYPE" => Property::constant(name, inst_type(ev)),
+                _ => Property::constant(name, "FALSE"),
             };
-            ev.properties.push(Property::new(name, value));
+            ev.properties.push(prop);
             if !added.contains(&name) {
                 added.push(name);
             }
