@@ -8,6 +8,7 @@
 use crate::hash::{hex, StableHasher};
 use crate::ical::value::{parse_date_or_date_time, unescape_text, DateTimeValue};
 use crate::ical::Component;
+use crate::itip::text::concat;
 use crate::mime::encoded_word::encode_header_value;
 use crate::mime::header::{split_fields, RawField};
 use crate::mime::transfer::encode_base64_lines;
@@ -102,9 +103,12 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
         .filter(|s| !s.trim().is_empty());
     let outlook = plan.profile == Profile::Outlook;
 
+    // Field names are compared here rather than with `RawField::is`, which is not
+    // inlined: every field is checked against every replaced name.
+    let is = |f: &RawField<'_>, name: &str| f.name.eq_ignore_ascii_case(name);
     let index_ok = fields
         .iter()
-        .find(|f| f.is("Thread-Index"))
+        .find(|f| is(f, "Thread-Index"))
         .is_some_and(|f| is_valid_thread_index(&f.value()));
     // Sized for what is known now: the header, the parts carried over and the calendar
     // (as base64 when it needs it). The input's own calendar part is not carried, so
@@ -125,9 +129,9 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
     let mut out: Vec<u8> =
         Vec::with_capacity(mail.header_block.len() + carried + calendar_out + 4096);
     for f in &fields {
-        let replaced = REPLACED_HEADERS.iter().any(|n| f.is(n))
-            || (outlook && f.is("Content-Class"))
-            || (outlook && !index_ok && f.is("Thread-Index"));
+        let replaced = REPLACED_HEADERS.iter().any(|n| is(f, n))
+            || (outlook && is(f, "Content-Class"))
+            || (outlook && !index_ok && is(f, "Thread-Index"));
         if replaced {
             continue;
         }
@@ -136,7 +140,7 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
             out.extend_from_slice(eol.as_bytes());
         }
     }
-    let has = |name: &str| fields.iter().any(|f: &RawField<'_>| f.is(name));
+    let has = |name: &str| fields.iter().any(|f| is(f, name));
     let subject = mail.subject.clone().or_else(|| summary.clone());
     if !has("Subject") {
         if let Some(s) = &summary {
@@ -167,7 +171,10 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
             h.write(b"thread-index");
             let value = thread_index(time, h.finish128());
             header(&mut out, "Thread-Index", &value, eol);
-            report.fix(FixCode::ThreadIndexAdded, format!("Thread-Index: {value}"));
+            report.fix(
+                FixCode::ThreadIndexAdded,
+                concat(&["Thread-Index: ", &value]),
+            );
         }
         header(
             &mut out,
@@ -176,7 +183,7 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
             eol,
         );
         let had = fields.iter().any(|f| {
-            f.is("Content-Class")
+            is(f, "Content-Class")
                 && f.value()
                     .eq_ignore_ascii_case("urn:content-classes:calendarmessage")
         });
@@ -235,10 +242,10 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
         );
     }
     alternatives.push(text_part(
-        &format!(
-            "text/calendar; charset=\"utf-8\"; method={}",
-            plan.method.as_str()
-        ),
+        &concat(&[
+            "text/calendar; charset=\"utf-8\"; method=",
+            plan.method.as_str(),
+        ]),
         Cow::Borrowed(plan.calendar),
         eol,
     ));
@@ -258,7 +265,7 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
         header(
             &mut out,
             "Content-Type",
-            &format!("multipart/alternative; boundary=\"{alt_boundary}\""),
+            &concat(&["multipart/alternative; boundary=\"", &alt_boundary, "\""]),
             eol,
         );
         out.extend_from_slice(eol.as_bytes());
@@ -268,7 +275,7 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
         header(
             &mut out,
             "Content-Type",
-            &format!("multipart/mixed; boundary=\"{mix_boundary}\""),
+            &concat(&["multipart/mixed; boundary=\"", &mix_boundary, "\""]),
             eol,
         );
         out.extend_from_slice(eol.as_bytes());
@@ -375,7 +382,12 @@ fn boundary(seed: &[u8; 16], kind: &str, parts: &[&Part<'_>]) -> String {
         h.write(kind.as_bytes());
         h.write(&counter.to_be_bytes());
         let digest = h.finish128();
-        let b = format!("=_imip_{}_{kind}", hex(digest.get(..8).unwrap_or_default()));
+        let b = concat(&[
+            "=_imip_",
+            &hex(digest.get(..8).unwrap_or_default()),
+            "_",
+            kind,
+        ]);
         let finder = memchr::memmem::Finder::new(b.as_bytes());
         if counter > 1000 || !parts.iter().any(|p| p.bytes_contain(&finder)) {
             return b;

@@ -44,29 +44,50 @@ pub struct Property {
     source: Option<Arc<str>>,
     /// Where the content line is in `source`.
     line: Range<usize>,
-    name: String,
+    /// A standard name is not copied (see [`known_name`]).
+    name: Cow<'static, str>,
     params: Vec<Param>,
     value: Text,
     /// Whether `line` is still this property's content line (nothing changed it).
     original: bool,
 }
 
-/// The value of a [`Property`]: a range of its `source`, or a string of its own.
+/// The value of a [`Property`]: a range of its `source`, a constant, or a string of
+/// its own.
 #[derive(Clone)]
 enum Text {
     Source(Range<usize>),
+    Static(&'static str),
     Own(String),
+}
+
+/// `name` as a property name: a standard one is not copied.
+fn property_name<N: AsRef<str> + Into<String>>(name: N) -> Cow<'static, str> {
+    match known_name(name.as_ref()) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(name.into()),
+    }
 }
 
 impl Property {
     /// A new property with no parameters. `value` is the raw (already escaped) value.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn new<N: AsRef<str> + Into<String>>(name: N, value: impl Into<String>) -> Self {
+        Property::with_value(property_name(name), Text::Own(value.into()))
+    }
+
+    /// A new property with no parameters and a constant raw value (nothing copied when
+    /// the name is a standard one).
+    pub fn constant<N: AsRef<str> + Into<String>>(name: N, value: &'static str) -> Self {
+        Property::with_value(property_name(name), Text::Static(value))
+    }
+
+    fn with_value(name: Cow<'static, str>, value: Text) -> Self {
         Property {
             source: None,
             line: 0..0,
-            name: name.into(),
+            name,
             params: Vec::new(),
-            value: Text::Own(value.into()),
+            value,
             original: false,
         }
     }
@@ -76,14 +97,14 @@ impl Property {
     pub(crate) fn from_source(
         source: Arc<str>,
         line: Range<usize>,
-        name: String,
+        name: &str,
         params: Vec<Param>,
         value: Range<usize>,
     ) -> Self {
         Property {
             source: Some(source),
             line,
-            name,
+            name: property_name(name),
             params,
             value: Text::Source(value),
             original: true,
@@ -108,10 +129,16 @@ impl Property {
         self.name.eq_ignore_ascii_case(name)
     }
 
+    /// Whether the name equals one of `names`, ignoring ASCII case.
+    pub fn is_any(&self, names: &[&str]) -> bool {
+        names.iter().any(|n| self.name.eq_ignore_ascii_case(n))
+    }
+
     /// The raw value.
     pub fn value(&self) -> &str {
         match &self.value {
             Text::Source(range) => self.source_text(range),
+            Text::Static(s) => s,
             Text::Own(s) => s,
         }
     }
@@ -150,8 +177,8 @@ impl Property {
     }
 
     /// Renames the property.
-    pub fn rename(&mut self, name: impl Into<String>) {
-        self.name = name.into();
+    pub fn rename<N: AsRef<str> + Into<String>>(&mut self, name: N) {
+        self.name = property_name(name);
         self.original = false;
     }
 
@@ -188,7 +215,24 @@ impl Property {
     pub fn content_line(&self) -> Cow<'_, str> {
         match self.original_line() {
             Some(line) => Cow::Borrowed(line),
-            None => Cow::Owned(self.compose()),
+            None => {
+                let mut line = String::with_capacity(self.content_len_hint() + 8);
+                self.compose(&mut line);
+                Cow::Owned(line)
+            }
+        }
+    }
+
+    /// [`Property::content_line`], composed in `scratch` (cleared first) when the
+    /// property has changed, so that a writer can reuse one buffer for every line.
+    pub(crate) fn content_line_with<'a>(&'a self, scratch: &'a mut String) -> &'a str {
+        match self.original_line() {
+            Some(line) => line,
+            None => {
+                scratch.clear();
+                self.compose(scratch);
+                scratch
+            }
         }
     }
 
@@ -206,9 +250,9 @@ impl Property {
         self.name().len() + params + 1 + self.value().len()
     }
 
-    fn compose(&self) -> String {
+    /// Appends the composed content line to `line`.
+    fn compose(&self, line: &mut String) {
         let (name, value) = (self.name(), self.value());
-        let mut line = String::with_capacity(self.content_len_hint() + 8);
         line.push_str(name);
         for p in &self.params {
             line.push(';');
@@ -230,8 +274,66 @@ impl Property {
         }
         line.push(':');
         line.push_str(value);
-        line
     }
+}
+
+/// The standard name equal to `name` (exactly: as this crate and most producers write
+/// it), so that properties with one do not hold a copy.
+fn known_name(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "ACTION" => "ACTION",
+        "ATTACH" => "ATTACH",
+        "ATTENDEE" => "ATTENDEE",
+        "CALSCALE" => "CALSCALE",
+        "CATEGORIES" => "CATEGORIES",
+        "CLASS" => "CLASS",
+        "COMMENT" => "COMMENT",
+        "CONTACT" => "CONTACT",
+        "CREATED" => "CREATED",
+        "DESCRIPTION" => "DESCRIPTION",
+        "DTEND" => "DTEND",
+        "DTSTAMP" => "DTSTAMP",
+        "DTSTART" => "DTSTART",
+        "DUE" => "DUE",
+        "DURATION" => "DURATION",
+        "EXDATE" => "EXDATE",
+        "GEO" => "GEO",
+        "LAST-MODIFIED" => "LAST-MODIFIED",
+        "LOCATION" => "LOCATION",
+        "METHOD" => "METHOD",
+        "ORGANIZER" => "ORGANIZER",
+        "PRIORITY" => "PRIORITY",
+        "PRODID" => "PRODID",
+        "RDATE" => "RDATE",
+        "RECURRENCE-ID" => "RECURRENCE-ID",
+        "REPEAT" => "REPEAT",
+        "RESOURCES" => "RESOURCES",
+        "RRULE" => "RRULE",
+        "SEQUENCE" => "SEQUENCE",
+        "STATUS" => "STATUS",
+        "SUMMARY" => "SUMMARY",
+        "TRANSP" => "TRANSP",
+        "TRIGGER" => "TRIGGER",
+        "TZID" => "TZID",
+        "TZNAME" => "TZNAME",
+        "TZOFFSETFROM" => "TZOFFSETFROM",
+        "TZOFFSETTO" => "TZOFFSETTO",
+        "TZURL" => "TZURL",
+        "UID" => "UID",
+        "URL" => "URL",
+        "VERSION" => "VERSION",
+        "X-ALT-DESC" => "X-ALT-DESC",
+        "X-MICROSOFT-CDO-ALLDAYEVENT" => "X-MICROSOFT-CDO-ALLDAYEVENT",
+        "X-MICROSOFT-CDO-APPT-SEQUENCE" => "X-MICROSOFT-CDO-APPT-SEQUENCE",
+        "X-MICROSOFT-CDO-BUSYSTATUS" => "X-MICROSOFT-CDO-BUSYSTATUS",
+        "X-MICROSOFT-CDO-IMPORTANCE" => "X-MICROSOFT-CDO-IMPORTANCE",
+        "X-MICROSOFT-CDO-INSTTYPE" => "X-MICROSOFT-CDO-INSTTYPE",
+        "X-MICROSOFT-CDO-INTENDEDSTATUS" => "X-MICROSOFT-CDO-INTENDEDSTATUS",
+        "X-MICROSOFT-CDO-OWNERAPPTID" => "X-MICROSOFT-CDO-OWNERAPPTID",
+        "X-MICROSOFT-DISALLOW-COUNTER" => "X-MICROSOFT-DISALLOW-COUNTER",
+        "X-WR-TIMEZONE" => "X-WR-TIMEZONE",
+        _ => return None,
+    })
 }
 
 impl PartialEq for Property {

@@ -116,7 +116,12 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
             line.trim_start_matches([' ', '\t'])
         };
         let start = next_line - 1 - line.len();
-        if let Some(name) = keyword_value(line, "BEGIN") {
+        // A BEGIN or END line starts with a B or an E: only those are looked at.
+        let keyword = line
+            .as_bytes()
+            .first()
+            .is_some_and(|b| matches!(b.to_ascii_uppercase(), b'B' | b'E'));
+        if let Some(name) = keyword.then(|| keyword_value(line, "BEGIN")).flatten() {
             if stack.len() >= limits.max_depth {
                 return Err(ParseError::TooDeep(limits.max_depth));
             }
@@ -127,7 +132,7 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
             stack.push(Component::new(name));
             continue;
         }
-        if let Some(name) = keyword_value(line, "END") {
+        if let Some(name) = keyword.then(|| keyword_value(line, "END")).flatten() {
             close(&mut stack, &mut parsed, name, lineno);
             continue;
         }
@@ -155,7 +160,7 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
                 top.properties.push(Property::from_source(
                     Arc::clone(&source),
                     whole,
-                    String::new(),
+                    "",
                     Vec::new(),
                     0..0,
                 ));
@@ -281,7 +286,7 @@ fn parse_content_line_at(source: &Arc<str>, start: usize, line: &str) -> Option<
     Some(Property::from_source(
         Arc::clone(source),
         start..start + line.len(),
-        name.to_owned(),
+        name,
         params,
         start + pos + 1..start + line.len(),
     ))

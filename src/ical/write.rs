@@ -10,8 +10,9 @@ pub const FOLD_AT: usize = 75;
 pub fn write(roots: &[Component], eol: &str) -> String {
     let size = roots.iter().map(|c| size_hint(c, eol.len())).sum();
     let mut out = String::with_capacity(size);
+    let mut scratch = String::new();
     for c in roots {
-        write_component(c, eol, &mut out);
+        write_component(c, eol, &mut out, &mut scratch);
     }
     out
 }
@@ -30,15 +31,16 @@ fn size_hint(c: &Component, eol: usize) -> usize {
     keywords + properties + children
 }
 
-fn write_component(c: &Component, eol: &str, out: &mut String) {
+/// Writes `c`; the changed content lines are composed in `scratch`.
+fn write_component(c: &Component, eol: &str, out: &mut String, scratch: &mut String) {
     // BEGIN/END are content lines too: a long X- component name is folded like any
     // other line.
     write_keyword_line("BEGIN:", &c.name, eol, out);
     for p in &c.properties {
-        write_folded(&p.content_line(), eol, out);
+        write_folded(p.content_line_with(scratch), eol, out);
     }
     for child in &c.components {
-        write_component(child, eol, out);
+        write_component(child, eol, out, scratch);
     }
     write_keyword_line("END:", &c.name, eol, out);
 }

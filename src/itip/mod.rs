@@ -3,6 +3,7 @@
 //! what cannot be repaired comes back as a [`Skip`] and the message passes through.
 
 pub mod repair;
+pub(crate) mod text;
 pub mod validate;
 
 use crate::hash::{hex, StableHasher};
@@ -10,6 +11,8 @@ use crate::ical::{Component, Property};
 use crate::mime::{Mailbox, Skip};
 use crate::report::{FixCode, Method, Report, WarningCode};
 use chrono::{DateTime, Utc};
+use std::borrow::Cow;
+use text::{concat, Decimal};
 
 /// What normalisation needs to know about the message around the calendar.
 #[derive(Debug, Clone)]
@@ -123,12 +126,14 @@ fn fix_version(cal: &mut Component, report: &mut Report) -> Result<(), Skip> {
             v.set_value("2.0");
         }
         None => {
-            cal.properties.insert(0, Property::new("VERSION", "2.0"));
+            cal.properties
+                .insert(0, Property::constant("VERSION", "2.0"));
             report.fix(FixCode::VersionSet, "VERSION:2.0 added");
         }
     }
     if cal.property("PRODID").is_none() {
-        cal.properties.insert(0, Property::new("PRODID", PRODID));
+        cal.properties
+            .insert(0, Property::constant("PRODID", PRODID));
         report.fix(FixCode::ProdidAdded, format!("PRODID:{PRODID} added"));
     }
     Ok(())
@@ -149,7 +154,7 @@ fn rename_illegal_names(cal: &mut Component, report: &mut Report) {
         }
     });
     for (old, new) in renamed {
-        report.fix(FixCode::PropertyRenamed, format!("{old} -> {new}"));
+        report.fix(FixCode::PropertyRenamed, concat(&[&old, " -> ", &new]));
     }
 }
 
@@ -195,7 +200,7 @@ fn clean_event_properties(cal: &mut Component, report: &mut Report) {
         .filter(|c| c.is("VEVENT") || c.is("VTODO"))
     {
         ev.properties.retain(|p| {
-            let empty = p.value().trim().is_empty() && NON_EMPTY_PROPS.iter().any(|n| p.is(n));
+            let empty = p.value().trim().is_empty() && p.is_any(NON_EMPTY_PROPS);
             if empty && !emptied.iter().any(|e| p.is(e)) {
                 emptied.push(p.name().to_ascii_uppercase());
             }
@@ -210,7 +215,7 @@ fn clean_event_properties(cal: &mut Component, report: &mut Report) {
             }
         });
         for p in &mut ev.properties {
-            if TEXT_PROPS.iter().any(|n| p.is(n)) {
+            if p.is_any(TEXT_PROPS) {
                 if let Some(fixed) = fix_text_escapes(p.value()) {
                     p.set_value(fixed);
                     escapes += 1;
@@ -289,7 +294,7 @@ fn fix_addresses(cal: &mut Component, report: &mut Report) {
     let mut added = 0usize;
     cal.walk_mut(&mut |c| {
         for p in &mut c.properties {
-            if CAL_ADDRESS_PROPS.iter().any(|n| p.is(n)) {
+            if p.is_any(CAL_ADDRESS_PROPS) {
                 match fixed_address(p.value()) {
                     AddressFix::Lowered(v) => {
                         p.set_value(v);
@@ -340,13 +345,19 @@ fn fix_addresses(cal: &mut Component, report: &mut Report) {
     if lowered > 0 {
         report.fix(
             FixCode::MailtoLowercased,
-            format!("{lowered} address(es) had an uppercase MAILTO: scheme"),
+            concat(&[
+                Decimal::new(lowered).as_str(),
+                " address(es) had an uppercase MAILTO: scheme",
+            ]),
         );
     }
     if added > 0 {
         report.fix(
             FixCode::MailtoAdded,
-            format!("{added} bare address(es) got a mailto: scheme"),
+            concat(&[
+                Decimal::new(added).as_str(),
+                " bare address(es) got a mailto: scheme",
+            ]),
         );
     }
 }
@@ -364,13 +375,13 @@ fn fixed_address(value: &str) -> AddressFix {
             return if scheme == "mailto:" {
                 AddressFix::None
             } else {
-                AddressFix::Lowered(format!("mailto:{}", v.get(7..).unwrap_or("")))
+                AddressFix::Lowered(concat(&["mailto:", v.get(7..).unwrap_or("")]))
             };
         }
     }
     // A bare `local@domain` with no scheme at all.
     if !v.contains(':') && is_plain_address(v) {
-        return AddressFix::Added(format!("mailto:{v}"));
+        return AddressFix::Added(concat(&["mailto:", v]));
     }
     AddressFix::None
 }
@@ -389,12 +400,23 @@ fn is_plain_address(v: &str) -> bool {
 
 /// The address of a calendar user value, lowercase, without `mailto:`.
 pub fn address_of(value: &str) -> String {
+    address_part(value).to_ascii_lowercase()
+}
+
+/// The address of a calendar user value as written, without `mailto:`.
+fn address_part(value: &str) -> &str {
     let v = value.trim();
     let v = match v.get(..7) {
         Some(s) if s.eq_ignore_ascii_case("mailto:") => v.get(7..).unwrap_or(""),
         _ => v,
     };
-    v.trim().to_ascii_lowercase()
+    v.trim()
+}
+
+/// Whether [`address_of`] `value` is `address` (given in lowercase), without
+/// allocating.
+pub(crate) fn is_address(value: &str, address: &str) -> bool {
+    address_part(value).eq_ignore_ascii_case(address)
 }
 
 fn fix_method(cal: &mut Component, ctx: &Context<'_>, report: &mut Report) -> Result<Method, Skip> {
@@ -426,16 +448,16 @@ fn fix_method(cal: &mut Component, ctx: &Context<'_>, report: &mut Report) -> Re
         return Ok(method);
     }
     let (method, why) = match param.and_then(Method::parse) {
-        Some(m) => (m, "from the MIME method parameter".to_owned()),
+        Some(m) => (m, "from the MIME method parameter".into()),
         None => infer_method(cal, ctx)?,
     };
     cal.insert_property_after(
         &["PRODID", "VERSION", "CALSCALE"],
-        Property::new("METHOD", method.as_str()),
+        Property::constant("METHOD", method.as_str()),
     );
     report.fix(
         FixCode::MethodInferred,
-        format!("METHOD:{method} added ({why})"),
+        concat(&["METHOD:", method.as_str(), " added (", &why, ")"]),
     );
     Ok(method)
 }
@@ -445,7 +467,7 @@ const REPLY_PARTSTATS: &[&str] = &["ACCEPTED", "DECLINED", "TENTATIVE", "DELEGAT
 /// Infers the METHOD of a calendar that states none (see DESIGN.md): a cancelled
 /// event is a CANCEL; an answer from an ATTENDEE is a REPLY; ATTENDEEs sent by the
 /// organizer (or with no organizer) are a REQUEST; no ATTENDEE is a PUBLISH.
-fn infer_method(cal: &Component, ctx: &Context<'_>) -> Result<(Method, String), Skip> {
+fn infer_method(cal: &Component, ctx: &Context<'_>) -> Result<(Method, Cow<'static, str>), Skip> {
     let events: Vec<&Component> = cal.components_named("VEVENT").collect();
     if events.iter().any(|e| {
         e.property("STATUS")
@@ -479,10 +501,10 @@ fn infer_method(cal: &Component, ctx: &Context<'_>) -> Result<(Method, String), 
         {
             return Ok((
                 Method::Reply,
-                format!(
+                Cow::Owned(format!(
                     "the sender is an ATTENDEE with PARTSTAT={}",
                     a.param_value("PARTSTAT").unwrap_or("")
-                ),
+                )),
             ));
         }
     }
@@ -524,18 +546,18 @@ fn derived_uid(cal: &Component, ctx: &Context<'_>) -> String {
     let ev = cal.components_named("VEVENT").next();
     let value = |name: &str| {
         ev.and_then(|e| e.property(name))
-            .map_or(String::new(), |p| p.value().trim().to_owned())
+            .map_or("", |p| p.value().trim())
     };
     let mut h = StableHasher::new();
     for part in [
-        ctx.message_id.unwrap_or("").trim().to_owned(),
+        ctx.message_id.unwrap_or("").trim(),
         value("DTSTART"),
         value("SUMMARY"),
     ] {
         h.write(part.as_bytes());
         h.write(b"\0");
     }
-    format!("imip-bridge-{}", hex(&h.finish128()))
+    concat(&["imip-bridge-", &hex(&h.finish128())])
 }
 
 fn fix_events(
@@ -544,7 +566,7 @@ fn fix_events(
     ctx: &Context<'_>,
     report: &mut Report,
 ) -> Result<(), Skip> {
-    let dtstamp = ctx.stamp_time.format("%Y%m%dT%H%M%SZ").to_string();
+    let dtstamp = text::utc_date_time(&ctx.stamp_time);
     let organizer = organizer_source(method, ctx);
     let uid = derived_uid(cal, ctx);
     let mut missing_dtstart = false;
@@ -577,7 +599,7 @@ fn fix_events(
             Some(_) => {}
         }
         if ev.property("SEQUENCE").is_none() {
-            ev.insert_property_after(&["DTSTAMP", "UID"], Property::new("SEQUENCE", "0"));
+            ev.insert_property_after(&["DTSTAMP", "UID"], Property::constant("SEQUENCE", "0"));
             seqs += 1;
         }
         if ev.property("ORGANIZER").is_none() {
@@ -625,16 +647,27 @@ fn fix_events(
     if uids > 0 {
         report.fix(
             FixCode::UidGenerated,
-            format!("UID:{uid} (from Message-ID, DTSTART and SUMMARY) added to {uids} VEVENT(s)"),
+            concat(&[
+                "UID:",
+                &uid,
+                " (from Message-ID, DTSTART and SUMMARY) added to ",
+                Decimal::new(uids).as_str(),
+                " VEVENT(s)",
+            ]),
         );
     }
     if stamps > 0 {
         report.fix(
             FixCode::DtstampAdded,
-            format!(
-                "DTSTAMP:{dtstamp} ({}) added to {stamps} VEVENT(s)",
-                ctx.stamp_source
-            ),
+            concat(&[
+                "DTSTAMP:",
+                &dtstamp,
+                " (",
+                ctx.stamp_source,
+                ") added to ",
+                Decimal::new(stamps).as_str(),
+                " VEVENT(s)",
+            ]),
         );
     }
     if restamped > 0 {
@@ -649,7 +682,11 @@ fn fix_events(
     if seqs > 0 {
         report.fix(
             FixCode::SequenceAdded,
-            format!("SEQUENCE:0 added to {seqs} VEVENT(s)"),
+            concat(&[
+                "SEQUENCE:0 added to ",
+                Decimal::new(seqs).as_str(),
+                " VEVENT(s)",
+            ]),
         );
     }
     orgs.dedup();
@@ -736,11 +773,11 @@ fn check_sender(cal: &Component, method: Method, ctx: &Context<'_>, report: &mut
     let ok = match method {
         _ if from_attendee => ev
             .properties_named("ATTENDEE")
-            .any(|a| address_of(a.value()) == from),
+            .any(|a| is_address(a.value(), &from)),
         _ => ev.property("ORGANIZER").is_some_and(|o| {
-            address_of(o.value()) == from
+            is_address(o.value(), &from)
                 || o.param_value("SENT-BY")
-                    .is_some_and(|s| address_of(s) == from)
+                    .is_some_and(|s| is_address(s, &from))
         }),
     };
     if !ok {

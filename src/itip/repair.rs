@@ -76,7 +76,7 @@ pub fn repair_events(cal: &mut Component, method: Method, from: Option<&str>, re
             {
                 ev.insert_property_after(
                     &["SEQUENCE", "DTSTAMP", "UID"],
-                    Property::new("STATUS", "CANCELLED"),
+                    Property::constant("STATUS", "CANCELLED"),
                 );
                 cancelled += 1;
             }
@@ -133,7 +133,7 @@ pub fn value_date(cal: &mut Component, report: &mut Report) {
         .filter(|c| c.is("VEVENT") || c.is("VTODO"))
     {
         for p in ev.properties.iter_mut() {
-            if !DATE_PROPS.iter().any(|n| p.is(n)) || p.param("VALUE").is_some() {
+            if !p.is_any(DATE_PROPS) || p.param("VALUE").is_some() {
                 continue;
             }
             let all_dates = !p.value().trim().is_empty()

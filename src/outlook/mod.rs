@@ -7,6 +7,7 @@ pub mod thread_index;
 
 use crate::ical::value::{escape_text, parse_date_or_date_time, DateTimeValue};
 use crate::ical::{Component, Property};
+use crate::itip::text::{concat, Decimal};
 use crate::report::{FixCode, Method, Report, WarningCode};
 use chrono::{Datelike, NaiveDateTime};
 
@@ -135,19 +136,20 @@ pub fn apply(
             if ev.property(name).is_some() {
                 continue;
             }
-            let value = match name {
-                "X-MICROSOFT-CDO-APPT-SEQUENCE" => ev
-                    .property("SEQUENCE")
-                    .map_or("0".to_owned(), |s| s.value().trim().to_owned()),
+            let prop = match name {
+                "X-MICROSOFT-CDO-APPT-SEQUENCE" => match ev.property("SEQUENCE") {
+                    Some(s) => Property::new(name, s.value().trim()),
+                    None => Property::constant(name, "0"),
+                },
                 "X-MICROSOFT-CDO-BUSYSTATUS" | "X-MICROSOFT-CDO-INTENDEDSTATUS" => {
-                    busy_status(ev, method).to_owned()
+                    Property::constant(name, busy_status(ev, method))
                 }
-                "X-MICROSOFT-CDO-ALLDAYEVENT" => all_day(ev).to_owned(),
-                "X-MICROSOFT-CDO-IMPORTANCE" => importance(ev).to_owned(),
-                "X-MICROSOFT-CDO-INSTTYPE" => inst_type(ev).to_owned(),
-                _ => "FALSE".to_owned(),
+                "X-MICROSOFT-CDO-ALLDAYEVENT" => Property::constant(name, all_day(ev)),
+                "X-MICROSOFT-CDO-IMPORTANCE" => Property::constant(name, importance(ev)),
+                "X-MICROSOFT-CDO-INSTTYPE" => Property::constant(name, inst_type(ev)),
+                _ => Property::constant(name, "FALSE"),
             };
-            ev.properties.push(Property::new(name, value));
+            ev.properties.push(prop);
             if !added.contains(&name) {
                 added.push(name);
             }
@@ -171,8 +173,7 @@ pub fn apply(
                 let Some(a) = ev.properties.get_mut(i) else {
                     continue;
                 };
-                let is_organizer =
-                    organizer.is_some_and(|o| crate::itip::address_of(a.value()) == o);
+                let is_organizer = organizer.is_some_and(|o| crate::itip::is_address(a.value(), o));
                 let mut changed = false;
                 if a.param("ROLE").is_none() {
                     a.set_param(
@@ -222,13 +223,17 @@ pub fn apply(
     if attendees > 0 {
         report.fix(
             FixCode::AttendeeParamsAdded,
-            format!("ROLE/PARTSTAT/RSVP completed on {attendees} ATTENDEE(s)"),
+            concat(&[
+                "ROLE/PARTSTAT/RSVP completed on ",
+                Decimal::new(attendees).as_str(),
+                " ATTENDEE(s)",
+            ]),
         );
     }
     if let (true, Some((_, source))) = (alt_added, alt_desc) {
         report.fix(
             FixCode::AltDescAdded,
-            format!("X-ALT-DESC;FMTTYPE=text/html from {source}"),
+            concat(&["X-ALT-DESC;FMTTYPE=text/html from ", source]),
         );
     }
 }
