@@ -284,12 +284,8 @@ pub fn generated_calendar<'m>(
 
 /// The top-level header block as `transform` sees it (without the blank line).
 pub fn header_block(msg: &[u8]) -> &[u8] {
-    let body = MessageParser::default()
-        .parse(msg)
-        .and_then(|m| m.parts.first().map(|p| p.offset_body as usize))
-        .unwrap_or(msg.len())
-        .min(msg.len());
-    header::trim_blank_line(msg.get(..body).unwrap_or_default())
+    let (end, _) = imip_bridge::_internal::scan::header_end(msg);
+    msg.get(..end).unwrap_or_default()
 }
 
 /// The calendar of a rewritten message: line ends, folding, and it parses.

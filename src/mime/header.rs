@@ -49,20 +49,6 @@ pub fn detect_eol(block: &[u8]) -> &'static str {
     }
 }
 
-/// Removes the blank line that ends a header block, keeping the last field's line end.
-pub fn trim_blank_line(block: &[u8]) -> &[u8] {
-    let b = block
-        .strip_suffix(b"\r\n")
-        .or_else(|| block.strip_suffix(b"\n"))
-        .unwrap_or(block);
-    // Only strip when what remains still ends a line (i.e. there was a blank line).
-    if b.ends_with(b"\n") || b.is_empty() {
-        b
-    } else {
-        block
-    }
-}
-
 /// Splits a header block into fields. Bytes before the first field that do not form a
 /// field (e.g. an mbox `From ` line) become a field with an empty name.
 pub fn split_fields(block: &[u8]) -> Vec<RawField<'_>> {
@@ -115,11 +101,8 @@ mod tests {
     }
 
     #[test]
-    fn eol_and_blank_line() {
+    fn line_end_of_a_header_block() {
         assert_eq!(detect_eol(b"A: b\r\n"), "\r\n");
         assert_eq!(detect_eol(b"A: b\n"), "\n");
-        assert_eq!(trim_blank_line(b"A: b\n\n"), b"A: b\n");
-        assert_eq!(trim_blank_line(b"A: b\r\n\r\n"), b"A: b\r\n");
-        assert_eq!(trim_blank_line(b"A: b\n"), b"A: b\n");
     }
 }

@@ -195,7 +195,11 @@ pub fn read_parts<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> 
 }
 
 fn read_with<'a>(raw: &'a [u8], limits: &Limits, fields: scan::Fields) -> Result<Mail<'a>, Skip> {
-    let scan::Scanned { message, suspect } = scan::parse(raw, limits, fields)?;
+    let scan::Scanned {
+        message,
+        header_end,
+        suspect,
+    } = scan::parse(raw, limits, fields)?;
     let root = message
         .parts
         .first()
@@ -210,8 +214,7 @@ fn read_with<'a>(raw: &'a [u8], limits: &Limits, fields: scan::Fields) -> Result
             format!("{root_type}: rewriting would break the signature or encryption"),
         ));
     }
-    let body_start = clamp(root.offset_body, raw.len());
-    let header_block = header::trim_blank_line(raw.get(..body_start).unwrap_or_default());
+    let header_block = raw.get(..header_end).unwrap_or_default();
 
     if let Some(detail) = suspect {
         return Err(skip(WarningCode::SuspectBoundary, detail));

@@ -25,28 +25,45 @@ use std::ops::Range;
 /// recurses once per level.
 pub const HARD_MAX_DEPTH: usize = 256;
 
-/// Where the body of an entity starts: after its first empty line (`\n` or `\r\n` on
-/// its own), or at the end when there is none (headers only).
+/// Where the body of an entity starts: after the line that ends its header block, or
+/// at the end when there is none (headers only).
+///
+/// The header block ends where mail-parser ends it, so that a message is read the same
+/// way here and by a mail-parser-based receiver: at an empty line, and also at a line
+/// of blanks (spaces, tabs, CRs) unless that line continues a header field (follows a
+/// line with a `name:`, or a continuation of one). A line of blanks after a line that is
+/// not a field (no colon) ends the block.
 pub fn body_start(entity: &[u8]) -> usize {
-    if entity.starts_with(b"\n") {
-        return 1;
-    }
-    if entity.starts_with(b"\r\n") {
-        return 2;
-    }
-    let mut from = 0;
-    while let Some(i) = entity
-        .get(from..)
-        .and_then(|rest| memchr::memchr(b'\n', rest))
-    {
-        let next = from + i + 1;
-        match entity.get(next) {
-            Some(b'\n') => return next + 1,
-            Some(b'\r') if entity.get(next + 1) == Some(&b'\n') => return next + 2,
-            _ => from = next,
+    header_end(entity).1
+}
+
+/// Where the header block of an entity ends (before the line that ends it) and where its
+/// body starts (after that line); both are the end for an entity without a body. See
+/// [`body_start`].
+pub fn header_end(entity: &[u8]) -> (usize, usize) {
+    let mut at = 0;
+    // Whether the previous line is part of a field, whose value goes on over lines
+    // that start with a blank.
+    let mut in_field = false;
+    while at < entity.len() {
+        let end = entity
+            .get(at..)
+            .and_then(|rest| memchr::memchr(b'\n', rest))
+            .map_or(entity.len(), |i| at + i + 1);
+        let line = entity.get(at..end).unwrap_or_default();
+        let continues = in_field && matches!(line.first(), Some(b' ' | b'\t'));
+        if !continues {
+            let blank = line
+                .iter()
+                .all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+            if blank && line.last() == Some(&b'\n') {
+                return (at, end);
+            }
+            in_field = is_field(line);
         }
+        at = end;
     }
-    entity.len()
+    (entity.len(), entity.len())
 }
 
 /// The header fields of a block, each as its byte range: a line and the lines after it
@@ -311,6 +328,8 @@ fn line_break_before(body: &[u8], at: usize) -> usize {
 pub struct Scanned<'x> {
     /// Part 0 is the message; offsets are into the input.
     pub message: Message<'x>,
+    /// Where the message's header block ends, before the line that ends it.
+    pub header_end: usize,
     /// Why the structure is ambiguous, if it is.
     pub suspect: Option<String>,
 }
@@ -337,7 +356,8 @@ pub fn parse<'x>(raw: &'x [u8], limits: &Limits, fields: Fields) -> Result<Scann
         max_depth: limits.max_mime_depth.min(HARD_MAX_DEPTH),
     };
     walk.entity(0..raw.len(), false, 0)?;
-    let head = raw.get(..body_start(raw)).unwrap_or_default();
+    let (header_end, _) = header_end(raw);
+    let head = raw.get(..header_end).unwrap_or_default();
     if !head.split(|&b| b == b'\n').any(is_field) {
         return Err(skip(
             WarningCode::UnparseableMessage,
@@ -350,6 +370,7 @@ pub fn parse<'x>(raw: &'x [u8], limits: &Limits, fields: Fields) -> Result<Scann
             raw_message: Cow::Borrowed(raw),
             ..Default::default()
         },
+        header_end,
         suspect: walk.suspect,
     })
 }
@@ -490,8 +511,16 @@ mod tests {
         assert_eq!(body_start(b"A: b\n c\n\nbody"), 9);
         assert_eq!(body_start(b"\r\nbody"), 2);
         assert_eq!(body_start(b"A: b\r\n"), 6);
-        // A line of blanks is a continuation, not the end of the header.
+        // A line of blanks continues a field (as mail-parser reads it)...
         assert_eq!(body_start(b"A: b\n \nB: c\n\nx"), 13);
+        // ...but ends the header after a line that is not a field.
+        assert_eq!(body_start(b"A: b\njunk\n \r\nB: c\n\nx"), 13);
+        assert_eq!(body_start(b"A: b\n\t\r\n"), 8);
+        assert_eq!(body_start(b" \r\nA: b\n"), 3);
+        // The header block stops before the line that ends it, whatever its blanks.
+        assert_eq!(header_end(b"A: b\njunk\n \r\nB: c\n\nx"), (10, 13));
+        assert_eq!(header_end(b"A: b\r\n\r\nx"), (6, 8));
+        assert_eq!(header_end(b"A: b\r\n"), (6, 6));
     }
 
     #[test]
