@@ -40,8 +40,12 @@ pub const TRACE: &str = concat!("imip-bridge ", env!("CARGO_PKG_VERSION"));
 pub struct Plan<'a> {
     /// The repaired calendar, already written (with the message's line ends).
     pub calendar: &'a str,
-    /// The repaired VCALENDAR, for the generated text and the subject.
-    pub vcalendar: &'a Component,
+    /// The first VEVENT's SUMMARY, unescaped, when it is not blank (for a missing
+    /// `Subject:` and Thread-Topic).
+    pub summary: Option<String>,
+    /// The text body to write when the message has none ([`summary_text`] of the
+    /// repaired calendar).
+    pub summary_text: Option<String>,
     /// The method.
     pub method: Method,
     /// Output profile.
@@ -92,15 +96,20 @@ pub struct Emitted {
     pub attachments_at: Option<(usize, String)>,
 }
 
+/// The first VEVENT's SUMMARY, unescaped, when it is not blank: [`Plan::summary`].
+pub fn event_summary(cal: &Component) -> Option<String> {
+    cal.components_named("VEVENT")
+        .next()
+        .and_then(|e| e.property("SUMMARY"))
+        .map(|p| unescape_text(p.value()))
+        .filter(|s| !s.trim().is_empty())
+}
+
 /// Builds the output message.
 pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
     let eol = mail.eol;
     let fields = split_fields(mail.header_block);
-    let event = plan.vcalendar.components_named("VEVENT").next();
-    let summary = event
-        .and_then(|e| e.property("SUMMARY"))
-        .map(|p| unescape_text(p.value()))
-        .filter(|s| !s.trim().is_empty());
+    let summary = plan.summary.clone();
     let outlook = plan.profile == Profile::Outlook;
 
     // Field names are compared here rather than with `RawField::is`, which is not
@@ -212,7 +221,7 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
             alternatives.push(Part::Raw(mail.raw.get(r.clone()).unwrap_or_default()))
         }
         (None, None) => {
-            let text = summary_text(plan.vcalendar, plan.method, eol);
+            let text = plan.summary_text.clone().unwrap_or_default();
             alternatives.push(text_part(
                 "text/plain; charset=\"utf-8\"",
                 Cow::Owned(text),

@@ -488,9 +488,16 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     let Some(vcal) = roots.first() else {
         return Err(skip(WarningCode::UnparseableCalendar, "empty calendar"));
     };
+    let summary = emit::event_summary(vcal);
+    let summary_text = (mail.text_override.is_none() && mail.text.is_none())
+        .then(|| emit::summary_text(vcal, norm.method, mail.eol));
+    // What the emitter needs from the model is taken: the model is dropped before the
+    // output is built, so that a large calendar is not held three times over.
+    drop(roots);
     let plan = emit::Plan {
         calendar: &calendar,
-        vcalendar: vcal,
+        summary,
+        summary_text,
         method: norm.method,
         profile: opts.profile,
         now,
@@ -500,7 +507,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     };
     let out = emit::emit(&mail, &plan, report);
     // Only the written calendar and the output are needed to check the output.
-    drop(roots);
+    drop(plan);
     drop(unfolded);
     drop(html_alt);
     let calendars_expected = 1 + others;
