@@ -42,16 +42,19 @@ pub fn body_start(entity: &[u8]) -> usize {
 /// [`body_start`].
 pub fn header_end(entity: &[u8]) -> (usize, usize) {
     let mut at = 0;
-    // Whether the previous line is part of a field, whose value goes on over lines
-    // that start with a blank.
-    let mut in_field = false;
+    // The line that starts the current field (or non-field line): whether it is a
+    // field decides if a following line that starts with a blank continues it. Read
+    // only when such a line comes.
+    let mut head: &[u8] = &[];
+    let mut in_field: Option<bool> = Some(false);
     while at < entity.len() {
         let end = entity
             .get(at..)
             .and_then(|rest| memchr::memchr(b'\n', rest))
             .map_or(entity.len(), |i| at + i + 1);
         let line = entity.get(at..end).unwrap_or_default();
-        let continues = in_field && matches!(line.first(), Some(b' ' | b'\t'));
+        let continues = matches!(line.first(), Some(b' ' | b'\t'))
+            && *in_field.get_or_insert_with(|| is_field(head));
         if !continues {
             let blank = line
                 .iter()
@@ -59,7 +62,8 @@ pub fn header_end(entity: &[u8]) -> (usize, usize) {
             if blank && line.last() == Some(&b'\n') {
                 return (at, end);
             }
-            in_field = is_field(line);
+            head = line;
+            in_field = None;
         }
         at = end;
     }
