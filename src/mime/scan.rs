@@ -47,11 +47,10 @@ pub fn header_end(entity: &[u8]) -> (usize, usize) {
     // only when such a line comes.
     let mut head: &[u8] = &[];
     let mut in_field: Option<bool> = Some(false);
+    // One line-end search over the block (a SIMD iterator), not one call per line.
+    let mut line_ends = memchr::memchr_iter(b'\n', entity).map(|i| i + 1);
     while at < entity.len() {
-        let end = entity
-            .get(at..)
-            .and_then(|rest| memchr::memchr(b'\n', rest))
-            .map_or(entity.len(), |i| at + i + 1);
+        let end = line_ends.next().unwrap_or(entity.len());
         let line = entity.get(at..end).unwrap_or_default();
         let continues = matches!(line.first(), Some(b' ' | b'\t'))
             && *in_field.get_or_insert_with(|| is_field(head));
@@ -75,16 +74,14 @@ pub fn header_end(entity: &[u8]) -> (usize, usize) {
 /// present, comes out as a range of its own.
 pub fn field_ranges(head: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut pos = 0;
+    let mut line_ends = memchr::memchr_iter(b'\n', head).map(|i| i + 1);
     std::iter::from_fn(move || {
         if pos >= head.len() {
             return None;
         }
         let start = pos;
         loop {
-            pos = head
-                .get(pos..)
-                .and_then(|rest| memchr::memchr(b'\n', rest))
-                .map_or(head.len(), |i| pos + i + 1);
+            pos = line_ends.next().unwrap_or(head.len());
             if !matches!(head.get(pos), Some(b' ' | b'\t')) {
                 break;
             }
