@@ -521,8 +521,8 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     Ok(out.bytes)
 }
 
-/// Unfolded calendars larger than this are hashed for the seed as soon as they are
-/// parsed and then dropped (see `run`).
+/// Unfolded calendars larger than this are hashed for the seed before they are parsed,
+/// and their unfolded bytes dropped (see `run`).
 const EARLY_SEED_BYTES: usize = 64 * 1024;
 
 /// Seed for generated identifiers: stable for the same message whatever its line ends.
