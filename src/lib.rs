@@ -290,6 +290,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         max_components: limits.max_components,
         max_properties: limits.max_properties,
         max_line_bytes: limits.max_line_bytes,
+        max_attendees: limits.max_attendees,
     };
     let parsed = ical::parse::parse_with_limits(&text, parse_limits).map_err(|e| {
         let code = if ical::parse::ParseLimits::is_limit(&e) {
@@ -315,20 +316,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     let Some(vcal) = roots.first_mut() else {
         return Err(skip(WarningCode::UnparseableCalendar, "empty calendar"));
     };
-    if let Some(n) = vcal
-        .components
-        .iter()
-        .map(|c| c.properties_named("ATTENDEE").count())
-        .find(|&n| n > limits.max_attendees)
-    {
-        return Err(skip(
-            WarningCode::LimitExceeded,
-            format!(
-                "an event with {n} attendees, limit {}",
-                limits.max_attendees
-            ),
-        ));
-    }
+    // The attendee limit is applied by the parser (`ParseLimits::max_attendees`).
 
     let now = opts.now.unwrap_or_else(Utc::now);
     let date = mail

@@ -1,5 +1,5 @@
 use super::lex::unfold;
-use super::parse::{parse, parse_content_line, ParseError};
+use super::parse::{parse, parse_content_line, parse_with_limits, ParseError, ParseLimits};
 use super::write::{write, write_folded, FOLD_AT};
 use super::Property;
 use crate::report::WarningCode;
@@ -110,6 +110,27 @@ fn no_component_and_depth_limit_are_errors() {
     );
     let deep = "BEGIN:X\n".repeat(20);
     assert_eq!(parse(&deep, 16).unwrap_err(), ParseError::TooDeep(16));
+}
+
+#[test]
+fn attendee_limit_counts_each_event_not_its_alarms() {
+    let cal = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nATTENDEE:mailto:a@x\nattendee:mailto:b@x\n\
+               BEGIN:VALARM\nATTENDEE:mailto:c@x\nATTENDEE:mailto:d@x\nEND:VALARM\n\
+               ATTENDEE:mailto:e@x\nEND:VEVENT\nBEGIN:VEVENT\nATTENDEE:mailto:f@x\nEND:VEVENT\n\
+               END:VCALENDAR\n";
+    let limits = |n| ParseLimits {
+        max_attendees: n,
+        ..ParseLimits::depth(16)
+    };
+    assert!(parse_with_limits(cal, limits(3)).is_ok());
+    assert_eq!(
+        parse_with_limits(cal, limits(2)).unwrap_err(),
+        ParseError::TooManyAttendees(2)
+    );
+    assert_eq!(
+        ParseError::TooManyAttendees(2).to_string(),
+        "an event with more than 2 attendees"
+    );
 }
 
 #[test]

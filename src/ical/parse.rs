@@ -18,6 +18,8 @@ pub enum ParseError {
     TooManyProperties(usize),
     /// An unfolded line longer than the limit.
     LineTooLong(usize),
+    /// A component of the calendar with more ATTENDEEs than the limit.
+    TooManyAttendees(usize),
 }
 
 /// Bounds on what one calendar may contain.
@@ -31,6 +33,10 @@ pub struct ParseLimits {
     pub max_properties: usize,
     /// Longest unfolded line, in bytes.
     pub max_line_bytes: usize,
+    /// Most ATTENDEE properties in one component of a calendar (a VEVENT, not its
+    /// VALARMs). Checked while parsing, so that an oversized invitation is refused
+    /// before its model is built.
+    pub max_attendees: usize,
 }
 
 impl ParseLimits {
@@ -41,6 +47,7 @@ impl ParseLimits {
             max_components: usize::MAX,
             max_properties: usize::MAX,
             max_line_bytes: usize::MAX,
+            max_attendees: usize::MAX,
         }
     }
 
@@ -60,6 +67,7 @@ impl std::fmt::Display for ParseError {
                 write!(f, "a component with more than {n} properties")
             }
             ParseError::LineTooLong(n) => write!(f, "a content line longer than {n} bytes"),
+            ParseError::TooManyAttendees(n) => write!(f, "an event with more than {n} attendees"),
         }
     }
 }
@@ -90,6 +98,8 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
     let mut parsed = Parsed::default();
     let mut stack: Vec<Component> = Vec::new();
     let mut components = 0usize;
+    // ATTENDEEs of the open component at depth 2 (a child of the VCALENDAR).
+    let mut attendees = 0usize;
     // Every property keeps its content line and value as ranges of one shared copy.
     let source: Arc<str> = Arc::from(text);
     let mut next_line = 0usize;
@@ -130,12 +140,16 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
                 return Err(ParseError::TooManyComponents(limits.max_components));
             }
             stack.push(Component::new(name));
+            if stack.len() == 2 {
+                attendees = 0;
+            }
             continue;
         }
         if let Some(name) = keyword.then(|| keyword_value(line, "END")).flatten() {
             close(&mut stack, &mut parsed, name, lineno);
             continue;
         }
+        let depth = stack.len();
         let Some(top) = stack.last_mut() else {
             parsed.issues.push((
                 WarningCode::TextOutsideCalendar,
@@ -147,7 +161,15 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
             return Err(ParseError::TooManyProperties(limits.max_properties));
         }
         match parse_content_line_at(&source, start, line) {
-            Some(prop) => top.properties.push(prop),
+            Some(prop) => {
+                if depth == 2 && prop.is("ATTENDEE") {
+                    attendees += 1;
+                    if attendees > limits.max_attendees {
+                        return Err(ParseError::TooManyAttendees(limits.max_attendees));
+                    }
+                }
+                top.properties.push(prop);
+            }
             None => {
                 parsed.issues.push((
                     WarningCode::MalformedLine,
