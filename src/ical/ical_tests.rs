@@ -113,6 +113,25 @@ fn no_component_and_depth_limit_are_errors() {
 }
 
 #[test]
+fn standard_parameter_names_and_values_are_not_copied() {
+    use std::borrow::Cow;
+    let p = parse_content_line("ATTENDEE;CN=Bob;ROLE=REQ-PARTICIPANT;X-Y=z:mailto:b@x").unwrap();
+    let params = p.params();
+    assert!(matches!(params[0].name, Cow::Borrowed("CN")));
+    assert!(matches!(params[0].values[0].text, Cow::Owned(ref t) if t == "Bob"));
+    assert!(matches!(
+        params[1].values[0].text,
+        Cow::Borrowed("REQ-PARTICIPANT")
+    ));
+    assert!(matches!(params[2].name, Cow::Owned(ref n) if n == "X-Y"));
+    // Written back exactly.
+    assert_eq!(
+        p.content_line(),
+        "ATTENDEE;CN=Bob;ROLE=REQ-PARTICIPANT;X-Y=z:mailto:b@x"
+    );
+}
+
+#[test]
 fn attendee_limit_counts_each_event_not_its_alarms() {
     let cal = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nATTENDEE:mailto:a@x\nattendee:mailto:b@x\n\
                BEGIN:VALARM\nATTENDEE:mailto:c@x\nATTENDEE:mailto:d@x\nEND:VALARM\n\

@@ -10,8 +10,9 @@ use std::sync::Arc;
 /// One value of a parameter, as written (RFC 6868 `^` escapes are not decoded).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParamValue {
-    /// The text between the quotes, or the bare text.
-    pub text: String,
+    /// The text between the quotes, or the bare text. A standard value (`TRUE`,
+    /// `NEEDS-ACTION`, ...) is not copied (see [`param_text`]).
+    pub text: Cow<'static, str>,
     /// Whether the input had it in double quotes.
     pub quoted: bool,
 }
@@ -19,8 +20,8 @@ pub struct ParamValue {
 /// A property parameter: `NAME=v1,v2`. `values` is empty for a bare `;NAME` (vCalendar).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Param {
-    /// Parameter name as written.
-    pub name: String,
+    /// Parameter name as written. A standard name is not copied (see [`param_text`]).
+    pub name: Cow<'static, str>,
     /// Values in order.
     pub values: Vec<ParamValue>,
 }
@@ -28,7 +29,7 @@ pub struct Param {
 impl Param {
     /// The first value's text, if any.
     pub fn first(&self) -> Option<&str> {
-        self.values.first().map(|v| v.text.as_str())
+        self.values.first().map(|v| v.text.as_ref())
     }
 }
 
@@ -186,7 +187,13 @@ impl Property {
     /// are applied, and the value is quoted when it needs to be.
     pub fn set_param(&mut self, name: &str, text: &str) {
         let value = ParamValue {
-            text: escape_param_text(text),
+            text: {
+                let escaped = escape_param_text(text);
+                match param_text(&escaped) {
+                    Cow::Borrowed(known) => Cow::Borrowed(known),
+                    Cow::Owned(_) => Cow::Owned(escaped),
+                }
+            },
             quoted: false,
         };
         self.original = false;
@@ -199,7 +206,7 @@ impl Property {
             p.values = vec![ParamValue { quoted, ..value }];
         } else {
             self.params.push(Param {
-                name: name.to_owned(),
+                name: param_text(name),
                 values: vec![value],
             });
         }
@@ -275,6 +282,50 @@ impl Property {
         line.push(':');
         line.push_str(value);
     }
+}
+
+/// A parameter name or value as a `Cow`: borrowed from a table when it is one of the
+/// standard names and values (exactly as written), so that most parameters hold no
+/// copy; owned otherwise.
+pub fn param_text(text: &str) -> Cow<'static, str> {
+    let known: Option<&'static str> = Some(match text {
+        "CN" => "CN",
+        "ROLE" => "ROLE",
+        "PARTSTAT" => "PARTSTAT",
+        "RSVP" => "RSVP",
+        "CUTYPE" => "CUTYPE",
+        "TZID" => "TZID",
+        "VALUE" => "VALUE",
+        "ENCODING" => "ENCODING",
+        "CHARSET" => "CHARSET",
+        "LANGUAGE" => "LANGUAGE",
+        "FMTTYPE" => "FMTTYPE",
+        "SENT-BY" => "SENT-BY",
+        "X-NUM-GUESTS" => "X-NUM-GUESTS",
+        "RELATED" => "RELATED",
+        "RANGE" => "RANGE",
+        "REQ-PARTICIPANT" => "REQ-PARTICIPANT",
+        "OPT-PARTICIPANT" => "OPT-PARTICIPANT",
+        "NON-PARTICIPANT" => "NON-PARTICIPANT",
+        "CHAIR" => "CHAIR",
+        "NEEDS-ACTION" => "NEEDS-ACTION",
+        "ACCEPTED" => "ACCEPTED",
+        "DECLINED" => "DECLINED",
+        "TENTATIVE" => "TENTATIVE",
+        "DELEGATED" => "DELEGATED",
+        "TRUE" => "TRUE",
+        "FALSE" => "FALSE",
+        "INDIVIDUAL" => "INDIVIDUAL",
+        "GROUP" => "GROUP",
+        "RESOURCE" => "RESOURCE",
+        "ROOM" => "ROOM",
+        "DATE" => "DATE",
+        "DATE-TIME" => "DATE-TIME",
+        "text/html" => "text/html",
+        "0" => "0",
+        _ => return Cow::Owned(text.to_owned()),
+    });
+    known.map_or_else(|| Cow::Owned(text.to_owned()), Cow::Borrowed)
 }
 
 /// The standard name equal to `name` (exactly: as this crate and most producers write

@@ -1,7 +1,7 @@
 //! Logical lines to the component tree. Lenient: lowercase names, `_` in names, bare
 //! parameters, missing END lines and stray text are accepted and reported, never fatal.
 
-use super::model::{Component, Param, ParamValue, Property};
+use super::model::{param_text, Component, Param, ParamValue, Property};
 use crate::report::WarningCode;
 use std::sync::Arc;
 
@@ -323,7 +323,7 @@ fn parse_param(line: &str, start: usize) -> Option<(Param, usize)> {
     if name_len == 0 {
         return None;
     }
-    let name = line.get(start..start + name_len)?.to_owned();
+    let name = param_text(line.get(start..start + name_len)?);
     let mut pos = start + name_len;
     let mut values = Vec::new();
     if bytes.get(pos) != Some(&b'=') {
@@ -335,7 +335,7 @@ fn parse_param(line: &str, start: usize) -> Option<(Param, usize)> {
         pos += 1; // skip '=' or ','
         if bytes.get(pos) == Some(&b'"') {
             let close = bytes.get(pos + 1..)?.iter().position(|&b| b == b'"')?;
-            let text = line.get(pos + 1..pos + 1 + close)?.to_owned();
+            let text = param_text(line.get(pos + 1..pos + 1 + close)?);
             values.push(ParamValue { text, quoted: true });
             pos += close + 2;
         } else {
@@ -343,7 +343,7 @@ fn parse_param(line: &str, start: usize) -> Option<(Param, usize)> {
                 .get(pos..)?
                 .iter()
                 .position(|&b| ends_param_value(b))?;
-            let text = line.get(pos..pos + len)?.to_owned();
+            let text = param_text(line.get(pos..pos + len)?);
             values.push(ParamValue {
                 text,
                 quoted: false,

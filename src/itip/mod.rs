@@ -329,11 +329,11 @@ fn fix_addresses(cal: &mut Component, report: &mut Report) {
                 for v in &mut param.values {
                     match fixed_address(&v.text) {
                         AddressFix::Lowered(new) => {
-                            v.text = new;
+                            v.text = new.into();
                             lowered += 1;
                         }
                         AddressFix::Added(new) => {
-                            v.text = new;
+                            v.text = new.into();
                             added += 1;
                         }
                         AddressFix::None => {}

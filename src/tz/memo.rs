@@ -127,9 +127,9 @@ mod tests {
         let with_param = |quoted| {
             let mut c = a.clone();
             let param = Param {
-                name: "P".to_owned(),
+                name: "P".into(),
                 values: vec![ParamValue {
-                    text: "v".to_owned(),
+                    text: "v".into(),
                     quoted,
                 }],
             };

@@ -77,9 +77,9 @@ pub(super) fn convert_address(p: &mut Property, name: &str, log: &mut Log) {
                 p.params_mut().insert(
                     0,
                     Param {
-                        name: "CN".to_owned(),
+                        name: "CN".into(),
                         values: vec![ParamValue {
-                            text: escape_param_text(&display),
+                            text: escape_param_text(&display).into(),
                             quoted: false,
                         }],
                     },
@@ -105,7 +105,7 @@ fn replace_param(p: &mut Property, old: &str, new: &str, text: &str) {
     let params = p.params_mut();
     if let Some(existing) = params.iter_mut().find(|q| q.name.eq_ignore_ascii_case(new)) {
         existing.values = vec![ParamValue {
-            text: text.to_owned(),
+            text: crate::ical::model::param_text(text),
             quoted: false,
         }];
         params.retain(|q| !q.name.eq_ignore_ascii_case(old));

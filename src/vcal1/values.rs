@@ -24,7 +24,7 @@ enum Transfer {
 fn transfer_of(param: &Param) -> Option<Transfer> {
     let bare = param.values.is_empty();
     let token = if bare {
-        param.name.as_str()
+        param.name.as_ref()
     } else if param.name.eq_ignore_ascii_case("ENCODING") {
         param.first().unwrap_or("").trim()
     } else {
@@ -104,9 +104,9 @@ pub(super) fn decode_transfer(p: &mut Property, log: &mut Log) -> bool {
 }
 
 fn param_text(param: &Param) -> String {
-    let values: Vec<&str> = param.values.iter().map(|v| v.text.as_str()).collect();
+    let values: Vec<&str> = param.values.iter().map(|v| v.text.as_ref()).collect();
     if values.is_empty() {
-        param.name.clone()
+        param.name.to_string()
     } else {
         format!("{}={}", param.name, values.join(","))
     }
@@ -249,9 +249,9 @@ fn normalise_binary(p: &mut Property, name: &str, log: &mut Log) {
 
 pub(super) fn simple_param(name: &str, text: &str) -> Param {
     Param {
-        name: name.to_owned(),
+        name: crate::ical::model::param_text(name),
         values: vec![ParamValue {
-            text: text.to_owned(),
+            text: crate::ical::model::param_text(text),
             quoted: false,
         }],
     }
