@@ -100,6 +100,8 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
     let mut components = 0usize;
     // ATTENDEEs of the open component at depth 2 (a child of the VCALENDAR).
     let mut attendees = 0usize;
+    // Parameters are collected here, then moved into a vector of the exact size.
+    let mut scratch: Vec<Param> = Vec::new();
     // Every property keeps its content line and value as ranges of one shared copy.
     let source: Arc<str> = Arc::from(text);
     let mut next_line = 0usize;
@@ -160,7 +162,7 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
         if top.properties.len() >= limits.max_properties {
             return Err(ParseError::TooManyProperties(limits.max_properties));
         }
-        match parse_content_line_at(&source, start, line) {
+        match parse_content_line_at(&source, start, line, &mut scratch) {
             Some(prop) => {
                 if depth == 2 && prop.is("ATTENDEE") {
                     attendees += 1;
@@ -280,11 +282,16 @@ fn ends_param_value(b: u8) -> bool {
 
 /// Parses one unfolded content line: `name *(";" param) ":" value`.
 pub fn parse_content_line(line: &str) -> Option<Property> {
-    parse_content_line_at(&Arc::from(line), 0, line)
+    parse_content_line_at(&Arc::from(line), 0, line, &mut Vec::new())
 }
 
 /// [`parse_content_line`] for a `line` that starts at byte `start` of `source`.
-fn parse_content_line_at(source: &Arc<str>, start: usize, line: &str) -> Option<Property> {
+fn parse_content_line_at(
+    source: &Arc<str>,
+    start: usize,
+    line: &str,
+    scratch: &mut Vec<Param>,
+) -> Option<Property> {
     let bytes = line.as_bytes();
     let name_end = bytes.iter().position(|&b| !is_name_byte(b))?;
     if name_end == 0 {
@@ -292,19 +299,23 @@ fn parse_content_line_at(source: &Arc<str>, start: usize, line: &str) -> Option<
     }
     let name = line.get(..name_end)?;
     let mut pos = name_end;
-    let mut params = Vec::new();
+    scratch.clear();
     loop {
         match bytes.get(pos) {
             Some(b':') => break,
             Some(b';') => {
                 let (param, next) = parse_param(line, pos + 1)?;
-                params.push(param);
+                scratch.push(param);
                 pos = next;
             }
             _ => return None,
         }
     }
     line.get(pos + 1..)?;
+    // Exactly as many as there are (most lines have none, one or two, and a calendar
+    // can have tens of thousands of lines).
+    let mut params: Vec<Param> = Vec::with_capacity(scratch.len());
+    params.append(scratch);
     Some(Property::from_source(
         Arc::clone(source),
         start..start + line.len(),
@@ -325,7 +336,8 @@ fn parse_param(line: &str, start: usize) -> Option<(Param, usize)> {
     }
     let name = param_text(line.get(start..start + name_len)?);
     let mut pos = start + name_len;
-    let mut values = Vec::new();
+    // Nearly every parameter has one value: room for one, not the default four.
+    let mut values = Vec::with_capacity(usize::from(bytes.get(pos) == Some(&b'=')));
     if bytes.get(pos) != Some(&b'=') {
         // vCalendar-style bare parameter (`;QUOTED-PRINTABLE`).
         return matches!(bytes.get(pos), Some(b';' | b':'))
