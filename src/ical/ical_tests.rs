@@ -113,6 +113,21 @@ fn no_component_and_depth_limit_are_errors() {
 }
 
 #[test]
+fn a_begin_line_with_a_parameter_is_malformed_not_a_property() {
+    let cal = "BEGIN:VCALENDAR\nBEGIN;CHARSET=x:EST\nEND:VCALENDAR\n";
+    let parsed = parse(cal, 16).unwrap();
+    assert!(parsed
+        .issues
+        .iter()
+        .any(|(code, _)| *code == WarningCode::MalformedLine));
+    let root = &parsed.roots[0];
+    assert!(root.components.is_empty());
+    // Kept as it was, so that nothing can turn it into `BEGIN:EST`.
+    assert_eq!(write(&parsed.roots, "\n"), cal);
+    assert!(parse_content_line("END;X=y:VEVENT").is_none());
+}
+
+#[test]
 fn standard_parameter_names_and_values_are_not_copied() {
     use std::borrow::Cow;
     let p = parse_content_line("ATTENDEE;CN=Bob;ROLE=REQ-PARTICIPANT;X-Y=z:mailto:b@x").unwrap();

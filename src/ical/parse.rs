@@ -298,6 +298,11 @@ fn parse_content_line_at(
         return None;
     }
     let name = line.get(..name_end)?;
+    // `BEGIN;X=y:VEVENT` is not a component line, but a stage that drops its parameter
+    // would write one: such a line is malformed and kept as it was.
+    if name.eq_ignore_ascii_case("BEGIN") || name.eq_ignore_ascii_case("END") {
+        return None;
+    }
     let mut pos = name_end;
     scratch.clear();
     loop {
