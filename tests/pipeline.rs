@@ -602,3 +602,58 @@ fn a_large_attachment_is_carried_over_and_the_calendar_verified() {
         out.message
     );
 }
+
+#[test]
+fn a_corrupt_binhex_calendar_alternative_is_carried_as_an_attachment_not_an_alternative() {
+    // The sender's alternative holds a BinHex .ics whose CRC is wrong (left alone); the
+    // attached calendar is repaired. The output's alternative must show one calendar.
+    let cal = calendar(None, EVENT);
+    let mut hqx =
+        imip_bridge::_internal::binhex::encode("a.ics", *b"TEXT", *b"ENTG", cal.as_bytes());
+    // Flip one data character after the banner and the opening colon: a CRC error.
+    let at = hqx.find(':').expect("data start") + 30;
+    let flipped = if hqx.as_bytes()[at] == b'A' { "B" } else { "A" };
+    hqx.replace_range(at..at + 1, flipped);
+    let raw = format!(
+        "{FROM_ANNA}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n\
+         --XX\r\nContent-Type: multipart/alternative; boundary=\"YY\"\r\n\r\n\
+         --YY\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nHello.\r\n\
+         --YY\r\nContent-Type: text/calendar\r\n\r\n{hqx}\r\n--YY--\r\n\
+         --XX\r\nContent-Type: text/calendar; name=\"invite.ics\"\r\n\
+         Content-Disposition: attachment; filename=\"invite.ics\"\r\n\r\n{cal}\r\n--XX--\r\n"
+    );
+    let out = transform(raw.as_bytes(), &options()).unwrap();
+    assert_eq!(out.disposition, Disposition::Rewritten, "{:?}", out.report);
+    assert!(
+        out.report.has_warning(WarningCode::BinhexCorrupt),
+        "{:?}",
+        out.report
+    );
+    use mail_parser::MimeHeaders;
+    let msg = mail_parser::MessageParser::default()
+        .parse(&out.message)
+        .unwrap();
+    let alt = msg
+        .parts
+        .iter()
+        .find(|p| {
+            p.content_type()
+                .is_some_and(|c| c.subtype() == Some("alternative"))
+        })
+        .expect("an alternative");
+    let mail_parser::PartType::Multipart(children) = &alt.body else {
+        panic!("not a multipart")
+    };
+    let calendars_in_alt = children
+        .iter()
+        .filter(|&&c| {
+            msg.parts[c as usize]
+                .content_type()
+                .is_some_and(|ct| ct.subtype() == Some("calendar"))
+        })
+        .count();
+    assert_eq!(calendars_in_alt, 1, "{}", text(&out.message));
+    // Nothing lost: the corrupt part's bytes are still in the message.
+    let data_line = hqx.lines().nth(2).expect("a data line");
+    assert!(text(&out.message).contains(data_line));
+}

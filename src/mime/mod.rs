@@ -801,7 +801,14 @@ fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: 
             } else {
                 mail.html = Some(range);
             }
-        } else if body_candidate && in_alternative && mtype.starts_with("text/") && leaf.depth > 0 {
+        } else if body_candidate
+            && in_alternative
+            && mtype.starts_with("text/")
+            && !CALENDAR_TYPES.contains(&mtype)
+            && leaf.depth > 0
+        {
+            // A calendar that was not read (a corrupt BinHex one, ...) is not offered as
+            // an alternative next to the repaired one: it is carried as an attachment.
             mail.other_alternatives.push(range);
         } else {
             mail.attachments.push(range);
