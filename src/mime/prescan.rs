@@ -61,31 +61,13 @@ pub fn certainly_no_calendar(raw: &[u8]) -> bool {
     entity_is_clean(raw, 0)
 }
 
-/// The header fields of a block as (name, raw value with its folds).
+/// The header fields of a block as (name, raw value with its folds); lines without a
+/// colon are skipped.
 fn fields(head: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
-    let mut pos = 0;
-    std::iter::from_fn(move || {
-        while pos < head.len() {
-            let start = pos;
-            // The field runs until a line that does not start with a blank.
-            let mut end = start;
-            loop {
-                end = head
-                    .get(end..)
-                    .and_then(|rest| memchr::memchr(b'\n', rest))
-                    .map_or(head.len(), |i| end + i + 1);
-                if !matches!(head.get(end), Some(b' ' | b'\t')) {
-                    break;
-                }
-            }
-            pos = end;
-            let field = head.get(start..end).unwrap_or_default();
-            if let Some(colon) = memchr::memchr(b':', field) {
-                let name = field.get(..colon).unwrap_or_default();
-                return Some((name, field.get(colon + 1..).unwrap_or_default()));
-            }
-        }
-        None
+    scan::field_ranges(head).filter_map(move |r| {
+        let field = head.get(r)?;
+        let colon = memchr::memchr(b':', field)?;
+        Some((field.get(..colon)?, field.get(colon + 1..)?))
     })
 }
 
