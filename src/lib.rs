@@ -472,16 +472,15 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         ));
     }
 
-    let calendar = ical::write::write(&roots, mail.eol);
     let Some(vcal) = roots.first() else {
         return Err(skip(WarningCode::UnparseableCalendar, "empty calendar"));
     };
+    // What the emitter needs from the model is taken first: the model is consumed while
+    // the calendar is written, and gone before the output is built.
     let summary = emit::event_summary(vcal);
     let summary_text = (mail.text_override.is_none() && mail.text.is_none())
         .then(|| emit::summary_text(vcal, norm.method, mail.eol));
-    // What the emitter needs from the model is taken: the model is dropped before the
-    // output is built, so that a large calendar is not held three times over.
-    drop(roots);
+    let calendar = ical::write::write_owned(roots, mail.eol);
     let plan = emit::Plan {
         calendar: &calendar,
         summary,

@@ -1,6 +1,6 @@
 use super::lex::unfold;
 use super::parse::{parse, parse_content_line, parse_with_limits, ParseError, ParseLimits};
-use super::write::{write, write_folded, FOLD_AT};
+use super::write::{write, write_folded, write_owned, FOLD_AT};
 use super::Property;
 use crate::report::WarningCode;
 
@@ -110,6 +110,24 @@ fn no_component_and_depth_limit_are_errors() {
     );
     let deep = "BEGIN:X\n".repeat(20);
     assert_eq!(parse(&deep, 16).unwrap_err(), ParseError::TooDeep(16));
+}
+
+#[test]
+fn the_consuming_writer_writes_the_same_bytes() {
+    let cal = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VTIMEZONE\nTZID:X\nBEGIN:STANDARD\n\
+               TZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\nBEGIN:VEVENT\nUID:u\n\
+               DESCRIPTION:a long line that has to be folded somewhere after the seventy-fifth octet of it\n\
+               BEGIN:VALARM\nACTION:DISPLAY\nEND:VALARM\nEND:VEVENT\nEND:VCALENDAR\n\
+               BEGIN:VCALENDAR\nEND:VCALENDAR\n";
+    let roots = parse(cal, 16).unwrap().roots;
+    for eol in ["\r\n", "\n"] {
+        let written = write(&roots, eol);
+        assert!(
+            written.contains(&format!("seventy-f{eol} ifth")),
+            "{written}"
+        );
+        assert_eq!(write_owned(roots.clone(), eol), written);
+    }
 }
 
 #[test]

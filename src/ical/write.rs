@@ -17,6 +17,25 @@ pub fn write(roots: &[Component], eol: &str) -> String {
     out
 }
 
+/// [`write`] that consumes the components and drops each child of a root as soon as it
+/// is written, so that a large calendar's model shrinks while its text grows (the text
+/// is not sized up front for the same reason). The same bytes as [`write`].
+pub fn write_owned(roots: Vec<Component>, eol: &str) -> String {
+    let mut out = String::new();
+    let mut scratch = String::new();
+    for mut root in roots {
+        write_keyword_line("BEGIN:", &root.name, eol, &mut out);
+        for p in &root.properties {
+            write_folded(p.content_line_with(&mut scratch), eol, &mut out);
+        }
+        for child in std::mem::take(&mut root.components) {
+            write_component(&child, eol, &mut out, &mut scratch);
+        }
+        write_keyword_line("END:", &root.name, eol, &mut out);
+    }
+    out
+}
+
 /// About how many bytes [`write_component`] writes for `c`: each line with its line
 /// end and the folds it needs.
 fn size_hint(c: &Component, eol: usize) -> usize {
