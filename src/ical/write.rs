@@ -17,11 +17,18 @@ pub fn write(roots: &[Component], eol: &str) -> String {
     out
 }
 
+/// Calendars up to this many bytes are written into a buffer sized up front by
+/// [`write_owned`].
+const PRESIZE_LIMIT: usize = 256 * 1024;
+
 /// [`write`] that consumes the components and drops each child of a root as soon as it
-/// is written, so that a large calendar's model shrinks while its text grows (the text
-/// is not sized up front for the same reason). The same bytes as [`write`].
+/// is written, so that a large calendar's model shrinks while its text grows (a large
+/// text is not sized up front for the same reason). The same bytes as [`write`].
 pub fn write_owned(roots: Vec<Component>, eol: &str) -> String {
-    let mut out = String::new();
+    // A small calendar is sized up front (no regrowth); a large one grows as the model
+    // shrinks.
+    let size: usize = roots.iter().map(|c| size_hint(c, eol.len())).sum();
+    let mut out = String::with_capacity(if size <= PRESIZE_LIMIT { size } else { 0 });
     let mut scratch = String::new();
     for mut root in roots {
         write_keyword_line("BEGIN:", &root.name, eol, &mut out);
