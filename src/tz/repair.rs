@@ -621,7 +621,6 @@ fn generate(cal: &Component, zone: Tz, out: &str, profile: Profile) -> (Componen
 /// VTIMEZONE per TZID, placed before the first event.
 fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, report: &mut Report) {
     let mut used: Vec<String> = Vec::new();
-    let mut span: Option<(NaiveDateTime, NaiveDateTime)> = None;
     for ev in events(cal) {
         for p in ev
             .properties
@@ -630,12 +629,6 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
         {
             if let Some(t) = tzid_param(p) {
                 note_used(&mut used, t);
-                for lt in local_times_iter(p) {
-                    span = Some(match span {
-                        None => (lt, lt),
-                        Some((a, b)) => (a.min(lt), b.max(lt)),
-                    });
-                }
             }
         }
     }
