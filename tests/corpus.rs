@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{calendar_parts, options};
+use common::{calendar_parts, files, options};
 use imip_bridge::{transform, Disposition, WarningCode};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -20,20 +20,6 @@ thread_local! {
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
 }
 
 fn wrap_as_attachment(calendar: &[u8]) -> Vec<u8> {

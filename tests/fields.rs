@@ -2,23 +2,12 @@
 //! accepts exactly as mail-parser's header parser does. Compared on every such field in
 //! the fixtures, in `../shared/corpus` (skipped when absent) and on variations of them.
 
+mod common;
+
+use common::files;
 use imip_bridge::_internal::scan::fast_field;
 use mail_parser::{HeaderValue, MessageParser};
-use std::path::{Path, PathBuf};
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
+use std::path::Path;
 
 /// Every `Content-Type/Disposition/Transfer-Encoding` field at a line start, with its
 /// continuation lines and line end.

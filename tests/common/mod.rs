@@ -39,6 +39,21 @@ pub fn fixture_inputs() -> Vec<PathBuf> {
     out
 }
 
+/// Every file below `dir`, recursively (nothing when it does not exist).
+pub fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
 /// LF -> CRLF for a file stored with LF line ends.
 pub fn lf_to_crlf(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len() + b.len() / 20);
