@@ -21,7 +21,8 @@ pub mod uuencode;
 
 use crate::options::Limits;
 use crate::report::{FixCode, WarningCode};
-use mail_parser::{Encoding, MessagePart, MimeHeaders, PartType};
+use mail_parser::Encoding;
+use scan::{Kind, Part};
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -111,7 +112,7 @@ struct Body {
 }
 
 impl Body {
-    fn of(raw: &[u8], part: &MessagePart<'_>) -> Body {
+    fn of(raw: &[u8], part: &Part<'_>) -> Body {
         let start = clamp(part.offset_body, raw.len());
         Body {
             range: start..clamp(part.offset_end, raw.len()).max(start),
@@ -196,12 +197,12 @@ pub fn read_parts<'a>(raw: &'a [u8], limits: &Limits) -> Result<Mail<'a>, Skip> 
 
 fn read_with<'a>(raw: &'a [u8], limits: &Limits, fields: scan::Fields) -> Result<Mail<'a>, Skip> {
     let scan::Scanned {
-        message,
+        parts,
+        envelope,
         header_end,
         suspect,
     } = scan::parse(raw, limits, fields)?;
-    let root = message
-        .parts
+    let root = parts
         .first()
         .ok_or_else(|| skip(WarningCode::UnparseableMessage, "no MIME parts"))?;
     let root_type = media_type(root);
@@ -221,7 +222,7 @@ fn read_with<'a>(raw: &'a [u8], limits: &Limits, fields: scan::Fields) -> Result
     }
     let mut walk = Walk {
         raw,
-        parts: &message.parts,
+        parts: &parts,
         leaves: Vec::new(),
     };
     walk.visit(0, None, 0);
@@ -282,21 +283,18 @@ fn read_with<'a>(raw: &'a [u8], limits: &Limits, fields: scan::Fields) -> Result
         raw,
         eol: header::detect_eol(header_block),
         header_block,
-        from: message.from().and_then(|a| a.first()).and_then(mailbox),
-        recipients: message
+        from: envelope.from().and_then(|a| a.first()).and_then(mailbox),
+        recipients: envelope
             .to()
             .into_iter()
-            .chain(message.cc())
+            .chain(envelope.cc())
             .flat_map(|a| a.iter())
             .filter_map(mailbox)
             .collect(),
-        subject: message.subject().map(str::to_owned),
-        message_id: message.message_id().map(str::to_owned),
-        date: message.date().map(|d| d.to_timestamp()),
-        user_agent: message
-            .header_raw("User-Agent")
-            .or_else(|| message.header_raw("X-Mailer"))
-            .map(|s| s.trim().to_owned()),
+        subject: envelope.subject().map(str::to_owned),
+        message_id: envelope.message_id().map(str::to_owned),
+        date: envelope.date().map(|d| d.to_timestamp()),
+        user_agent: envelope.user_agent.or(envelope.x_mailer).map(str::to_owned),
         text_charset: None,
         calendars,
         duplicates,
@@ -315,7 +313,7 @@ fn read_with<'a>(raw: &'a [u8], limits: &Limits, fields: scan::Fields) -> Result
 
 /// A non-multipart part with where it sits.
 struct Leaf<'p, 'x> {
-    part: &'p MessagePart<'x>,
+    part: &'p Part<'x>,
     /// The kind of multipart the leaf is in.
     parent_type: Parent,
     /// Range of the parent multipart/related (for an HTML body with inline images).
@@ -324,7 +322,7 @@ struct Leaf<'p, 'x> {
     depth: usize,
     /// For a `multipart/appledouble` container (kept whole as one leaf): its header
     /// part and its data part.
-    apple_double: Option<(&'p MessagePart<'x>, &'p MessagePart<'x>)>,
+    apple_double: Option<(&'p Part<'x>, &'p Part<'x>)>,
     /// `type/subtype` of the part, lowercase.
     mtype: String,
 }
@@ -341,7 +339,7 @@ enum Parent {
 }
 
 impl Parent {
-    fn of(parent: Option<&MessagePart<'_>>) -> Parent {
+    fn of(parent: Option<&Part<'_>>) -> Parent {
         match parent {
             None => Parent::None,
             Some(p) if is_media(p, "multipart", "alternative") => Parent::Alternative,
@@ -352,7 +350,7 @@ impl Parent {
 
 struct Walk<'p, 'x> {
     raw: &'p [u8],
-    parts: &'p [MessagePart<'x>],
+    parts: &'p [Part<'x>],
     leaves: Vec<Leaf<'p, 'x>>,
 }
 
@@ -360,12 +358,12 @@ impl<'p, 'x> Walk<'p, 'x> {
     /// Collects the leaves under part `id`. The depth and the number of parts were
     /// bounded by [`scan::parse`], and children always come after their parent there,
     /// so the recursion ends.
-    fn visit(&mut self, id: usize, parent: Option<&MessagePart<'x>>, depth: usize) {
+    fn visit(&mut self, id: usize, parent: Option<&Part<'x>>, depth: usize) {
         let Some(part) = self.parts.get(id) else {
             return;
         };
-        match &part.body {
-            PartType::Multipart(children) if is_media(part, "multipart", "appledouble") => {
+        match &part.kind {
+            Kind::Multipart(children) if is_media(part, "multipart", "appledouble") => {
                 let header = children.first().and_then(|&c| self.parts.get(c as usize));
                 let data = children.get(1).and_then(|&c| self.parts.get(c as usize));
                 self.leaves.push(Leaf {
@@ -377,7 +375,7 @@ impl<'p, 'x> Walk<'p, 'x> {
                     mtype: "multipart/appledouble".to_owned(),
                 });
             }
-            PartType::Multipart(children) => {
+            Kind::Multipart(children) => {
                 for &child in children {
                     let child = child as usize;
                     if child > id {
@@ -408,14 +406,14 @@ fn clamp(offset: u32, len: usize) -> usize {
 }
 
 /// The whole part: headers and body.
-fn part_range(part: &MessagePart<'_>, len: usize) -> Range<usize> {
+fn part_range(part: &Part<'_>, len: usize) -> Range<usize> {
     let start = clamp(part.offset_header, len);
     let end = clamp(part.offset_end, len).max(start);
     start..end
 }
 
 /// Whether the part's media type is `ctype/subtype` (both given in lowercase).
-fn is_media(part: &MessagePart<'_>, ctype: &str, subtype: &str) -> bool {
+fn is_media(part: &Part<'_>, ctype: &str, subtype: &str) -> bool {
     match part.content_type() {
         Some(ct) => {
             ct.ctype().eq_ignore_ascii_case(ctype)
@@ -425,7 +423,7 @@ fn is_media(part: &MessagePart<'_>, ctype: &str, subtype: &str) -> bool {
     }
 }
 
-fn media_type(part: &MessagePart<'_>) -> String {
+fn media_type(part: &Part<'_>) -> String {
     match part.content_type() {
         Some(ct) => {
             let mut s = ct.ctype().to_ascii_lowercase();
@@ -437,7 +435,7 @@ fn media_type(part: &MessagePart<'_>) -> String {
     }
 }
 
-fn is_attachment(part: &MessagePart<'_>) -> bool {
+fn is_attachment(part: &Part<'_>) -> bool {
     part.content_disposition()
         .is_some_and(|cd| cd.ctype().eq_ignore_ascii_case("attachment"))
 }
@@ -458,7 +456,7 @@ fn mailbox(addr: &mail_parser::Addr<'_>) -> Option<Mailbox> {
 }
 
 /// The raw (still transfer-encoded) body of a part.
-fn body_bytes<'r>(raw: &'r [u8], part: &MessagePart<'_>) -> &'r [u8] {
+fn body_bytes<'r>(raw: &'r [u8], part: &Part<'_>) -> &'r [u8] {
     let start = clamp(part.offset_body, raw.len());
     let end = clamp(part.offset_end, raw.len()).max(start);
     raw.get(start..end).unwrap_or_default()
@@ -467,7 +465,7 @@ fn body_bytes<'r>(raw: &'r [u8], part: &MessagePart<'_>) -> &'r [u8] {
 /// Transfer-decodes a part body from the input bytes. Base64 and quoted-printable
 /// never expand, so the cost is bounded by the message size limit; `max` is checked by
 /// the caller on the result, never by cutting it (a cut calendar would lose data).
-fn decode_body<'r>(raw: &'r [u8], part: &MessagePart<'_>) -> Cow<'r, [u8]> {
+fn decode_body<'r>(raw: &'r [u8], part: &Part<'_>) -> Cow<'r, [u8]> {
     transfer_decode(body_bytes(raw, part), part.encoding)
 }
 
@@ -619,7 +617,7 @@ fn calendar_part<'r>(
     notes: &mut Vec<(WarningCode, String)>,
 ) -> Option<CalendarPart<'r>> {
     let part = leaf.part;
-    if matches!(part.body, PartType::Message(_)) {
+    if matches!(part.kind, Kind::Message) {
         return None; // a forwarded message's invitation is not this message's
     }
     let mtype: &str = &leaf.mtype;
@@ -782,7 +780,7 @@ fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: 
         }
         let mtype = leaf.mtype.as_str();
         let body_candidate = !is_attachment(part)
-            && !matches!(part.body, PartType::Message(_))
+            && !matches!(part.kind, Kind::Message)
             && part.attachment_name().is_none()
             && !kept_calendars.contains(&i);
         let in_alternative = leaf.parent_type == Parent::Alternative;

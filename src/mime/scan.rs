@@ -17,7 +17,9 @@
 use super::{skip, Skip};
 use crate::options::Limits;
 use crate::report::WarningCode;
-use mail_parser::{Encoding, Message, MessageParser, MessagePart, MimeHeaders, PartType};
+use mail_parser::{
+    Address, ContentType, DateTime, Encoding, Header, HeaderName, HeaderValue, MessageParser,
+};
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -90,51 +92,53 @@ pub fn field_ranges(head: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// The header fields read from each part, named as mail-parser names them: ASCII
-/// blanks dropped, lowercase.
-const MIME_FIELDS: &[&[u8]] = &[
-    b"content-type",
-    b"content-disposition",
-    b"content-transfer-encoding",
-];
+/// Which header field a line holds, by its name as mail-parser reads names (ASCII
+/// blanks dropped, case ignored, a first colon skipped), among the fields read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    ContentType,
+    ContentDisposition,
+    ContentTransferEncoding,
+    /// From, To, Cc, Subject, Message-ID, Date: parsed by mail-parser.
+    Envelope,
+    UserAgent,
+    XMailer,
+}
 
-/// The header fields read from the message (top level).
-const WANTED_FIELDS: &[&[u8]] = &[
-    b"content-type",
-    b"content-disposition",
-    b"content-transfer-encoding",
-    b"from",
-    b"to",
-    b"cc",
-    b"subject",
-    b"message-id",
-    b"date",
-    b"user-agent",
-    b"x-mailer",
-];
-
-/// Whether mail-parser would read `field` as one of `wanted`. Its name parser skips
-/// colons before the name and ASCII blanks anywhere in it.
-fn is_wanted(field: &[u8], wanted: &[&[u8]]) -> bool {
+/// The field's name (see [`Wanted`]) and where its value starts (after the colon), or
+/// `None` for a field that is not read.
+fn wanted(field: &[u8], fields: Fields, top: bool) -> Option<(Wanted, usize)> {
     let mut name = [0u8; 32];
     let mut len = 0;
-    for &b in field {
+    let mut colon = None;
+    for (i, &b) in field.iter().enumerate() {
         match b {
-            b':' if len > 0 => break,
+            b':' if len > 0 => {
+                colon = Some(i);
+                break;
+            }
             b':' => {}
-            b'\n' => return false,
+            b'\n' => return None,
             _ if b.is_ascii_whitespace() => {}
             _ => {
-                let Some(slot) = name.get_mut(len) else {
-                    return false; // longer than any wanted name
-                };
-                *slot = b.to_ascii_lowercase();
+                // Longer than any name read.
+                *name.get_mut(len)? = b.to_ascii_lowercase();
                 len += 1;
             }
         }
     }
-    let name = name.get(..len).unwrap_or_default();
-    wanted.contains(&name)
+    let value_at = colon? + 1;
+    let which = match name.get(..len)? {
+        b"content-type" => Wanted::ContentType,
+        b"content-disposition" => Wanted::ContentDisposition,
+        b"content-transfer-encoding" => Wanted::ContentTransferEncoding,
+        _ if !(top && fields == Fields::All) => return None,
+        b"from" | b"to" | b"cc" | b"subject" | b"message-id" | b"date" => Wanted::Envelope,
+        b"user-agent" => Wanted::UserAgent,
+        b"x-mailer" => Wanted::XMailer,
+        _ => return None,
+    };
+    Some((which, value_at))
 }
 
 /// Whether mail-parser reads a header field on this line: a name, then a colon. (It
@@ -145,33 +149,108 @@ fn is_field(line: &[u8]) -> bool {
         .is_some_and(|first| line.get(first..).is_some_and(|rest| rest.contains(&b':')))
 }
 
-/// The wanted header fields of a header block, parsed by mail-parser. Runs of wanted
-/// fields are parsed together; the others (`Received:`, `DKIM-Signature:`, ...) are
-/// never parsed.
-fn parse_fields<'h>(head: &'h [u8], wanted: &[&[u8]]) -> Vec<mail_parser::Header<'h>> {
-    let mut headers: Vec<mail_parser::Header<'h>> = Vec::with_capacity(wanted.len().min(4));
+/// The header fields of one entity that are read.
+#[derive(Debug, Default)]
+struct Read<'x> {
+    content_type: Option<ContentType<'x>>,
+    content_disposition: Option<ContentType<'x>>,
+    content_transfer_encoding: Option<Cow<'x, str>>,
+    /// The message's addresses, subject, ids and date (top level, [`Fields::All`]).
+    envelope: Vec<Header<'x>>,
+    user_agent: Option<&'x str>,
+    x_mailer: Option<&'x str>,
+}
+
+impl<'x> Read<'x> {
+    /// Keeps a field parsed by mail-parser. The last field of a name wins, as in
+    /// mail-parser (a last one that does not parse hides the earlier ones).
+    fn keep(&mut self, header: Header<'x>) {
+        match header.name {
+            HeaderName::ContentType => self.content_type = into_content_type(header.value),
+            HeaderName::ContentDisposition => {
+                self.content_disposition = into_content_type(header.value);
+            }
+            HeaderName::ContentTransferEncoding => {
+                self.content_transfer_encoding = match header.value {
+                    HeaderValue::Text(t) => Some(t),
+                    HeaderValue::TextList(mut l) => l.pop(),
+                    _ => None,
+                };
+            }
+            _ => self.envelope.push(header),
+        }
+    }
+}
+
+fn into_content_type(value: HeaderValue<'_>) -> Option<ContentType<'_>> {
+    match value {
+        HeaderValue::ContentType(ct) => Some(ct),
+        _ => None,
+    }
+}
+
+/// The header fields of a block that are read: `Content-*` values that are simple by
+/// [`super::fields`], the others by mail-parser's header parser (runs of consecutive
+/// fields together); fields that are not read (`Received:`, `DKIM-Signature:`, ...)
+/// are never parsed.
+fn read_fields<'h>(head: &'h [u8], fields: Fields, top: bool) -> Read<'h> {
+    let mut read = Read::default();
     let mut run: Option<Range<usize>> = None;
-    let flush = |run: &mut Option<Range<usize>>, headers: &mut Vec<mail_parser::Header<'h>>| {
+    let flush = |run: &mut Option<Range<usize>>, read: &mut Read<'h>| {
         if let Some(r) = run.take() {
             if let Some(m) = MessageParser::default().parse_headers(head.get(r).unwrap_or_default())
             {
-                headers.extend(m.parts.into_iter().flat_map(|p| p.headers));
+                for h in m.parts.into_iter().flat_map(|p| p.headers) {
+                    read.keep(h);
+                }
             }
         }
     };
     for field in field_ranges(head) {
         let bytes = head.get(field.clone()).unwrap_or_default();
-        if !is_wanted(bytes, wanted) {
-            flush(&mut run, &mut headers);
-        } else if let Some(h) = fast_field(bytes) {
-            flush(&mut run, &mut headers);
-            headers.push(h);
-        } else {
-            run = Some(run.map_or(field.clone(), |r| r.start..field.end));
+        let Some((which, value_at)) = wanted(bytes, fields, top) else {
+            flush(&mut run, &mut read);
+            continue;
+        };
+        let value = bytes.get(value_at..).unwrap_or_default();
+        // A value read here is kept after the fields before it (the last one wins).
+        match which {
+            Wanted::ContentType | Wanted::ContentDisposition => {
+                if let Some(ct) = super::fields::content_type(value) {
+                    flush(&mut run, &mut read);
+                    if which == Wanted::ContentType {
+                        read.content_type = Some(ct);
+                    } else {
+                        read.content_disposition = Some(ct);
+                    }
+                    continue;
+                }
+            }
+            Wanted::ContentTransferEncoding => {
+                if let Some(t) = super::fields::single_token(value) {
+                    flush(&mut run, &mut read);
+                    read.content_transfer_encoding = Some(Cow::Borrowed(t));
+                    continue;
+                }
+            }
+            Wanted::UserAgent | Wanted::XMailer => {
+                // Kept raw (as mail-parser's `header_raw` gives it): only searched for
+                // words.
+                let raw = std::str::from_utf8(value).ok().map(str::trim);
+                if which == Wanted::UserAgent {
+                    read.user_agent = raw;
+                } else {
+                    read.x_mailer = raw;
+                }
+                flush(&mut run, &mut read);
+                continue;
+            }
+            Wanted::Envelope => {}
         }
+        run = Some(run.map_or(field.clone(), |r| r.start..field.end));
     }
-    flush(&mut run, &mut headers);
-    headers
+    flush(&mut run, &mut read);
+    read
 }
 
 /// A `Content-*` field with a simple value, read without mail-parser (see
@@ -324,11 +403,129 @@ fn line_break_before(body: &[u8], at: usize) -> usize {
     }
 }
 
+/// What a part holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A leaf: its body is data.
+    Leaf,
+    /// A forwarded message (`message/rfc822`, `message/global`, or a part of a
+    /// multipart/digest without a type), not transfer-encoded.
+    Message,
+    /// A multipart with delimiter lines: its children's indices.
+    Multipart(Vec<u32>),
+}
+
+/// One MIME entity: where it is in the input and its `Content-*` fields.
+#[derive(Debug, Clone)]
+pub struct Part<'x> {
+    /// Where the entity (its header block) starts.
+    pub offset_header: u32,
+    /// Where its body starts.
+    pub offset_body: u32,
+    /// Where it ends (before the line break that precedes the next delimiter).
+    pub offset_end: u32,
+    /// `Content-Type`, as mail-parser reads it.
+    pub content_type: Option<ContentType<'x>>,
+    /// `Content-Disposition`, as mail-parser reads it.
+    pub content_disposition: Option<ContentType<'x>>,
+    /// `Content-Transfer-Encoding`, as written.
+    pub content_transfer_encoding: Option<Cow<'x, str>>,
+    /// The transfer encoding that is decoded (base64 or quoted-printable), if any.
+    pub encoding: Encoding,
+    /// Leaf, forwarded message or multipart.
+    pub kind: Kind,
+}
+
+impl<'x> Part<'x> {
+    /// `Content-Type`.
+    pub fn content_type(&self) -> Option<&ContentType<'x>> {
+        self.content_type.as_ref()
+    }
+
+    /// `Content-Disposition`.
+    pub fn content_disposition(&self) -> Option<&ContentType<'x>> {
+        self.content_disposition.as_ref()
+    }
+
+    /// `Content-Transfer-Encoding`.
+    pub fn content_transfer_encoding(&self) -> Option<&str> {
+        self.content_transfer_encoding.as_deref()
+    }
+
+    /// The disposition's `filename`, else the type's `name` (as mail-parser gives it).
+    pub fn attachment_name(&self) -> Option<&str> {
+        self.content_disposition()
+            .and_then(|cd| cd.attribute("filename"))
+            .or_else(|| self.content_type().and_then(|ct| ct.attribute("name")))
+    }
+}
+
+/// The message's header fields that are read, besides the `Content-*` ones.
+#[derive(Debug, Default)]
+pub struct Envelope<'x> {
+    /// From, To, Cc, Subject, Message-ID and Date as mail-parser parsed them, in order.
+    headers: Vec<Header<'x>>,
+    /// The last `User-Agent:` value, raw and trimmed.
+    pub user_agent: Option<&'x str>,
+    /// The last `X-Mailer:` value, raw and trimmed.
+    pub x_mailer: Option<&'x str>,
+}
+
+impl<'x> Envelope<'x> {
+    /// The value of the last field of that name (as mail-parser's `Message` gives it).
+    fn value(&self, name: &HeaderName<'_>) -> Option<&HeaderValue<'x>> {
+        self.headers
+            .iter()
+            .rev()
+            .find(|h| &h.name == name)
+            .map(|h| &h.value)
+    }
+
+    /// `From:`.
+    pub fn from(&self) -> Option<&Address<'x>> {
+        self.value(&HeaderName::From)
+            .and_then(HeaderValue::as_address)
+    }
+
+    /// `To:`.
+    pub fn to(&self) -> Option<&Address<'x>> {
+        self.value(&HeaderName::To)
+            .and_then(HeaderValue::as_address)
+    }
+
+    /// `Cc:`.
+    pub fn cc(&self) -> Option<&Address<'x>> {
+        self.value(&HeaderName::Cc)
+            .and_then(HeaderValue::as_address)
+    }
+
+    /// `Subject:`, decoded.
+    pub fn subject(&self) -> Option<&str> {
+        self.value(&HeaderName::Subject)
+            .and_then(HeaderValue::as_text)
+    }
+
+    /// `Message-ID:` without angle brackets.
+    pub fn message_id(&self) -> Option<&str> {
+        self.value(&HeaderName::MessageId)
+            .and_then(HeaderValue::as_text)
+    }
+
+    /// `Date:`.
+    pub fn date(&self) -> Option<&DateTime> {
+        self.value(&HeaderName::Date)
+            .and_then(HeaderValue::as_datetime)
+    }
+}
+
 /// The message's structure with parsed header fields and no decoded body.
 #[derive(Debug)]
 pub struct Scanned<'x> {
-    /// Part 0 is the message; offsets are into the input.
-    pub message: Message<'x>,
+    /// Part 0 is the message; children come after their parent; offsets are into the
+    /// input.
+    pub parts: Vec<Part<'x>>,
+    /// The message's other header fields ([`Fields::All`]).
+    pub envelope: Envelope<'x>,
     /// Where the message's header block ends, before the line that ends it.
     pub header_end: usize,
     /// Why the structure is ambiguous, if it is.
@@ -340,7 +537,7 @@ pub struct Scanned<'x> {
 /// # Errors
 /// `unparseable_message` when the message has no header field; `limit_exceeded` past
 /// [`Limits::max_parts`] or [`Limits::max_mime_depth`] (and [`HARD_MAX_DEPTH`]), or
-/// when an offset does not fit the 32 bits mail-parser's parts use.
+/// when an offset does not fit 32 bits.
 pub fn parse<'x>(raw: &'x [u8], limits: &Limits, fields: Fields) -> Result<Scanned<'x>, Skip> {
     if u32::try_from(raw.len()).is_err() {
         return Err(skip(
@@ -352,12 +549,14 @@ pub fn parse<'x>(raw: &'x [u8], limits: &Limits, fields: Fields) -> Result<Scann
         raw,
         fields,
         parts: Vec::new(),
+        envelope: Envelope::default(),
+        header_end: 0,
         suspect: None,
         max_parts: limits.max_parts,
         max_depth: limits.max_mime_depth.min(HARD_MAX_DEPTH),
     };
     walk.entity(0..raw.len(), false, 0)?;
-    let (header_end, _) = header_end(raw);
+    let header_end = walk.header_end;
     let head = raw.get(..header_end).unwrap_or_default();
     if !head.split(|&b| b == b'\n').any(is_field) {
         return Err(skip(
@@ -366,11 +565,8 @@ pub fn parse<'x>(raw: &'x [u8], limits: &Limits, fields: Fields) -> Result<Scann
         ));
     }
     Ok(Scanned {
-        message: Message {
-            parts: walk.parts,
-            raw_message: Cow::Borrowed(raw),
-            ..Default::default()
-        },
+        parts: walk.parts,
+        envelope: walk.envelope,
         header_end,
         suspect: walk.suspect,
     })
@@ -389,7 +585,10 @@ pub enum Fields {
 struct Walker<'x> {
     raw: &'x [u8],
     fields: Fields,
-    parts: Vec<MessagePart<'x>>,
+    parts: Vec<Part<'x>>,
+    envelope: Envelope<'x>,
+    /// Where the message's header block ends.
+    header_end: usize,
     suspect: Option<String>,
     max_parts: usize,
     max_depth: usize,
@@ -417,27 +616,33 @@ impl<'x> Walker<'x> {
         }
         let raw = self.raw;
         let entity = raw.get(range.clone()).unwrap_or_default();
-        let body_at = range.start + body_start(entity);
+        let (head_end, body_start) = header_end(entity);
+        if depth == 0 {
+            self.header_end = range.start + head_end;
+        }
+        let body_at = range.start + body_start;
         let header_bytes = raw.get(range.start..body_at).unwrap_or_default();
-        let mut part = MessagePart {
-            headers: parse_fields(
-                header_bytes,
-                if depth == 0 && self.fields == Fields::All {
-                    WANTED_FIELDS
-                } else {
-                    MIME_FIELDS
-                },
-            ),
-            ..MessagePart::default()
+        let read = read_fields(header_bytes, self.fields, depth == 0);
+        if depth == 0 {
+            self.envelope = Envelope {
+                headers: read.envelope,
+                user_agent: read.user_agent,
+                x_mailer: read.x_mailer,
+            };
+        }
+        let mut part = Part {
+            offset_header: offset(range.start),
+            offset_body: offset(body_at),
+            offset_end: offset(range.end),
+            content_type: read.content_type,
+            content_disposition: read.content_disposition,
+            content_transfer_encoding: read.content_transfer_encoding,
+            encoding: Encoding::None,
+            kind: Kind::Leaf,
         };
-        part.offset_header = offset(range.start);
-        part.offset_body = offset(body_at);
-        part.offset_end = offset(range.end);
-        part.is_encoding_problem = false;
-        part.body = PartType::Text(Cow::Borrowed(""));
         let id = offset(self.parts.len());
 
-        let ct = part.content_type();
+        let ct = part.content_type.as_ref();
         let ctype_is = |t: &str| ct.is_some_and(|c| c.ctype().eq_ignore_ascii_case(t));
         let subtype_is = |t: &str| {
             ct.and_then(|c| c.subtype())
@@ -445,10 +650,10 @@ impl<'x> Walker<'x> {
         };
         let boundary = ct
             .filter(|_| ctype_is("multipart"))
-            .and_then(|c| c.attribute("boundary"))
-            .map(|b| b.as_bytes().to_vec());
+            .and_then(|c| c.attribute("boundary"));
         let cte = part
-            .content_transfer_encoding()
+            .content_transfer_encoding
+            .as_deref()
             .map(str::trim)
             .unwrap_or_default();
         let encoding = if cte.eq_ignore_ascii_case("base64") {
@@ -465,36 +670,37 @@ impl<'x> Walker<'x> {
                 ctype_is("message") && (subtype_is("rfc822") || subtype_is("global"))
             };
 
-        if let Some(boundary) = boundary {
+        let digest = subtype_is("digest");
+        let cut = boundary.map(|boundary| {
             let body = raw.get(body_at..range.end).unwrap_or_default();
-            let cut = split(body, &boundary);
+            let cut = split(body, boundary.as_bytes());
             if let Some(at) = cut.suspect {
                 self.suspect.get_or_insert_with(|| {
                     format!(
-                        "\"--{}\" at byte {} is not a delimiter line",
-                        String::from_utf8_lossy(&boundary),
+                        "\"--{boundary}\" at byte {} is not a delimiter line",
                         body_at + at
                     )
                 });
             }
-            if cut.delimited {
-                let digest = subtype_is("digest");
-                self.parts.push(part);
-                let mut children = Vec::with_capacity(cut.parts.len());
-                for r in cut.parts {
-                    let child = (body_at + r.start)..(body_at + r.end);
-                    children.push(self.entity(child, digest, depth + 1)?);
-                }
-                if let Some(p) = self.parts.get_mut(id as usize) {
-                    p.body = PartType::Multipart(children);
-                }
-                return Ok(id);
+            cut
+        });
+        if let Some(cut) = cut.filter(|c| c.delimited) {
+            self.parts.push(part);
+            let mut children = Vec::with_capacity(cut.parts.len());
+            for r in cut.parts {
+                let child = (body_at + r.start)..(body_at + r.end);
+                children.push(self.entity(child, digest, depth + 1)?);
             }
-            // No delimiter at all: read as a single part, as mail-parser does.
+            if let Some(p) = self.parts.get_mut(id as usize) {
+                p.kind = Kind::Multipart(children);
+            }
+            return Ok(id);
         }
+        // A multipart without any delimiter is read as a single part, as mail-parser
+        // does.
         part.encoding = encoding;
         if message {
-            part.body = PartType::Message(Message::default());
+            part.kind = Kind::Message;
         }
         self.parts.push(part);
         Ok(id)
@@ -592,11 +798,11 @@ mod tests {
             --O\r\nContent-Type: message/rfc822\r\n\r\nFrom: b@example.com\r\n\r\nx\r\n--O--\r\n";
         let s = parse(raw, &Limits::DEFAULT, Fields::All).unwrap();
         assert_eq!(s.suspect, None);
-        let parts = &s.message.parts;
+        let parts = &s.parts;
         assert_eq!(parts.len(), 5);
-        assert!(matches!(&parts[0].body, PartType::Multipart(c) if c == &[1, 4]));
-        assert!(matches!(&parts[1].body, PartType::Multipart(c) if c == &[2, 3]));
-        let body = |p: &MessagePart<'_>| &raw[p.offset_body as usize..p.offset_end as usize];
+        assert!(matches!(&parts[0].kind, Kind::Multipart(c) if c == &[1, 4]));
+        assert!(matches!(&parts[1].kind, Kind::Multipart(c) if c == &[2, 3]));
+        let body = |p: &Part<'_>| &raw[p.offset_body as usize..p.offset_end as usize];
         assert_eq!(body(&parts[2]), b"hi");
         assert_eq!(body(&parts[3]), b"QkVHSU4=");
         assert_eq!(parts[3].encoding, Encoding::Base64);
@@ -604,9 +810,9 @@ mod tests {
             parts[3].content_type().and_then(|c| c.attribute("method")),
             Some("REQUEST")
         );
-        assert!(matches!(parts[4].body, PartType::Message(_)));
+        assert!(matches!(parts[4].kind, Kind::Message));
         assert_eq!(
-            s.message
+            s.envelope
                 .from()
                 .and_then(|a| a.first())
                 .and_then(|a| a.address()),
@@ -623,25 +829,51 @@ mod tests {
         let head =
             b"Received: from x by y; Mon, 1 Jan 2024 00:00:00 +0000\r\nFrom: A <a@example.com>\r\n\
             X-Other: 1\r\nSubject: one\r\n two\r\n :cOntent- Type: text/plain\r\n\r\n";
-        let names: Vec<String> = parse_fields(head, WANTED_FIELDS)
+        let read = read_fields(head, Fields::All, true);
+        let names: Vec<String> = read
+            .envelope
             .iter()
             .map(|h| h.name.as_str().to_ascii_lowercase())
             .collect();
         assert_eq!(names, ["from", "subject"]);
+        // The indented line continues the Subject: it is not a Content-Type.
+        assert!(read.content_type.is_none());
         let head =
             b"X-A: 1\r\n:Content-Type: text/calendar\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-        let names: Vec<String> = parse_fields(head, WANTED_FIELDS)
-            .iter()
-            .map(|h| h.name.as_str().to_ascii_lowercase())
-            .collect();
-        assert_eq!(names, ["content-type", "content-transfer-encoding"]);
+        let read = read_fields(head, Fields::All, true);
+        assert!(read.envelope.is_empty());
+        assert_eq!(
+            read.content_type.as_ref().map(|c| (c.ctype(), c.subtype())),
+            Some(("text", Some("calendar")))
+        );
+        assert_eq!(read.content_transfer_encoding.as_deref(), Some("base64"));
         // Checking an output again reads the Content-* fields only.
         let raw = b"From: a@example.com\r\nContent-Type: text/plain\r\n\r\nx";
         let s = parse(raw, &Limits::DEFAULT, Fields::Mime).unwrap();
-        assert_eq!(s.message.parts[0].headers.len(), 1);
-        assert_eq!(s.message.from(), None);
+        assert!(s.parts[0].content_type.is_some());
+        assert!(s.envelope.headers.is_empty());
+        assert_eq!(s.envelope.from(), None);
         // A message with fields, none of them read, is still a message.
         assert!(parse(b"X-A: 1\r\n\r\nbody", &Limits::DEFAULT, Fields::All).is_ok());
+    }
+
+    #[test]
+    fn the_mailer_is_read_raw_wherever_it_is() {
+        let raw = b"Received: from x\r\n\tby y\r\nFrom: a@example.com\r\nUser-Agent:  Microsoft-Entourage/10.1\r\n\
+            X-Mailer: Other\r\nSubject: s\r\n\r\nbody";
+        let s = parse(raw, &Limits::DEFAULT, Fields::All).unwrap();
+        assert_eq!(s.envelope.user_agent, Some("Microsoft-Entourage/10.1"));
+        assert_eq!(s.envelope.x_mailer, Some("Other"));
+        assert_eq!(s.envelope.subject(), Some("s"));
+        // The last field of a name wins, as in mail-parser.
+        let raw = b"Subject: one\r\nX-A: 1\r\nSubject: two\r\nContent-Type: text/plain\r\n\
+            Content-Type: text/html\r\n\r\nx";
+        let s = parse(raw, &Limits::DEFAULT, Fields::All).unwrap();
+        assert_eq!(s.envelope.subject(), Some("two"));
+        assert_eq!(
+            s.parts[0].content_type().and_then(|c| c.subtype()),
+            Some("html")
+        );
     }
 
     #[test]
@@ -681,6 +913,6 @@ mod tests {
             Fields::All,
         )
         .unwrap();
-        assert_eq!(s.message.parts.len(), 1);
+        assert_eq!(s.parts.len(), 1);
     }
 }
