@@ -657,3 +657,44 @@ fn a_corrupt_binhex_calendar_alternative_is_carried_as_an_attachment_not_an_alte
     let data_line = hqx.lines().nth(2).expect("a data line");
     assert!(text(&out.message).contains(data_line));
 }
+
+#[test]
+fn a_mac_mailer_below_other_fields_decides_an_undeclared_charset_tie() {
+    // 0x9A is a lowercase letter in MacRoman (ö) and in windows-1252 (š): a tie, which
+    // the sender's mailer decides. The User-Agent comes after a folded Received field.
+    let event = EVENT.replace("SUMMARY:Budget", "SUMMARY:M\u{FFFD}ller");
+    let mut raw = message(
+        "Received: from a.example.com\r\n\tby b.example.com; Tue, 16 Sep 2003 11:42:09 -0400\r\n\
+         User-Agent: Microsoft-Entourage/10.1.4.030702.0\r\nFrom: Anna <anna@example.com>\r\n\
+         To: bob@example.com\r\nSubject: Budget\r\n",
+        &calendar(None, &event),
+    );
+    let at = raw
+        .windows(3)
+        .position(|w| w == "\u{FFFD}".as_bytes())
+        .unwrap();
+    raw.splice(at..at + 3, [0x9A]);
+    let out = transform(&raw, &options()).unwrap();
+    let (_, cal) = &calendar_parts(&out.message)[0];
+    assert!(cal.contains("SUMMARY:Möller"), "{cal}");
+    let fix = out
+        .report
+        .fixes
+        .iter()
+        .find(|f| f.code == FixCode::CharsetConverted)
+        .unwrap();
+    assert!(fix.detail.contains("macintosh"), "{}", fix.detail);
+    assert!(fix.detail.contains("Mac mailer"), "{}", fix.detail);
+
+    // Without the mailer the tie goes to windows-1252.
+    let plain = text(&raw).replace("User-Agent: Microsoft-Entourage/10.1.4.030702.0\r\n", "");
+    let mut raw2 = plain.into_bytes();
+    let at = raw2
+        .windows(3)
+        .position(|w| w == "\u{FFFD}".as_bytes())
+        .unwrap();
+    raw2.splice(at..at + 3, [0x9A]);
+    let out = transform(&raw2, &options()).unwrap();
+    let (_, cal) = &calendar_parts(&out.message)[0];
+    assert!(cal.contains("SUMMARY:Mšller"), "{cal}");
+}
