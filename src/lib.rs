@@ -586,7 +586,8 @@ fn verify(
 pub mod _internal {
     pub use crate::ical::{lex, model, parse, value, write};
     pub use crate::mime::{
-        applefile, binhex, charset, encoded_word, fields, header, scan, transfer, uuencode,
+        applefile, binhex, charset, encoded_word, envelope, fields, header, scan, transfer,
+        uuencode,
     };
     pub use crate::outlook::thread_index;
 

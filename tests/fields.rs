@@ -1,10 +1,12 @@
-//! The fast path for `Content-*` fields (`src/mime/fields.rs`) must read every value it
-//! accepts exactly as mail-parser's header parser does. Compared on every such field in
-//! the fixtures, in `../shared/corpus` (skipped when absent) and on variations of them.
+//! The fast paths for `Content-*` fields (`src/mime/fields.rs`) and for `From`, `To`,
+//! `Cc`, `Subject`, `Message-ID` and `Date` (`src/mime/envelope.rs`) must read every value
+//! they accept exactly as mail-parser's header parser does. Compared on every such field
+//! in the fixtures, in `../shared/corpus` (skipped when absent) and on variations of them.
 
 mod common;
 
 use common::files;
+use imip_bridge::_internal::envelope;
 use imip_bridge::_internal::scan::fast_field;
 use mail_parser::{HeaderValue, MessageParser};
 use std::path::Path;
@@ -12,6 +14,19 @@ use std::path::Path;
 /// Every `Content-Type/Disposition/Transfer-Encoding` field at a line start, with its
 /// continuation lines and line end.
 fn content_fields(data: &[u8]) -> Vec<Vec<u8>> {
+    fields_named(
+        data,
+        &[
+            b"content-type:",
+            b"content-disposition:",
+            b"content-transfer-encoding:",
+        ],
+    )
+}
+
+/// Every field named one of `names` (lowercase, with the colon) at a line start, with
+/// its continuation lines and line end.
+fn fields_named(data: &[u8], names: &[&[u8]]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let mut at = 0;
     while at < data.len() {
@@ -20,13 +35,9 @@ fn content_fields(data: &[u8]) -> Vec<Vec<u8>> {
             .position(|&b| b == b'\n')
             .map_or(data.len(), |i| at + i + 1);
         let line = &data[at..line_end];
-        let named = [
-            &b"content-type:"[..],
-            b"content-disposition:",
-            b"content-transfer-encoding:",
-        ]
-        .iter()
-        .any(|n| line.len() >= n.len() && line[..n.len()].eq_ignore_ascii_case(n));
+        let named = names
+            .iter()
+            .any(|n| line.len() >= n.len() && line[..n.len()].eq_ignore_ascii_case(n));
         if named {
             let mut end = line_end;
             while matches!(data.get(end), Some(b' ' | b'\t')) {
@@ -158,5 +169,136 @@ fn fast_content_fields_agree_with_mail_parser() {
         "{} disagreements, first: {:?}",
         failures.len(),
         failures.iter().take(5).collect::<Vec<_>>()
+    );
+}
+
+const ENVELOPE_NAMES: &[&[u8]] = &[
+    b"from:",
+    b"to:",
+    b"cc:",
+    b"subject:",
+    b"message-id:",
+    b"date:",
+];
+
+/// What one parser read from an envelope field, comparable across both.
+fn envelope_fast(field: &[u8]) -> Option<String> {
+    let colon = field.iter().position(|&b| b == b':')?;
+    let name = field[..colon].to_ascii_lowercase();
+    let value = &field[colon + 1..];
+    match name.as_slice() {
+        b"from" | b"to" | b"cc" => envelope::addresses(value).map(|list| {
+            format!(
+                "{:?}",
+                list.iter()
+                    .map(|(n, a)| (n.map(str::to_owned), Some(a.to_string())))
+                    .collect::<Vec<_>>()
+            )
+        }),
+        b"subject" => envelope::text(value).map(|t| format!("text|{t}")),
+        b"message-id" => envelope::message_id(value).map(|t| format!("text|{t}")),
+        b"date" => envelope::date(value).map(|t| format!("date|{t}")),
+        _ => None,
+    }
+}
+
+fn envelope_slow(field: &[u8]) -> Option<String> {
+    let mut whole = field.to_vec();
+    if !whole.ends_with(b"\n") {
+        whole.extend_from_slice(b"\r\n");
+    }
+    whole.extend_from_slice(b"\r\n");
+    let parsed = MessageParser::default().parse_headers(&whole)?;
+    let h = parsed.parts.first()?.headers.first()?;
+    Some(match &h.value {
+        HeaderValue::Address(a) => format!(
+            "{:?}",
+            a.iter()
+                .map(|x| (
+                    x.name.as_ref().map(|n| n.to_string()),
+                    x.address.as_ref().map(|n| n.to_string())
+                ))
+                .collect::<Vec<_>>()
+        ),
+        HeaderValue::Text(t) => format!("text|{t}"),
+        HeaderValue::DateTime(d) => format!("date|{}", d.to_timestamp()),
+        other => format!("{other:?}"),
+    })
+}
+
+/// Variations of an envelope field that keep it simple or just push it over the edge.
+fn envelope_variations(field: &[u8]) -> Vec<Vec<u8>> {
+    let s = String::from_utf8_lossy(field).into_owned();
+    let out = vec![
+        s.replace("\r\n", "\n"),
+        s.replace(": ", ":"),
+        s.replace(": ", ":\r\n\t"),
+        s.replace(", ", ",\r\n "),
+        s.replace(',', " , "),
+        s.replace(" <", "<"),
+        s.replace('"', ""),
+        s.replace("<", "< "),
+        s.replace(' ', "  "),
+        s.trim_end().to_owned(),
+        format!("{}, x@example.com\r\n", s.trim_end()),
+        format!("{} \r\n", s.trim_end()),
+    ];
+    out.into_iter().map(String::into_bytes).collect()
+}
+
+#[test]
+fn fast_envelope_fields_agree_with_mail_parser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    files(&root.join("fixtures"), &mut paths);
+    files(&root.join("../shared/corpus"), &mut paths);
+    let mut failures = Vec::new();
+    let (mut fields, mut fast) = (0usize, 0usize);
+    let mut check = |f: &[u8]| {
+        fields += 1;
+        let Some(quick) = envelope_fast(f) else {
+            return false;
+        };
+        fast += 1;
+        let slow = envelope_slow(f);
+        if slow.as_deref() != Some(quick.as_str()) {
+            failures.push(format!(
+                "{:?}: fast {quick} vs mail-parser {slow:?}",
+                String::from_utf8_lossy(f)
+            ));
+        }
+        true
+    };
+    for p in &paths {
+        let Ok(data) = std::fs::read(p) else { continue };
+        for field in fields_named(&data, ENVELOPE_NAMES) {
+            for f in std::iter::once(field.clone()).chain(envelope_variations(&field)) {
+                check(&f);
+            }
+        }
+    }
+    let synthetic: &[&[u8]] = &[
+        b"From: Anna Example <anna@example.com>\r\n",
+        b"To: Bob Sample <bob@example.com>,\r\n\tCarla Nguyen <carla@example.org>\r\n",
+        b"Cc: \"Volkov, Dmitri\" <dmitri@example.net>, e@example.net\n",
+        b"To: <a@example.com>\r\n",
+        b"From: \" Spaced \" <s@example.com>\r\n",
+        b"From: J. R. Smith <jrs@example.com>\r\n",
+        b"Subject: Budget  review\r\n",
+        b"Subject: Budget\r\n\treview\r\n",
+        b"Message-ID: <BB8CA78F.1F4A%anna@example.com>\r\n",
+        b"Date: Tue, 16 Sep 2003 11:42:07 -0400\r\n",
+        b"Date: 29 Feb 2004 23:59 +0130\n",
+        b"Date: Thu, 31 Feb 2005 01:02:03 -0000\r\n",
+    ];
+    for f in synthetic {
+        assert!(check(f), "not taken: {}", String::from_utf8_lossy(f));
+    }
+    println!("{fields} envelope fields, {fast} read by the fast path");
+    assert!(
+        failures.is_empty(),
+        "{} disagreements, first: {:?}",
+        failures.len(),
+        failures.iter().take(8).collect::<Vec<_>>()
     );
 }

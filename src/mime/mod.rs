@@ -12,6 +12,7 @@ pub mod applefile;
 pub mod binhex;
 pub mod charset;
 pub mod encoded_word;
+pub mod envelope;
 pub mod fields;
 pub mod header;
 pub mod prescan;
@@ -283,17 +284,15 @@ fn read_with<'a>(raw: &'a [u8], limits: &Limits, fields: scan::Fields) -> Result
         raw,
         eol: header::detect_eol(header_block),
         header_block,
-        from: envelope.from().and_then(|a| a.first()).and_then(mailbox),
-        recipients: envelope
-            .to()
-            .into_iter()
-            .chain(envelope.cc())
-            .flat_map(|a| a.iter())
-            .filter_map(mailbox)
-            .collect(),
-        subject: envelope.subject().map(str::to_owned),
-        message_id: envelope.message_id().map(str::to_owned),
-        date: envelope.date().map(|d| d.to_timestamp()),
+        from: envelope.from,
+        recipients: {
+            let mut r = envelope.to;
+            r.extend(envelope.cc);
+            r
+        },
+        subject: envelope.subject.map(Cow::into_owned),
+        message_id: envelope.message_id.map(Cow::into_owned),
+        date: envelope.date,
         user_agent: envelope.user_agent.or(envelope.x_mailer).map(str::to_owned),
         text_charset: None,
         calendars,
@@ -438,21 +437,6 @@ fn media_type(part: &Part<'_>) -> String {
 fn is_attachment(part: &Part<'_>) -> bool {
     part.content_disposition()
         .is_some_and(|cd| cd.ctype().eq_ignore_ascii_case("attachment"))
-}
-
-fn mailbox(addr: &mail_parser::Addr<'_>) -> Option<Mailbox> {
-    let address = addr.address()?.trim();
-    if address.is_empty() || !address.contains('@') {
-        return None;
-    }
-    Some(Mailbox {
-        name: addr
-            .name()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned),
-        address: address.to_owned(),
-    })
 }
 
 /// The raw (still transfer-encoded) body of a part.

@@ -14,11 +14,12 @@
 //! `--boundary` and goes on with other text (Eudora nests `boundary.REL` inside
 //! `boundary`) is not a delimiter line and is read as content.
 
+use super::Mailbox;
 use super::{skip, Skip};
 use crate::options::Limits;
 use crate::report::WarningCode;
 use mail_parser::{
-    Address, ContentType, DateTime, Encoding, Header, HeaderName, HeaderValue, MessageParser,
+    ContentType, DateTime, Encoding, Header, HeaderName, HeaderValue, MessageParser,
 };
 use std::borrow::Cow;
 use std::ops::Range;
@@ -99,8 +100,12 @@ enum Wanted {
     ContentType,
     ContentDisposition,
     ContentTransferEncoding,
-    /// From, To, Cc, Subject, Message-ID, Date: parsed by mail-parser.
-    Envelope,
+    From,
+    To,
+    Cc,
+    Subject,
+    MessageId,
+    Date,
     UserAgent,
     XMailer,
 }
@@ -133,7 +138,12 @@ fn wanted(field: &[u8], fields: Fields, top: bool) -> Option<(Wanted, usize)> {
         b"content-disposition" => Wanted::ContentDisposition,
         b"content-transfer-encoding" => Wanted::ContentTransferEncoding,
         _ if !(top && fields == Fields::All) => return None,
-        b"from" | b"to" | b"cc" | b"subject" | b"message-id" | b"date" => Wanted::Envelope,
+        b"from" => Wanted::From,
+        b"to" => Wanted::To,
+        b"cc" => Wanted::Cc,
+        b"subject" => Wanted::Subject,
+        b"message-id" => Wanted::MessageId,
+        b"date" => Wanted::Date,
         b"user-agent" => Wanted::UserAgent,
         b"x-mailer" => Wanted::XMailer,
         _ => return None,
@@ -155,10 +165,9 @@ struct Read<'x> {
     content_type: Option<ContentType<'x>>,
     content_disposition: Option<ContentType<'x>>,
     content_transfer_encoding: Option<Cow<'x, str>>,
-    /// The message's addresses, subject, ids and date (top level, [`Fields::All`]).
-    envelope: Vec<Header<'x>>,
-    user_agent: Option<&'x str>,
-    x_mailer: Option<&'x str>,
+    /// The message's addresses, subject, ids, date and mailer (top level,
+    /// [`Fields::All`]).
+    envelope: Envelope<'x>,
 }
 
 impl<'x> Read<'x> {
@@ -177,9 +186,64 @@ impl<'x> Read<'x> {
                     _ => None,
                 };
             }
-            _ => self.envelope.push(header),
+            HeaderName::From => {
+                self.envelope.from = header
+                    .value
+                    .as_address()
+                    .and_then(|a| a.first())
+                    .and_then(|a| mailbox(a.name.as_deref(), a.address.as_deref()?));
+            }
+            HeaderName::To | HeaderName::Cc => {
+                let list = header
+                    .value
+                    .as_address()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|a| mailbox(a.name.as_deref(), a.address.as_deref()?))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if header.name == HeaderName::To {
+                    self.envelope.to = list;
+                } else {
+                    self.envelope.cc = list;
+                }
+            }
+            HeaderName::Subject => {
+                self.envelope.subject = match header.value {
+                    HeaderValue::Text(t) => Some(t),
+                    HeaderValue::TextList(mut l) => l.pop(),
+                    _ => None,
+                };
+            }
+            HeaderName::MessageId => {
+                self.envelope.message_id = match header.value {
+                    HeaderValue::Text(t) => Some(t),
+                    HeaderValue::TextList(mut l) => l.pop(),
+                    _ => None,
+                };
+            }
+            HeaderName::Date => {
+                self.envelope.date = header.value.as_datetime().map(DateTime::to_timestamp);
+            }
+            _ => {}
         }
     }
+}
+
+/// An address kept as a [`Mailbox`]: one with `@` (display name and address trimmed).
+pub fn mailbox(name: Option<&str>, address: &str) -> Option<Mailbox> {
+    let address = address.trim();
+    if address.is_empty() || !address.contains('@') {
+        return None;
+    }
+    Some(Mailbox {
+        name: name
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned),
+        address: address.to_owned(),
+    })
 }
 
 fn into_content_type(value: HeaderValue<'_>) -> Option<ContentType<'_>> {
@@ -238,14 +302,59 @@ fn read_fields<'h>(head: &'h [u8], fields: Fields, top: bool) -> Read<'h> {
                 // words.
                 let raw = std::str::from_utf8(value).ok().map(str::trim);
                 if which == Wanted::UserAgent {
-                    read.user_agent = raw;
+                    read.envelope.user_agent = raw;
                 } else {
-                    read.x_mailer = raw;
+                    read.envelope.x_mailer = raw;
                 }
                 flush(&mut run, &mut read);
                 continue;
             }
-            Wanted::Envelope => {}
+            Wanted::From | Wanted::To | Wanted::Cc => {
+                if let Some(list) = super::envelope::addresses(value) {
+                    flush(&mut run, &mut read);
+                    match which {
+                        // mail-parser's first address, kept only if it is a mailbox.
+                        Wanted::From => {
+                            read.envelope.from = list
+                                .first()
+                                .and_then(|&(name, address)| mailbox(name, address));
+                        }
+                        _ => {
+                            let boxes = list
+                                .into_iter()
+                                .filter_map(|(name, address)| mailbox(name, address))
+                                .collect();
+                            if which == Wanted::To {
+                                read.envelope.to = boxes;
+                            } else {
+                                read.envelope.cc = boxes;
+                            }
+                        }
+                    }
+                    continue;
+                }
+            }
+            Wanted::Subject => {
+                if let Some(t) = super::envelope::text(value) {
+                    flush(&mut run, &mut read);
+                    read.envelope.subject = Some(t);
+                    continue;
+                }
+            }
+            Wanted::MessageId => {
+                if let Some(id) = super::envelope::message_id(value) {
+                    flush(&mut run, &mut read);
+                    read.envelope.message_id = Some(Cow::Borrowed(id));
+                    continue;
+                }
+            }
+            Wanted::Date => {
+                if let Some(t) = super::envelope::date(value) {
+                    flush(&mut run, &mut read);
+                    read.envelope.date = Some(t);
+                    continue;
+                }
+            }
         }
         run = Some(run.map_or(field.clone(), |r| r.start..field.end));
     }
@@ -460,62 +569,26 @@ impl<'x> Part<'x> {
     }
 }
 
-/// The message's header fields that are read, besides the `Content-*` ones.
+/// The message's header fields that are read, besides the `Content-*` ones. The last
+/// field of a name wins, as in mail-parser.
 #[derive(Debug, Default)]
 pub struct Envelope<'x> {
-    /// From, To, Cc, Subject, Message-ID and Date as mail-parser parsed them, in order.
-    headers: Vec<Header<'x>>,
+    /// `From:`: its first address, if that is a mailbox.
+    pub from: Option<Mailbox>,
+    /// `To:` mailboxes.
+    pub to: Vec<Mailbox>,
+    /// `Cc:` mailboxes.
+    pub cc: Vec<Mailbox>,
+    /// `Subject:`, decoded.
+    pub subject: Option<Cow<'x, str>>,
+    /// `Message-ID:` without angle brackets.
+    pub message_id: Option<Cow<'x, str>>,
+    /// `Date:` as a Unix timestamp.
+    pub date: Option<i64>,
     /// The last `User-Agent:` value, raw and trimmed.
     pub user_agent: Option<&'x str>,
     /// The last `X-Mailer:` value, raw and trimmed.
     pub x_mailer: Option<&'x str>,
-}
-
-impl<'x> Envelope<'x> {
-    /// The value of the last field of that name (as mail-parser's `Message` gives it).
-    fn value(&self, name: &HeaderName<'_>) -> Option<&HeaderValue<'x>> {
-        self.headers
-            .iter()
-            .rev()
-            .find(|h| &h.name == name)
-            .map(|h| &h.value)
-    }
-
-    /// `From:`.
-    pub fn from(&self) -> Option<&Address<'x>> {
-        self.value(&HeaderName::From)
-            .and_then(HeaderValue::as_address)
-    }
-
-    /// `To:`.
-    pub fn to(&self) -> Option<&Address<'x>> {
-        self.value(&HeaderName::To)
-            .and_then(HeaderValue::as_address)
-    }
-
-    /// `Cc:`.
-    pub fn cc(&self) -> Option<&Address<'x>> {
-        self.value(&HeaderName::Cc)
-            .and_then(HeaderValue::as_address)
-    }
-
-    /// `Subject:`, decoded.
-    pub fn subject(&self) -> Option<&str> {
-        self.value(&HeaderName::Subject)
-            .and_then(HeaderValue::as_text)
-    }
-
-    /// `Message-ID:` without angle brackets.
-    pub fn message_id(&self) -> Option<&str> {
-        self.value(&HeaderName::MessageId)
-            .and_then(HeaderValue::as_text)
-    }
-
-    /// `Date:`.
-    pub fn date(&self) -> Option<&DateTime> {
-        self.value(&HeaderName::Date)
-            .and_then(HeaderValue::as_datetime)
-    }
 }
 
 /// The message's structure with parsed header fields and no decoded body.
@@ -624,11 +697,7 @@ impl<'x> Walker<'x> {
         let header_bytes = raw.get(range.start..body_at).unwrap_or_default();
         let read = read_fields(header_bytes, self.fields, depth == 0);
         if depth == 0 {
-            self.envelope = Envelope {
-                headers: read.envelope,
-                user_agent: read.user_agent,
-                x_mailer: read.x_mailer,
-            };
+            self.envelope = read.envelope;
         }
         let mut part = Part {
             offset_header: offset(range.start),
@@ -812,10 +881,7 @@ mod tests {
         );
         assert!(matches!(parts[4].kind, Kind::Message));
         assert_eq!(
-            s.envelope
-                .from()
-                .and_then(|a| a.first())
-                .and_then(|a| a.address()),
+            s.envelope.from.as_ref().map(|m| m.address.as_str()),
             Some("a@example.com")
         );
         // A whole part runs from its header to the line end before the next delimiter.
@@ -830,18 +896,21 @@ mod tests {
             b"Received: from x by y; Mon, 1 Jan 2024 00:00:00 +0000\r\nFrom: A <a@example.com>\r\n\
             X-Other: 1\r\nSubject: one\r\n two\r\n :cOntent- Type: text/plain\r\n\r\n";
         let read = read_fields(head, Fields::All, true);
-        let names: Vec<String> = read
-            .envelope
-            .iter()
-            .map(|h| h.name.as_str().to_ascii_lowercase())
-            .collect();
-        assert_eq!(names, ["from", "subject"]);
+        assert_eq!(
+            read.envelope.from.as_ref().map(|m| m.address.as_str()),
+            Some("a@example.com")
+        );
+        assert_eq!(
+            read.envelope.subject.as_deref(),
+            Some("one two :cOntent- Type: text/plain")
+        );
+        assert_eq!(read.envelope.date, None);
         // The indented line continues the Subject: it is not a Content-Type.
         assert!(read.content_type.is_none());
         let head =
             b"X-A: 1\r\n:Content-Type: text/calendar\r\nContent-Transfer-Encoding: base64\r\n\r\n";
         let read = read_fields(head, Fields::All, true);
-        assert!(read.envelope.is_empty());
+        assert!(read.envelope.from.is_none() && read.envelope.subject.is_none());
         assert_eq!(
             read.content_type.as_ref().map(|c| (c.ctype(), c.subtype())),
             Some(("text", Some("calendar")))
@@ -851,8 +920,7 @@ mod tests {
         let raw = b"From: a@example.com\r\nContent-Type: text/plain\r\n\r\nx";
         let s = parse(raw, &Limits::DEFAULT, Fields::Mime).unwrap();
         assert!(s.parts[0].content_type.is_some());
-        assert!(s.envelope.headers.is_empty());
-        assert_eq!(s.envelope.from(), None);
+        assert_eq!(s.envelope.from, None);
         // A message with fields, none of them read, is still a message.
         assert!(parse(b"X-A: 1\r\n\r\nbody", &Limits::DEFAULT, Fields::All).is_ok());
     }
@@ -864,15 +932,35 @@ mod tests {
         let s = parse(raw, &Limits::DEFAULT, Fields::All).unwrap();
         assert_eq!(s.envelope.user_agent, Some("Microsoft-Entourage/10.1"));
         assert_eq!(s.envelope.x_mailer, Some("Other"));
-        assert_eq!(s.envelope.subject(), Some("s"));
+        assert_eq!(s.envelope.subject.as_deref(), Some("s"));
         // The last field of a name wins, as in mail-parser.
         let raw = b"Subject: one\r\nX-A: 1\r\nSubject: two\r\nContent-Type: text/plain\r\n\
             Content-Type: text/html\r\n\r\nx";
         let s = parse(raw, &Limits::DEFAULT, Fields::All).unwrap();
-        assert_eq!(s.envelope.subject(), Some("two"));
+        assert_eq!(s.envelope.subject.as_deref(), Some("two"));
+
         assert_eq!(
             s.parts[0].content_type().and_then(|c| c.subtype()),
             Some("html")
+        );
+        // Whichever parser reads each one.
+        let raw = b"Subject: two\r\nSubject: =?utf-8?q?caf=C3=A9?=\r\n\
+            From: =?utf-8?q?Ren=C3=A9?= <r@example.com>\r\nFrom: B <b@example.com>\r\n\r\nx";
+        let s = parse(raw, &Limits::DEFAULT, Fields::All).unwrap();
+        assert_eq!(s.envelope.subject.as_deref(), Some("café"));
+        assert_eq!(
+            s.envelope.from.as_ref().map(|m| m.address.as_str()),
+            Some("b@example.com")
+        );
+        let raw =
+            b"From: B <b@example.com>\r\nFrom: =?utf-8?q?Ren=C3=A9?= <r@example.com>\r\n\r\nx";
+        let s = parse(raw, &Limits::DEFAULT, Fields::All).unwrap();
+        assert_eq!(
+            s.envelope.from,
+            Some(Mailbox {
+                name: Some("René".into()),
+                address: "r@example.com".into()
+            })
         );
     }
 
