@@ -61,14 +61,12 @@ pub fn certainly_no_calendar(raw: &[u8]) -> bool {
     entity_is_clean(raw, 0)
 }
 
-/// The header fields of a block as (name, raw value with its folds); lines without a
-/// colon are skipped.
-fn fields(head: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
-    scan::field_ranges(head).filter_map(move |r| {
-        let field = head.get(r)?;
-        let colon = memchr::memchr(b':', field)?;
-        Some((field.get(..colon)?, field.get(colon + 1..)?))
-    })
+/// A header field as (name, raw value with its folds); `None` for a line without a
+/// colon.
+fn field(head: &[u8], range: std::ops::Range<usize>) -> Option<(&[u8], &[u8])> {
+    let field = head.get(range)?;
+    let colon = memchr::memchr(b':', field)?;
+    Some((field.get(..colon)?, field.get(colon + 1..)?))
 }
 
 /// Whether `value` contains one of [`SUSPECT_WORDS`], ignoring ASCII case.
@@ -99,12 +97,12 @@ fn entity_is_clean(entity: &[u8], depth: usize) -> bool {
     if depth > MAX_DEPTH {
         return false;
     }
-    let body_at = scan::body_start(entity);
-    let head = entity.get(..body_at).unwrap_or_default();
-    let body = entity.get(body_at..).unwrap_or_default();
     let mut media: &[u8] = &[];
     let mut boundary: Option<&[u8]> = None;
-    for (name, value) in fields(head) {
+    let Some((_, body_at)) = scan::walk_header_while(entity, |range| {
+        let Some((name, value)) = field(entity, range) else {
+            return true;
+        };
         let name = name.trim_ascii();
         // mail-parser reads `Conten\rt-Type` as Content-Type, and `:Content-Type:` too
         // (it skips a first colon): a name that is not a plain token may be anything.
@@ -116,7 +114,7 @@ fn entity_is_clean(entity: &[u8], depth: usize) -> bool {
             .filter(|p| p.eq_ignore_ascii_case(b"content-"))
             .and_then(|_| name.get(8..))
         else {
-            continue;
+            return true;
         };
         let is_type = rest.eq_ignore_ascii_case(b"type");
         let is_mime = is_type
@@ -124,7 +122,7 @@ fn entity_is_clean(entity: &[u8], depth: usize) -> bool {
                 .iter()
                 .any(|n| rest.eq_ignore_ascii_case(n));
         if !is_mime {
-            continue;
+            return true;
         }
         if has_suspect_word(value) {
             return false;
@@ -137,7 +135,11 @@ fn entity_is_clean(entity: &[u8], depth: usize) -> bool {
                 .trim_ascii();
             boundary = boundary_of(value);
         }
-    }
+        true
+    }) else {
+        return false;
+    };
+    let body = entity.get(body_at..).unwrap_or_default();
     // `multipart\/mixed`, `"text/plain`: whatever a parser makes of it, not clean.
     let well_formed = media.is_empty()
         || media.split(|&b| b == b'/').count() == 2

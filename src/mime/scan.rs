@@ -44,7 +44,32 @@ pub fn body_start(entity: &[u8]) -> usize {
 /// body starts (after that line); both are the end for an entity without a body. See
 /// [`body_start`].
 pub fn header_end(entity: &[u8]) -> (usize, usize) {
+    walk_header(entity, |_| {})
+}
+
+/// [`walk_header`] with a `field` callback that can stop the walk by returning `false`;
+/// then `None`.
+pub fn walk_header_while(
+    entity: &[u8],
+    mut field: impl FnMut(Range<usize>) -> bool,
+) -> Option<(usize, usize)> {
+    let mut stopped = false;
+    let ends = walk_header(entity, |r| {
+        if !stopped && !field(r) {
+            stopped = true;
+        }
+    });
+    (!stopped).then_some(ends)
+}
+
+/// [`header_end`], calling `field` with each header field's range on the way, as
+/// [`field_ranges`] gives them over the block and the line that ends it: one pass over
+/// the header lines.
+pub fn walk_header(entity: &[u8], mut field: impl FnMut(Range<usize>)) -> (usize, usize) {
     let mut at = 0;
+    // Where the current field's range (a line and the lines after it that start with
+    // a blank) starts.
+    let mut start = 0;
     // The line that starts the current field (or non-field line): whether it is a
     // field decides if a following line that starts with a blank continues it. Read
     // only when such a line comes.
@@ -55,19 +80,27 @@ pub fn header_end(entity: &[u8]) -> (usize, usize) {
     while at < entity.len() {
         let end = line_ends.next().unwrap_or(entity.len());
         let line = entity.get(at..end).unwrap_or_default();
-        let continues = matches!(line.first(), Some(b' ' | b'\t'))
-            && *in_field.get_or_insert_with(|| is_field(head));
+        let starts_blank = matches!(line.first(), Some(b' ' | b'\t'));
+        if !starts_blank && at > start {
+            field(start..at);
+            start = at;
+        }
+        let continues = starts_blank && *in_field.get_or_insert_with(|| is_field(head));
         if !continues {
             let blank = line
                 .iter()
                 .all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
             if blank && line.last() == Some(&b'\n') {
+                field(start..end);
                 return (at, end);
             }
             head = line;
             in_field = None;
         }
         at = end;
+    }
+    if start < entity.len() {
+        field(start..entity.len());
     }
     (entity.len(), entity.len())
 }
@@ -257,12 +290,13 @@ fn into_content_type(value: HeaderValue<'_>) -> Option<ContentType<'_>> {
 /// [`super::fields`], the others by mail-parser's header parser (runs of consecutive
 /// fields together); fields that are not read (`Received:`, `DKIM-Signature:`, ...)
 /// are never parsed.
-fn read_fields<'h>(head: &'h [u8], fields: Fields, top: bool) -> Read<'h> {
+fn read_fields<'h>(entity: &'h [u8], fields: Fields, top: bool) -> (Read<'h>, (usize, usize)) {
     let mut read = Read::default();
     let mut run: Option<Range<usize>> = None;
     let flush = |run: &mut Option<Range<usize>>, read: &mut Read<'h>| {
         if let Some(r) = run.take() {
-            if let Some(m) = MessageParser::default().parse_headers(head.get(r).unwrap_or_default())
+            if let Some(m) =
+                MessageParser::default().parse_headers(entity.get(r).unwrap_or_default())
             {
                 for h in m.parts.into_iter().flat_map(|p| p.headers) {
                     read.keep(h);
@@ -270,11 +304,11 @@ fn read_fields<'h>(head: &'h [u8], fields: Fields, top: bool) -> Read<'h> {
             }
         }
     };
-    for field in field_ranges(head) {
-        let bytes = head.get(field.clone()).unwrap_or_default();
+    let ends = walk_header(entity, |field| {
+        let bytes = entity.get(field.clone()).unwrap_or_default();
         let Some((which, value_at)) = wanted(bytes, fields, top) else {
             flush(&mut run, &mut read);
-            continue;
+            return;
         };
         let value = bytes.get(value_at..).unwrap_or_default();
         // A value read here is kept after the fields before it (the last one wins).
@@ -287,14 +321,14 @@ fn read_fields<'h>(head: &'h [u8], fields: Fields, top: bool) -> Read<'h> {
                     } else {
                         read.content_disposition = Some(ct);
                     }
-                    continue;
+                    return;
                 }
             }
             Wanted::ContentTransferEncoding => {
                 if let Some(t) = super::fields::single_token(value) {
                     flush(&mut run, &mut read);
                     read.content_transfer_encoding = Some(Cow::Borrowed(t));
-                    continue;
+                    return;
                 }
             }
             Wanted::UserAgent | Wanted::XMailer => {
@@ -307,7 +341,7 @@ fn read_fields<'h>(head: &'h [u8], fields: Fields, top: bool) -> Read<'h> {
                     read.envelope.x_mailer = raw;
                 }
                 flush(&mut run, &mut read);
-                continue;
+                return;
             }
             Wanted::From | Wanted::To | Wanted::Cc => {
                 if let Some(list) = super::envelope::addresses(value) {
@@ -331,35 +365,35 @@ fn read_fields<'h>(head: &'h [u8], fields: Fields, top: bool) -> Read<'h> {
                             }
                         }
                     }
-                    continue;
+                    return;
                 }
             }
             Wanted::Subject => {
                 if let Some(t) = super::envelope::text(value) {
                     flush(&mut run, &mut read);
                     read.envelope.subject = Some(t);
-                    continue;
+                    return;
                 }
             }
             Wanted::MessageId => {
                 if let Some(id) = super::envelope::message_id(value) {
                     flush(&mut run, &mut read);
                     read.envelope.message_id = Some(Cow::Borrowed(id));
-                    continue;
+                    return;
                 }
             }
             Wanted::Date => {
                 if let Some(t) = super::envelope::date(value) {
                     flush(&mut run, &mut read);
                     read.envelope.date = Some(t);
-                    continue;
+                    return;
                 }
             }
         }
-        run = Some(run.map_or(field.clone(), |r| r.start..field.end));
-    }
+        run = Some(run.take().map_or(field.clone(), |r| r.start..field.end));
+    });
     flush(&mut run, &mut read);
-    read
+    (read, ends)
 }
 
 /// A `Content-*` field with a simple value, read without mail-parser (see
@@ -689,13 +723,11 @@ impl<'x> Walker<'x> {
         }
         let raw = self.raw;
         let entity = raw.get(range.clone()).unwrap_or_default();
-        let (head_end, body_start) = header_end(entity);
+        let (read, (head_end, body_start)) = read_fields(entity, self.fields, depth == 0);
         if depth == 0 {
             self.header_end = range.start + head_end;
         }
         let body_at = range.start + body_start;
-        let header_bytes = raw.get(range.start..body_at).unwrap_or_default();
-        let read = read_fields(header_bytes, self.fields, depth == 0);
         if depth == 0 {
             self.envelope = read.envelope;
         }
@@ -800,6 +832,38 @@ mod tests {
     }
 
     #[test]
+    fn one_walk_gives_the_fields_and_the_end() {
+        let blocks: &[&[u8]] = &[
+            b"A: b\r\n\r\nbody",
+            b"A: b\n c\n\nbody",
+            b"A: b\n \nB: c\n\nx",
+            b"A: b\njunk\n \r\nB: c\n\nx",
+            b"A: b\n\t\r\n",
+            b" \r\nA: b\n",
+            b"A: b\r\n",
+            b"A: b",
+            b"",
+            b"\r\n",
+            b"X: 1\r\n :y\r\n\tz\r\nY: 2\r\n\r\n--B\r\n",
+        ];
+        for &entity in blocks {
+            let mut walked = Vec::new();
+            let ends = walk_header(entity, |r| walked.push(r));
+            let head = &entity[..ends.1];
+            let expected: Vec<Range<usize>> = field_ranges(head).collect();
+            assert_eq!(walked, expected, "{:?}", String::from_utf8_lossy(entity));
+            let mut n = 0;
+            assert_eq!(
+                walk_header_while(entity, |_| {
+                    n += 1;
+                    n < 2
+                }),
+                (expected.len() < 2).then_some(ends)
+            );
+        }
+    }
+
+    #[test]
     fn split_at_delimiter_lines_only() {
         let body =
             b"preamble\r\n--B\r\nA: 1\r\n\r\none\r\n--B \r\n\r\ntwo --B x\r\n--B--\r\nepilogue --B";
@@ -895,7 +959,7 @@ mod tests {
         let head =
             b"Received: from x by y; Mon, 1 Jan 2024 00:00:00 +0000\r\nFrom: A <a@example.com>\r\n\
             X-Other: 1\r\nSubject: one\r\n two\r\n :cOntent- Type: text/plain\r\n\r\n";
-        let read = read_fields(head, Fields::All, true);
+        let (read, _) = read_fields(head, Fields::All, true);
         assert_eq!(
             read.envelope.from.as_ref().map(|m| m.address.as_str()),
             Some("a@example.com")
@@ -909,7 +973,7 @@ mod tests {
         assert!(read.content_type.is_none());
         let head =
             b"X-A: 1\r\n:Content-Type: text/calendar\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-        let read = read_fields(head, Fields::All, true);
+        let (read, _) = read_fields(head, Fields::All, true);
         assert!(read.envelope.from.is_none() && read.envelope.subject.is_none());
         assert_eq!(
             read.content_type.as_ref().map(|c| (c.ctype(), c.subtype())),
