@@ -15,6 +15,8 @@ use std::borrow::Cow;
 /// Byte classes, one table lookup each.
 const TOKEN: u8 = 1;
 const PLAIN: u8 = 2;
+/// A token byte that is also plain (not `*`).
+const SIMPLE: u8 = 4;
 
 // Indexing in a constant is checked when the crate compiles: it cannot fail at run time.
 #[allow(clippy::indexing_slicing)]
@@ -42,6 +44,13 @@ const CLASS: [u8; 256] = {
     table[b'\t' as usize] = PLAIN;
     table[b'\r' as usize] = PLAIN;
     table[b'\n' as usize] = PLAIN;
+    let mut b = 0;
+    while b < 256 {
+        if table[b] & (TOKEN | PLAIN) == TOKEN | PLAIN {
+            table[b] |= SIMPLE;
+        }
+        b += 1;
+    }
     table
 };
 
@@ -70,19 +79,20 @@ fn skip_blanks(v: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// The longest token at `at`: (token, end).
-fn token(v: &[u8], at: usize) -> (&str, usize) {
-    let len = v
-        .get(at..)
-        .unwrap_or_default()
+/// Where the simple token (token bytes but `*`: RFC 2231 names and wildcards are left
+/// to mail-parser) that starts at `at` ends.
+fn token_end(v: &[u8], at: usize) -> usize {
+    let rest = v.get(at..).unwrap_or_default();
+    at + rest
         .iter()
-        .take_while(|&&b| is_token(b))
-        .count();
-    let t = v
-        .get(at..at + len)
-        .and_then(|t| std::str::from_utf8(t).ok())
-        .unwrap_or("");
-    (t, at + len)
+        .position(|&b| class(b) & SIMPLE == 0)
+        .unwrap_or(rest.len())
+}
+
+/// [`token_end`] for a token that must not be empty.
+fn simple_token_end(v: &[u8], at: usize) -> Option<usize> {
+    let end = token_end(v, at);
+    (end > at).then_some(end)
 }
 
 fn lower(s: &str) -> Cow<'_, str> {
@@ -96,23 +106,19 @@ fn lower(s: &str) -> Cow<'_, str> {
 /// Reads a simple `Content-Type` or `Content-Disposition` value (the bytes after the
 /// colon, line end included); `None` when it is not simple.
 pub fn content_type(value: &[u8]) -> Option<ContentType<'_>> {
-    if !value.iter().all(|&b| is_plain(b))
-        || memchr::memchr_iter(b'?', value).any(|i| i > 0 && value.get(i - 1) == Some(&b'='))
-    {
-        return None;
-    }
+    // Tokens, blanks, separators and quoted strings are checked as they are read:
+    // anything else ends the value early and returns `None`. Everything read is
+    // ASCII, so every byte offset is a character boundary.
+    let s = std::str::from_utf8(value).ok()?;
+    let text = |from: usize, to: usize| s.get(from..to);
     let at = skip_blanks(value, 0);
-    let (ctype, mut at) = token(value, at);
-    if ctype.is_empty() {
-        return None;
-    }
+    let end = simple_token_end(value, at)?;
+    let ctype = lower(text(at, end)?);
+    let mut at = end;
     let mut subtype = None;
     if value.get(at) == Some(&b'/') {
-        let (s, end) = token(value, at + 1);
-        if s.is_empty() {
-            return None;
-        }
-        subtype = Some(lower(s));
+        let end = simple_token_end(value, at + 1)?;
+        subtype = Some(lower(text(at + 1, end)?));
         at = end;
     }
     let mut attributes: Vec<Attribute<'_>> = Vec::new();
@@ -129,39 +135,43 @@ pub fn content_type(value: &[u8]) -> Option<ContentType<'_>> {
             Some(b';') => continue, // an empty parameter
             Some(_) => {}
         }
-        let (name, end) = token(value, at);
-        if name.is_empty() {
-            return None;
-        }
+        let end = simple_token_end(value, at)?;
+        let name = text(at, end)?;
         at = skip_blanks(value, end);
         if value.get(at) != Some(&b'=') {
             return None;
         }
         at = skip_blanks(value, at + 1);
-        let text = if value.get(at) == Some(&b'"') {
-            let rest = value.get(at + 1..)?;
-            let close = memchr::memchr(b'"', rest)?;
-            let inner = rest.get(..close)?;
-            if inner.iter().any(|&b| b == b'\r' || b == b'\n') {
-                return None; // a fold inside quotes
+        let param = if value.get(at) == Some(&b'"') {
+            let close = at + 1 + memchr::memchr(b'"', value.get(at + 1..)?)?;
+            let inner = value.get(at + 1..close)?;
+            // No fold, no escape, no comment, no encoded word inside the quotes.
+            let mut prev = 0u8;
+            for &b in inner {
+                if !is_plain(b) || b == b'\r' || b == b'\n' || (b == b'?' && prev == b'=') {
+                    return None;
+                }
+                prev = b;
             }
-            at += close + 2;
-            std::str::from_utf8(inner).ok()?
+            let t = text(at + 1, close)?;
+            at = close + 1;
+            t
         } else {
-            let (t, end) = token(value, at);
+            let end = token_end(value, at);
+            let t = text(at, end)?;
             at = end;
             t
         };
         // A parameter without a value is dropped, as mail-parser does.
-        if !text.is_empty() {
+        if !param.is_empty() {
             attributes.push(Attribute {
                 name: lower(name),
-                value: Cow::Borrowed(text),
+                value: Cow::Borrowed(param),
             });
         }
     }
     Some(ContentType {
-        c_type: lower(ctype),
+        c_type: ctype,
         c_subtype: subtype,
         attributes: (!attributes.is_empty()).then_some(attributes),
     })
@@ -170,8 +180,11 @@ pub fn content_type(value: &[u8]) -> Option<ContentType<'_>> {
 /// Reads a simple `Content-Transfer-Encoding` value: one token between blanks.
 pub fn single_token(value: &[u8]) -> Option<&str> {
     let at = skip_blanks(value, 0);
-    let (t, end) = token(value, at);
-    (!t.is_empty() && skip_blanks(value, end) == value.len()).then_some(t)
+    let end = token_end(value, at);
+    if end == at || skip_blanks(value, end) != value.len() {
+        return None;
+    }
+    std::str::from_utf8(value.get(at..end)?).ok()
 }
 
 #[cfg(test)]
