@@ -35,32 +35,41 @@ impl<K, V: Clone> Memo<K, V> {
         K: Borrow<Q>,
         Q: ToOwned<Owned = K> + PartialEq + ?Sized,
     {
-        if let Some(v) = self.lookup(key) {
+        self.get_or_compute_with(|k| k.borrow() == key, || key.to_owned(), compute)
+    }
+
+    /// [`Memo::get_or_compute`] for a key that is not at hand as a `K`: `is_key` tells
+    /// the memoised key, and `key` makes it (only when the value is computed), so a
+    /// lookup that finds its value allocates nothing for the key. `is_key` must hold
+    /// for the key `key` makes and for no other key.
+    pub(crate) fn get_or_compute_with(
+        &self,
+        is_key: impl Fn(&K) -> bool,
+        key: impl FnOnce() -> K,
+        compute: impl FnOnce() -> V,
+    ) -> V {
+        if let Some(v) = self.lookup(&is_key) {
             return v;
         }
         let value = compute();
         if self.capacity > 0 {
             let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-            if !slots.iter().any(|(k, _)| k.borrow() == key) {
+            if !slots.iter().any(|(k, _)| is_key(k)) {
                 if slots.len() >= self.capacity && !slots.is_empty() {
                     slots.remove(0);
                 }
-                slots.push((key.to_owned(), value.clone()));
+                slots.push((key(), value.clone()));
             }
         }
         value
     }
 
-    fn lookup<Q>(&self, key: &Q) -> Option<V>
-    where
-        K: Borrow<Q>,
-        Q: PartialEq + ?Sized,
-    {
+    fn lookup(&self, is_key: &impl Fn(&K) -> bool) -> Option<V> {
         let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
         slots
             .iter()
             .rev()
-            .find(|(k, _)| k.borrow() == key)
+            .find(|(k, _)| is_key(k))
             .map(|(_, v)| v.clone())
     }
 }

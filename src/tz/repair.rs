@@ -9,9 +9,11 @@
 //! through unchanged.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
+use super::memo::content_key;
 use super::observe::Reader;
-use super::resolve::{resolve, windows_name, Hints, Resolved};
+use super::resolve::{resolve_keyed, windows_name, Hints, Resolved};
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
 use crate::ical::model::unescape_param_text;
 use crate::ical::value::{format_date, parse_date_or_date_time, parse_recur, DateTimeValue};
@@ -316,7 +318,9 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
             entourage_cftimezone: cftz.as_deref(),
             cdo_tzid: cdo.as_deref(),
         };
-        let Some(found) = resolve(&tzid, vtz, &hints, year) else {
+        // Computed once, for the memos of both `resolve` and `disagreements`.
+        let key: Option<Arc<[u8]>> = vtz.and_then(content_key).map(Arc::from);
+        let Some(found) = resolve_keyed(&tzid, vtz, key.as_ref(), &hints, year) else {
             report.warn(
                 WarningCode::TimezoneUnresolved,
                 format!("TZID {tzid:?} could not be identified; its times are left as written"),
@@ -329,7 +333,7 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
             _ => zone.name().to_owned(),
         };
         let disagreements = vtz
-            .map(|v| disagreements(cal, &tzid, v, zone))
+            .map(|v| disagreements(cal, &tzid, v, key, zone))
             .unwrap_or_default();
         if !disagreements.is_empty() {
             report.warn(
@@ -379,9 +383,16 @@ fn find_vtimezone<'c>(cal: &'c Component, tzid: &str) -> Option<&'c Component> {
 
 /// Where the sender's VTIMEZONE and tzdb give different offsets for the calendar's
 /// times in that zone, as short descriptions.
-fn disagreements(cal: &Component, tzid: &str, vtz: &Component, zone: Tz) -> Vec<String> {
+/// `key` is the VTIMEZONE's [`content_key`].
+fn disagreements(
+    cal: &Component,
+    tzid: &str,
+    vtz: &Component,
+    key: Option<Arc<[u8]>>,
+    zone: Tz,
+) -> Vec<String> {
     let mut out = Vec::new();
-    let mut theirs_at = Reader::new(vtz);
+    let mut theirs_at = Reader::with_key(vtz, key);
     for ev in events(cal) {
         for p in ev
             .properties
@@ -583,6 +594,25 @@ fn apply_names(cal: &mut Component, plans: &[Plan]) {
 /// zone's rules are irregular, if they are. The same calendar always gives the same
 /// component, so a second run recognises its own output.
 fn generate(cal: &Component, zone: Tz, out: &str, profile: Profile) -> (Component, Option<String>) {
+    match profile {
+        Profile::Outlook => {
+            let at = events(cal)
+                .find_map(|e| e.property("DTSTART"))
+                .and_then(|p| local_times_iter(p).next())
+                .or_else(|| time_span(cal).map(|s| s.0))
+                .unwrap_or(NaiveDateTime::MIN);
+            let (pair, irregular) = rule_pair(zone, at.year(), at);
+            (outlook_vtimezone(out, &pair), irregular)
+        }
+        _ => {
+            let (a, b) = time_span(cal).unwrap_or((NaiveDateTime::MIN, NaiveDateTime::MIN));
+            (standard_vtimezone(zone, a, b), None)
+        }
+    }
+}
+
+/// The earliest and the latest local time with a TZID in the calendar's events.
+fn time_span(cal: &Component) -> Option<(NaiveDateTime, NaiveDateTime)> {
     let mut span: Option<(NaiveDateTime, NaiveDateTime)> = None;
     for ev in events(cal) {
         for p in ev
@@ -600,21 +630,7 @@ fn generate(cal: &Component, zone: Tz, out: &str, profile: Profile) -> (Componen
             }
         }
     }
-    match profile {
-        Profile::Outlook => {
-            let at = events(cal)
-                .find_map(|e| e.property("DTSTART"))
-                .and_then(|p| local_times_iter(p).next())
-                .or(span.map(|s| s.0))
-                .unwrap_or(NaiveDateTime::MIN);
-            let (pair, irregular) = rule_pair(zone, at.year(), at);
-            (outlook_vtimezone(out, &pair), irregular)
-        }
-        _ => {
-            let (a, b) = span.unwrap_or((NaiveDateTime::MIN, NaiveDateTime::MIN));
-            (standard_vtimezone(zone, a, b), None)
-        }
-    }
+    span
 }
 
 /// Replaces rebuilt VTIMEZONEs, adds missing ones and drops unused ones, keeping one
