@@ -15,7 +15,7 @@ use super::memo::content_key;
 use super::observe::Reader;
 use super::resolve::{resolve_keyed, windows_name, Hints, Resolved};
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
-use crate::ical::model::unescape_param_text;
+use crate::ical::model::{escape_param_text, param_text, unescape_param_text, Param, ParamValue};
 use crate::ical::value::{format_date, parse_date_or_date_time, parse_recur, DateTimeValue};
 use crate::ical::write::write;
 use crate::ical::{Component, Property};
@@ -93,6 +93,16 @@ fn norm_tzid(s: &str) -> Cow<'_, str> {
 
 fn tzid_param(p: &Property) -> Option<Cow<'_, str>> {
     let raw = p.param_value("TZID")?;
+    // Nothing to undo (the usual case): no RFC 6868 escape, quote or backslash, and
+    // a printable ASCII character at either end (so nothing to trim, and not empty).
+    let edge = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    let bytes = raw.as_bytes();
+    if edge(bytes.first())
+        && edge(bytes.last())
+        && !bytes.iter().any(|b| matches!(b, b'^' | b'"' | b'\\'))
+    {
+        return Some(Cow::Borrowed(raw));
+    }
     let t = match unescape_param_text(raw) {
         Cow::Borrowed(b) => norm_tzid(b),
         Cow::Owned(o) => Cow::Owned(norm_tzid(&o).into_owned()),
@@ -445,11 +455,16 @@ fn outlook_shape(vtz: &Component) -> bool {
 /// The plan for a property's TZID, whether it still has the name as read or already
 /// the output name (a value converted to another event time's zone gets the latter).
 fn plan_for<'p>(plans: &'p [Plan], p: &Property) -> Option<&'p Plan> {
+    plans.get(plan_index(plans, p)?)
+}
+
+/// [`plan_for`], as an index into `plans`.
+fn plan_index(plans: &[Plan], p: &Property) -> Option<usize> {
     let t = tzid_param(p)?;
     plans
         .iter()
-        .find(|pl| *pl.from == *t)
-        .or_else(|| plans.iter().find(|pl| *pl.out == *t))
+        .position(|pl| *pl.from == *t)
+        .or_else(|| plans.iter().position(|pl| *pl.out == *t))
 }
 
 /// DTEND and RECURRENCE-ID in another zone than DTSTART are converted to DTSTART's
@@ -577,16 +592,64 @@ fn until_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
 
 /// Writes the output TZID on every property that uses a planned zone.
 fn apply_names(cal: &mut Component, plans: &[Plan]) {
+    // Each plan's output name as a parameter value, made once (not per property).
+    let texts: Vec<Cow<'static, str>> = plans.iter().map(|p| tzid_text(&p.out)).collect();
     for ev in events_mut(cal) {
         for p in ev.properties.iter_mut() {
-            let Some(plan) = plan_for(plans, p) else {
+            let Some(i) = plan_index(plans, p) else {
+                continue;
+            };
+            let (Some(plan), Some(text)) = (plans.get(i), texts.get(i)) else {
                 continue;
             };
             let written = p.param_value("TZID").unwrap_or("");
             if written != plan.out {
-                p.set_param("TZID", &plan.out);
+                set_tzid(p, text);
             }
         }
+    }
+}
+
+/// `name` as [`Property::set_param`] writes it as a parameter value: RFC 6868
+/// escapes applied, not copied when it is a standard value.
+fn tzid_text(name: &str) -> Cow<'static, str> {
+    let escaped = escape_param_text(name);
+    match param_text(&escaped) {
+        Cow::Borrowed(known) => Cow::Borrowed(known),
+        Cow::Owned(_) => Cow::Owned(escaped),
+    }
+}
+
+/// `p.set_param("TZID", name)` for the `text` that [`tzid_text`] made of `name`, in
+/// place: the same parameters result (a single value, quoted when the first value
+/// was), without escaping the name again or making a new list of values.
+fn set_tzid(p: &mut Property, text: &Cow<'static, str>) {
+    let params = p.params_mut();
+    match params
+        .iter_mut()
+        .find(|q| q.name.eq_ignore_ascii_case("TZID"))
+    {
+        Some(q) => {
+            let quoted = q.values.first().is_some_and(|v| v.quoted);
+            q.values.truncate(1);
+            match q.values.first_mut() {
+                Some(v) => {
+                    v.text = text.clone();
+                    v.quoted = quoted;
+                }
+                None => q.values.push(ParamValue {
+                    text: text.clone(),
+                    quoted,
+                }),
+            }
+        }
+        None => params.push(Param {
+            name: param_text("TZID"),
+            values: vec![ParamValue {
+                text: text.clone(),
+                quoted: false,
+            }],
+        }),
     }
 }
 
@@ -691,10 +754,10 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
         }
         let name = c
             .property("TZID")
-            .map(|t| norm_tzid(t.value()).into_owned())
-            .unwrap_or_default();
-        let keep = used.contains(&name) && !rebuilt.contains(&name.as_str());
-        if !keep && !rebuilt.contains(&name.as_str()) {
+            .map_or(Cow::Borrowed(""), |t| norm_tzid(t.value()));
+        let name = &*name;
+        let keep = used.iter().any(|u| u.as_str() == name) && !rebuilt.contains(&name);
+        if !keep && !rebuilt.contains(&name) {
             removed += 1;
         }
         keep

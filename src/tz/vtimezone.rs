@@ -494,6 +494,16 @@ fn describe_changes(changes: &[Change]) -> String {
 /// Only the following year is compared, not the preceding one: the pair serves events
 /// at and after `instant`.
 pub fn rule_pair(zone: Tz, year: i32, instant: NaiveDateTime) -> (RulePair, Option<String>) {
+    /// Results by zone, year and instant (an invitation sent to several recipients, or
+    /// updated, asks again for the same).
+    static AT_INSTANT: Memo<(Tz, i32, NaiveDateTime), (RulePair, Option<String>)> = Memo::new(64);
+    AT_INSTANT.get_or_compute(&(zone, year, instant), || {
+        compute_rule_pair(zone, year, instant)
+    })
+}
+
+/// [`rule_pair`], computed.
+fn compute_rule_pair(zone: Tz, year: i32, instant: NaiveDateTime) -> (RulePair, Option<String>) {
     let name = zone.name();
     let instant_ts = instant_utc(zone, instant);
     let actual_at_instant = instant_ts.and_then(|t| offset_at(zone, t));
