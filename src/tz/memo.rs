@@ -189,4 +189,28 @@ mod tests {
         assert_eq!(get((1, 1)), 2);
         assert_eq!(calls, 4);
     }
+
+    #[test]
+    fn lookups_by_predicate_find_what_keys_find() {
+        let memo: Memo<Vec<u8>, usize> = Memo::new(2);
+        let mut made = 0;
+        let mut get = |k: &[u8]| {
+            memo.get_or_compute_with(
+                |stored| stored.as_slice() == k,
+                || {
+                    made += 1;
+                    k.to_vec()
+                },
+                || k.len(),
+            )
+        };
+        assert_eq!(get(b"ab"), 2);
+        assert_eq!(get(b"ab"), 2);
+        assert_eq!(get(b"abc"), 3);
+        assert_eq!(get(b"abcd"), 4);
+        assert_eq!(get(b"ab"), 2);
+        // A key is made only when its value is stored.
+        assert_eq!(made, 4);
+        assert_eq!(memo.get_or_compute(b"abcd".as_slice(), || 0), 4);
+    }
 }

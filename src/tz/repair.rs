@@ -477,17 +477,14 @@ fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
         };
         // The converted value gets the output name directly: the name as read may not
         // survive being written (control characters become spaces).
-        let (target_tzid, target_out, target_zone) = (
-            start_plan.from.clone(),
-            start_plan.out.clone(),
-            start_plan.zone,
-        );
+        let (target_tzid, target_out, target_zone) =
+            (&start_plan.from, &start_plan.out, start_plan.zone);
         for name in ["DTEND", "RECURRENCE-ID"] {
             let Some(p) = ev.property(name) else { continue };
             let Some(plan) = plan_for(plans, p) else {
                 continue;
             };
-            if plan.from == target_tzid {
+            if plan.from == *target_tzid {
                 continue;
             }
             let [local] = local_times(p)[..] else {
@@ -498,7 +495,7 @@ fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
             };
             let converted = target_zone.from_utc_datetime(&utc).naive_local();
             let mut np = Property::new(name, converted.format("%Y%m%dT%H%M%S").to_string());
-            np.set_param("TZID", &target_out);
+            np.set_param("TZID", target_out);
             if let Some(slot) = ev.property_mut(name) {
                 *slot = np;
                 n += 1;
@@ -613,6 +610,10 @@ fn apply_names(cal: &mut Component, plans: &[Plan]) {
 /// `name` as [`Property::set_param`] writes it as a parameter value: RFC 6868
 /// escapes applied, not copied when it is a standard value.
 fn tzid_text(name: &str) -> Cow<'static, str> {
+    // Nothing for RFC 6868 to escape and no control character: the name as it is.
+    if !name.chars().any(|c| c == '^' || c == '"' || c.is_control()) {
+        return param_text(name);
+    }
     let escaped = escape_param_text(name);
     match param_text(&escaped) {
         Cow::Borrowed(known) => Cow::Borrowed(known),
