@@ -624,6 +624,7 @@ fn tzid_text(name: &str) -> Cow<'static, str> {
 /// `p.set_param("TZID", name)` for the `text` that [`tzid_text`] made of `name`, in
 /// place: the same parameters result (a single value, quoted when the first value
 /// was), without escaping the name again or making a new list of values.
+#[allow(clippy::ptr_arg)] // the `Cow` itself is cloned: a standard value stays borrowed
 fn set_tzid(p: &mut Property, text: &Cow<'static, str>) {
     let params = p.params_mut();
     match params
