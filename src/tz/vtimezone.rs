@@ -21,9 +21,10 @@
 //! last offset forever, so years near or after 2099 are reported as irregular.
 //!
 //! The changes of a zone in a year, which [`rule_pair`] looks at for the year and its
-//! neighbours, and the components [`outlook_vtimezone`] builds are kept in bounded
-//! process-wide memos (see [`super::memo`]); the results are the same with or without
-//! them.
+//! neighbours, the pair of a year that one pair describes exactly, [`rule_pair`]'s
+//! results by instant and the components [`outlook_vtimezone`] builds are kept in
+//! bounded process-wide memos (see [`super::memo`]); the results are the same with or
+//! without them.
 
 use chrono::{
     DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Weekday,
