@@ -35,32 +35,41 @@ impl<K, V: Clone> Memo<K, V> {
         K: Borrow<Q>,
         Q: ToOwned<Owned = K> + PartialEq + ?Sized,
     {
-        if let Some(v) = self.lookup(key) {
+        self.get_or_compute_with(|k| k.borrow() == key, || key.to_owned(), compute)
+    }
+
+    /// [`Memo::get_or_compute`] for a key that is not at hand as a `K`: `is_key` tells
+    /// the memoised key, and `key` makes it (only when the value is computed), so a
+    /// lookup that finds its value allocates nothing for the key. `is_key` must hold
+    /// for the key `key` makes and for no other key.
+    pub(crate) fn get_or_compute_with(
+        &self,
+        is_key: impl Fn(&K) -> bool,
+        key: impl FnOnce() -> K,
+        compute: impl FnOnce() -> V,
+    ) -> V {
+        if let Some(v) = self.lookup(&is_key) {
             return v;
         }
         let value = compute();
         if self.capacity > 0 {
             let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-            if !slots.iter().any(|(k, _)| k.borrow() == key) {
+            if !slots.iter().any(|(k, _)| is_key(k)) {
                 if slots.len() >= self.capacity && !slots.is_empty() {
                     slots.remove(0);
                 }
-                slots.push((key.to_owned(), value.clone()));
+                slots.push((key(), value.clone()));
             }
         }
         value
     }
 
-    fn lookup<Q>(&self, key: &Q) -> Option<V>
-    where
-        K: Borrow<Q>,
-        Q: PartialEq + ?Sized,
-    {
+    fn lookup(&self, is_key: &impl Fn(&K) -> bool) -> Option<V> {
         let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
         slots
             .iter()
             .rev()
-            .find(|(k, _)| k.borrow() == key)
+            .find(|(k, _)| is_key(k))
             .map(|(_, v)| v.clone())
     }
 }
@@ -179,5 +188,29 @@ mod tests {
         assert_eq!(get((1, 3)), 6);
         assert_eq!(get((1, 1)), 2);
         assert_eq!(calls, 4);
+    }
+
+    #[test]
+    fn lookups_by_predicate_find_what_keys_find() {
+        let memo: Memo<Vec<u8>, usize> = Memo::new(2);
+        let mut made = 0;
+        let mut get = |k: &[u8]| {
+            memo.get_or_compute_with(
+                |stored| stored.as_slice() == k,
+                || {
+                    made += 1;
+                    k.to_vec()
+                },
+                || k.len(),
+            )
+        };
+        assert_eq!(get(b"ab"), 2);
+        assert_eq!(get(b"ab"), 2);
+        assert_eq!(get(b"abc"), 3);
+        assert_eq!(get(b"abcd"), 4);
+        assert_eq!(get(b"ab"), 2);
+        // A key is made only when its value is stored.
+        assert_eq!(made, 4);
+        assert_eq!(memo.get_or_compute(b"abcd".as_slice(), || 0), 4);
     }
 }

@@ -72,8 +72,8 @@ static ONSETS: Memo<Vec<u8>, Option<Arc<[Onset]>>> = Memo::new(64);
 /// answers exactly as [`utc_offset_at`].
 pub struct Reader<'a> {
     vtimezone: &'a Component,
-    /// The content key, once computed (`None` inside: too large to memoise).
-    key: Option<Option<Vec<u8>>>,
+    /// The content key, once computed or given (`None` inside: too large to memoise).
+    key: Option<Option<Arc<[u8]>>>,
     /// The observances, once read; `None` inside when the VTIMEZONE has none or one
     /// cannot be read.
     observances: Option<Option<Vec<Observance>>>,
@@ -90,6 +90,15 @@ impl<'a> Reader<'a> {
             key: None,
             observances: None,
             kept: Vec::new(),
+        }
+    }
+
+    /// A reader of `vtimezone` whose [`content_key`] is `key` (`None`: too large to
+    /// memoise), so that it is not computed again.
+    pub(crate) fn with_key(vtimezone: &'a Component, key: Option<Arc<[u8]>>) -> Reader<'a> {
+        Reader {
+            key: Some(key),
+            ..Reader::new(vtimezone)
         }
     }
 
@@ -122,20 +131,21 @@ impl<'a> Reader<'a> {
         let vtimezone = self.vtimezone;
         let key = self
             .key
-            .get_or_insert_with(|| content_key(vtimezone))
-            .as_ref()
-            .map(|key| {
-                let mut key = key.clone();
-                key.extend_from_slice(&horizon.to_le_bytes());
-                key
-            });
+            .get_or_insert_with(|| content_key(vtimezone).map(Arc::from))
+            .as_deref();
         let observances = &mut self.observances;
         let mut compute = || {
             let observances = observances.get_or_insert_with(|| read_observances(vtimezone));
             onsets_until(observances.as_deref()?, horizon).map(Arc::from)
         };
+        // The memo's key: the content key, then the horizon.
+        let horizon_bytes = horizon.to_le_bytes();
         match key {
-            Some(key) => ONSETS.get_or_compute(key.as_slice(), compute),
+            Some(key) => ONSETS.get_or_compute_with(
+                |k| k.strip_suffix(&horizon_bytes) == Some(key),
+                || [key, &horizon_bytes].concat(),
+                compute,
+            ),
             None => compute(),
         }
     }

@@ -9,11 +9,13 @@
 //! through unchanged.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
+use super::memo::content_key;
 use super::observe::Reader;
-use super::resolve::{resolve, windows_name, Hints, Resolved};
+use super::resolve::{resolve_keyed, windows_name, Hints, Resolved};
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
-use crate::ical::model::unescape_param_text;
+use crate::ical::model::{escape_param_text, param_text, unescape_param_text, Param, ParamValue};
 use crate::ical::value::{format_date, parse_date_or_date_time, parse_recur, DateTimeValue};
 use crate::ical::write::write;
 use crate::ical::{Component, Property};
@@ -91,6 +93,16 @@ fn norm_tzid(s: &str) -> Cow<'_, str> {
 
 fn tzid_param(p: &Property) -> Option<Cow<'_, str>> {
     let raw = p.param_value("TZID")?;
+    // Nothing to undo (the usual case): no RFC 6868 escape, quote or backslash, and
+    // a printable ASCII character at either end (so nothing to trim, and not empty).
+    let edge = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    let bytes = raw.as_bytes();
+    if edge(bytes.first())
+        && edge(bytes.last())
+        && !bytes.iter().any(|b| matches!(b, b'^' | b'"' | b'\\'))
+    {
+        return Some(Cow::Borrowed(raw));
+    }
     let t = match unescape_param_text(raw) {
         Cow::Borrowed(b) => norm_tzid(b),
         Cow::Owned(o) => Cow::Owned(norm_tzid(&o).into_owned()),
@@ -316,7 +328,9 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
             entourage_cftimezone: cftz.as_deref(),
             cdo_tzid: cdo.as_deref(),
         };
-        let Some(found) = resolve(&tzid, vtz, &hints, year) else {
+        // Computed once, for the memos of both `resolve` and `disagreements`.
+        let key: Option<Arc<[u8]>> = vtz.and_then(content_key).map(Arc::from);
+        let Some(found) = resolve_keyed(&tzid, vtz, key.as_ref(), &hints, year) else {
             report.warn(
                 WarningCode::TimezoneUnresolved,
                 format!("TZID {tzid:?} could not be identified; its times are left as written"),
@@ -329,7 +343,7 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
             _ => zone.name().to_owned(),
         };
         let disagreements = vtz
-            .map(|v| disagreements(cal, &tzid, v, zone))
+            .map(|v| disagreements(cal, &tzid, v, key, zone))
             .unwrap_or_default();
         if !disagreements.is_empty() {
             report.warn(
@@ -379,9 +393,16 @@ fn find_vtimezone<'c>(cal: &'c Component, tzid: &str) -> Option<&'c Component> {
 
 /// Where the sender's VTIMEZONE and tzdb give different offsets for the calendar's
 /// times in that zone, as short descriptions.
-fn disagreements(cal: &Component, tzid: &str, vtz: &Component, zone: Tz) -> Vec<String> {
+/// `key` is the VTIMEZONE's [`content_key`].
+fn disagreements(
+    cal: &Component,
+    tzid: &str,
+    vtz: &Component,
+    key: Option<Arc<[u8]>>,
+    zone: Tz,
+) -> Vec<String> {
     let mut out = Vec::new();
-    let mut theirs_at = Reader::new(vtz);
+    let mut theirs_at = Reader::with_key(vtz, key);
     for ev in events(cal) {
         for p in ev
             .properties
@@ -434,11 +455,16 @@ fn outlook_shape(vtz: &Component) -> bool {
 /// The plan for a property's TZID, whether it still has the name as read or already
 /// the output name (a value converted to another event time's zone gets the latter).
 fn plan_for<'p>(plans: &'p [Plan], p: &Property) -> Option<&'p Plan> {
+    plans.get(plan_index(plans, p)?)
+}
+
+/// [`plan_for`], as an index into `plans`.
+fn plan_index(plans: &[Plan], p: &Property) -> Option<usize> {
     let t = tzid_param(p)?;
     plans
         .iter()
-        .find(|pl| *pl.from == *t)
-        .or_else(|| plans.iter().find(|pl| *pl.out == *t))
+        .position(|pl| *pl.from == *t)
+        .or_else(|| plans.iter().position(|pl| *pl.out == *t))
 }
 
 /// DTEND and RECURRENCE-ID in another zone than DTSTART are converted to DTSTART's
@@ -451,17 +477,14 @@ fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
         };
         // The converted value gets the output name directly: the name as read may not
         // survive being written (control characters become spaces).
-        let (target_tzid, target_out, target_zone) = (
-            start_plan.from.clone(),
-            start_plan.out.clone(),
-            start_plan.zone,
-        );
+        let (target_tzid, target_out, target_zone) =
+            (&start_plan.from, &start_plan.out, start_plan.zone);
         for name in ["DTEND", "RECURRENCE-ID"] {
             let Some(p) = ev.property(name) else { continue };
             let Some(plan) = plan_for(plans, p) else {
                 continue;
             };
-            if plan.from == target_tzid {
+            if plan.from == *target_tzid {
                 continue;
             }
             let [local] = local_times(p)[..] else {
@@ -472,7 +495,7 @@ fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
             };
             let converted = target_zone.from_utc_datetime(&utc).naive_local();
             let mut np = Property::new(name, converted.format("%Y%m%dT%H%M%S").to_string());
-            np.set_param("TZID", &target_out);
+            np.set_param("TZID", target_out);
             if let Some(slot) = ev.property_mut(name) {
                 *slot = np;
                 n += 1;
@@ -566,16 +589,69 @@ fn until_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
 
 /// Writes the output TZID on every property that uses a planned zone.
 fn apply_names(cal: &mut Component, plans: &[Plan]) {
+    // Each plan's output name as a parameter value, made once (not per property).
+    let texts: Vec<Cow<'static, str>> = plans.iter().map(|p| tzid_text(&p.out)).collect();
     for ev in events_mut(cal) {
         for p in ev.properties.iter_mut() {
-            let Some(plan) = plan_for(plans, p) else {
+            let Some(i) = plan_index(plans, p) else {
+                continue;
+            };
+            let (Some(plan), Some(text)) = (plans.get(i), texts.get(i)) else {
                 continue;
             };
             let written = p.param_value("TZID").unwrap_or("");
             if written != plan.out {
-                p.set_param("TZID", &plan.out);
+                set_tzid(p, text);
             }
         }
+    }
+}
+
+/// `name` as [`Property::set_param`] writes it as a parameter value: RFC 6868
+/// escapes applied, not copied when it is a standard value.
+fn tzid_text(name: &str) -> Cow<'static, str> {
+    // Nothing for RFC 6868 to escape and no control character: the name as it is.
+    if !name.chars().any(|c| c == '^' || c == '"' || c.is_control()) {
+        return param_text(name);
+    }
+    let escaped = escape_param_text(name);
+    match param_text(&escaped) {
+        Cow::Borrowed(known) => Cow::Borrowed(known),
+        Cow::Owned(_) => Cow::Owned(escaped),
+    }
+}
+
+/// `p.set_param("TZID", name)` for the `text` that [`tzid_text`] made of `name`, in
+/// place: the same parameters result (a single value, quoted when the first value
+/// was), without escaping the name again or making a new list of values.
+#[allow(clippy::ptr_arg)] // the `Cow` itself is cloned: a standard value stays borrowed
+fn set_tzid(p: &mut Property, text: &Cow<'static, str>) {
+    let params = p.params_mut();
+    match params
+        .iter_mut()
+        .find(|q| q.name.eq_ignore_ascii_case("TZID"))
+    {
+        Some(q) => {
+            let quoted = q.values.first().is_some_and(|v| v.quoted);
+            q.values.truncate(1);
+            match q.values.first_mut() {
+                Some(v) => {
+                    v.text = text.clone();
+                    v.quoted = quoted;
+                }
+                None => q.values.push(ParamValue {
+                    text: text.clone(),
+                    quoted,
+                }),
+            }
+        }
+        None => params.push(Param {
+            name: param_text("TZID"),
+            values: vec![ParamValue {
+                text: text.clone(),
+                quoted: false,
+            }],
+        }),
     }
 }
 
@@ -583,6 +659,25 @@ fn apply_names(cal: &mut Component, plans: &[Plan]) {
 /// zone's rules are irregular, if they are. The same calendar always gives the same
 /// component, so a second run recognises its own output.
 fn generate(cal: &Component, zone: Tz, out: &str, profile: Profile) -> (Component, Option<String>) {
+    match profile {
+        Profile::Outlook => {
+            let at = events(cal)
+                .find_map(|e| e.property("DTSTART"))
+                .and_then(|p| local_times_iter(p).next())
+                .or_else(|| time_span(cal).map(|s| s.0))
+                .unwrap_or(NaiveDateTime::MIN);
+            let (pair, irregular) = rule_pair(zone, at.year(), at);
+            (outlook_vtimezone(out, &pair), irregular)
+        }
+        _ => {
+            let (a, b) = time_span(cal).unwrap_or((NaiveDateTime::MIN, NaiveDateTime::MIN));
+            (standard_vtimezone(zone, a, b), None)
+        }
+    }
+}
+
+/// The earliest and the latest local time with a TZID in the calendar's events.
+fn time_span(cal: &Component) -> Option<(NaiveDateTime, NaiveDateTime)> {
     let mut span: Option<(NaiveDateTime, NaiveDateTime)> = None;
     for ev in events(cal) {
         for p in ev
@@ -600,21 +695,7 @@ fn generate(cal: &Component, zone: Tz, out: &str, profile: Profile) -> (Componen
             }
         }
     }
-    match profile {
-        Profile::Outlook => {
-            let at = events(cal)
-                .find_map(|e| e.property("DTSTART"))
-                .and_then(|p| local_times_iter(p).next())
-                .or(span.map(|s| s.0))
-                .unwrap_or(NaiveDateTime::MIN);
-            let (pair, irregular) = rule_pair(zone, at.year(), at);
-            (outlook_vtimezone(out, &pair), irregular)
-        }
-        _ => {
-            let (a, b) = span.unwrap_or((NaiveDateTime::MIN, NaiveDateTime::MIN));
-            (standard_vtimezone(zone, a, b), None)
-        }
-    }
+    span
 }
 
 /// Replaces rebuilt VTIMEZONEs, adds missing ones and drops unused ones, keeping one
@@ -675,10 +756,10 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
         }
         let name = c
             .property("TZID")
-            .map(|t| norm_tzid(t.value()).into_owned())
-            .unwrap_or_default();
-        let keep = used.contains(&name) && !rebuilt.contains(&name.as_str());
-        if !keep && !rebuilt.contains(&name.as_str()) {
+            .map_or(Cow::Borrowed(""), |t| norm_tzid(t.value()));
+        let name = &*name;
+        let keep = used.iter().any(|u| u.as_str() == name) && !rebuilt.contains(&name);
+        if !keep && !rebuilt.contains(&name) {
             removed += 1;
         }
         keep

@@ -152,13 +152,87 @@ const MAX_MEMO_NAME_BYTES: usize = 128;
 /// (TZID `Pacific`, X-WR-TIMEZONE `America/Vancouver`).
 ///
 /// Returns `None` when nothing matches, e.g. an unknown name with no VTIMEZONE.
+#[cfg_attr(not(test), allow(dead_code))] // the pipeline calls `resolve_keyed`
 pub fn resolve(
     tzid: &str,
     vtimezone: Option<&Component>,
     hints: &Hints<'_>,
     year: i32,
 ) -> Option<Resolved> {
-    let sig = vtimezone.and_then(|c| sender_signature(c, year));
+    let key = vtimezone.and_then(content_key).map(Arc::from);
+    resolve_keyed(tzid, vtimezone, key.as_ref(), hints, year)
+}
+
+/// What a [`resolve`] result is memoised under: everything it depends on.
+struct ResolveKey {
+    /// The VTIMEZONE's content key, `None` without a VTIMEZONE.
+    vtimezone: Option<Arc<[u8]>>,
+    tzid: Box<str>,
+    x_wr_timezone: Option<Box<str>>,
+    entourage_cftimezone: Option<Box<str>>,
+    cdo_tzid: Option<Box<str>>,
+    year: i32,
+}
+
+impl ResolveKey {
+    fn is(&self, tzid: &str, vtimezone: Option<&[u8]>, hints: &Hints<'_>, year: i32) -> bool {
+        self.year == year
+            && *self.tzid == *tzid
+            && self.vtimezone.as_deref() == vtimezone
+            && self.x_wr_timezone.as_deref() == hints.x_wr_timezone
+            && self.entourage_cftimezone.as_deref() == hints.entourage_cftimezone
+            && self.cdo_tzid.as_deref() == hints.cdo_tzid
+    }
+}
+
+/// [`resolve`] results, kept for the process (bounded; see [`super::memo`]).
+static RESOLVED: Memo<ResolveKey, Option<Resolved>> = Memo::new(NAME_MEMO_ENTRIES);
+
+/// [`resolve`] with the VTIMEZONE's [`content_key`] (when there is a VTIMEZONE; `None`
+/// when it is too large to memoise) given, so that a caller that needs it too computes
+/// it once. Memoised when the key is known and the TZID and hints are not longer than
+/// [`MAX_MEMO_NAME_BYTES`].
+pub(crate) fn resolve_keyed(
+    tzid: &str,
+    vtimezone: Option<&Component>,
+    key: Option<&Arc<[u8]>>,
+    hints: &Hints<'_>,
+    year: i32,
+) -> Option<Resolved> {
+    let compute = || resolve_computed(tzid, vtimezone, key, hints, year);
+    let short = |s: Option<&str>| s.is_none_or(|s| s.len() <= MAX_MEMO_NAME_BYTES);
+    let memoised = (vtimezone.is_none() || key.is_some())
+        && short(Some(tzid))
+        && short(hints.x_wr_timezone)
+        && short(hints.entourage_cftimezone)
+        && short(hints.cdo_tzid);
+    if !memoised {
+        return compute();
+    }
+    let key = vtimezone.and(key);
+    RESOLVED.get_or_compute_with(
+        |k| k.is(tzid, key.map(|k| &**k), hints, year),
+        || ResolveKey {
+            vtimezone: key.cloned(),
+            tzid: tzid.into(),
+            x_wr_timezone: hints.x_wr_timezone.map(Box::from),
+            entourage_cftimezone: hints.entourage_cftimezone.map(Box::from),
+            cdo_tzid: hints.cdo_tzid.map(Box::from),
+            year,
+        },
+        compute,
+    )
+}
+
+/// [`resolve`], computed.
+fn resolve_computed(
+    tzid: &str,
+    vtimezone: Option<&Component>,
+    key: Option<&Arc<[u8]>>,
+    hints: &Hints<'_>,
+    year: i32,
+) -> Option<Resolved> {
+    let sig = vtimezone.and_then(|c| sender_signature(c, key.map(|k| &**k), year));
     let sig = sig.as_deref();
     let by_name = if tzid.len() <= MAX_NAME_BYTES {
         resolve_name(tzid, hints, sig, year)
@@ -1068,14 +1142,21 @@ fn local_time(value: &DateTimeValue) -> NaiveDateTime {
 static SENDER_SIGNATURES: Memo<Vec<u8>, Option<Arc<Signature>>> = Memo::new(64);
 
 /// [`vtimezone_signature`], through a process-wide memo keyed by the VTIMEZONE's
-/// content (see [`super::memo::content_key`]) and the year.
-fn sender_signature(vtimezone: &Component, year: i32) -> Option<Arc<Signature>> {
+/// content (`key`, its [`super::memo::content_key`]; `None` when that is too large)
+/// and the year.
+fn sender_signature(
+    vtimezone: &Component,
+    key: Option<&[u8]>,
+    year: i32,
+) -> Option<Arc<Signature>> {
     let compute = || vtimezone_signature(vtimezone, year).map(Arc::new);
-    match content_key(vtimezone) {
-        Some(mut key) => {
-            key.extend_from_slice(&year.to_le_bytes());
-            SENDER_SIGNATURES.get_or_compute(key.as_slice(), compute)
-        }
+    let year_bytes = year.to_le_bytes();
+    match key {
+        Some(key) => SENDER_SIGNATURES.get_or_compute_with(
+            |k| k.strip_suffix(&year_bytes) == Some(key),
+            || [key, &year_bytes].concat(),
+            compute,
+        ),
         None => compute(),
     }
 }

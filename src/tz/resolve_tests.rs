@@ -1298,3 +1298,60 @@ fn indexed_name_lookups_match_linear_scans() {
         }
     }
 }
+
+#[test]
+fn memoised_resolutions_are_the_computed_ones() {
+    use crate::tz::memo::content_key;
+    use std::sync::Arc;
+
+    let eastern = us_eastern_2007("Eastern Time (US & Canada)");
+    let mut renamed = eastern.clone();
+    renamed.name = "VTIMEZONf".to_owned();
+    let vtimezones = [None, Some(&eastern), Some(&renamed)];
+    let hint_sets = [
+        Hints::default(),
+        Hints {
+            entourage_cftimezone: Some("America/Detroit"),
+            ..Hints::default()
+        },
+        Hints {
+            entourage_cftimezone: Some("Asia/Tokyo"),
+            ..Hints::default()
+        },
+        Hints {
+            x_wr_timezone: Some("Europe/Paris"),
+            ..Hints::default()
+        },
+        Hints {
+            cdo_tzid: Some("10"),
+            ..Hints::default()
+        },
+    ];
+    let tzids = [
+        "US/Eastern",
+        "Eastern Time (US & Canada)",
+        "Eastern",
+        "Custom",
+        "10",
+        "Europe/Paris",
+    ];
+    for vtz in vtimezones {
+        let key: Option<Arc<[u8]>> = vtz.and_then(content_key).map(Arc::from);
+        for hints in &hint_sets {
+            for tzid in tzids {
+                for year in [YEAR, 2024] {
+                    let computed = super::resolve_computed(tzid, vtz, key.as_ref(), hints, year);
+                    // Twice: computed into the memo, then found there.
+                    for _ in 0..2 {
+                        assert_eq!(
+                            resolve(tzid, vtz, hints, year),
+                            computed,
+                            "{tzid} {hints:?} {year} {}",
+                            vtz.is_some()
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -21,9 +21,10 @@
 //! last offset forever, so years near or after 2099 are reported as irregular.
 //!
 //! The changes of a zone in a year, which [`rule_pair`] looks at for the year and its
-//! neighbours, and the components [`outlook_vtimezone`] builds are kept in bounded
-//! process-wide memos (see [`super::memo`]); the results are the same with or without
-//! them.
+//! neighbours, the pair of a year that one pair describes exactly, [`rule_pair`]'s
+//! results by instant and the components [`outlook_vtimezone`] builds are kept in
+//! bounded process-wide memos (see [`super::memo`]); the results are the same with or
+//! without them.
 
 use chrono::{
     DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Weekday,
@@ -251,9 +252,15 @@ fn transition_options(local: NaiveDateTime) -> Vec<Transition> {
 
 /// The changes a pair makes in `year`, in order.
 fn pair_changes(pair: &RulePair, year: i32) -> Option<Vec<Change>> {
-    let Some(d) = &pair.daylight else {
+    if pair.daylight.is_none() {
         return Some(Vec::new());
-    };
+    }
+    daylight_changes(pair, year).map(Vec::from)
+}
+
+/// [`pair_changes`] of a pair with daylight time (`None` without), without a `Vec`.
+fn daylight_changes(pair: &RulePair, year: i32) -> Option<[Change; 2]> {
+    let d = pair.daylight.as_ref()?;
     let start_local = date_of(year, &d.start)?.and_time(d.start.time);
     let end_local = date_of(year, &d.end)?.and_time(d.end.time);
     let start = Change {
@@ -266,7 +273,7 @@ fn pair_changes(pair: &RulePair, year: i32) -> Option<Vec<Change>> {
         before: d.offset,
         after: pair.standard_offset,
     };
-    let mut v = vec![start, end];
+    let mut v = [start, end];
     v.sort_by_key(|c| c.utc);
     Some(v)
 }
@@ -281,11 +288,6 @@ fn pair_changes_span(pair: &RulePair, first: i32, last: i32) -> Vec<Change> {
     }
     all.sort_by_key(|c| c.utc);
     all
-}
-
-/// A pair's changes over the years around `year`, in order (for evaluation).
-fn pair_changes_around(pair: &RulePair, year: i32) -> Vec<Change> {
-    pair_changes_span(pair, year.saturating_sub(1), year.saturating_add(1))
 }
 
 /// The offset a list of ordered changes gives at `ts`.
@@ -303,8 +305,26 @@ fn pair_offset_at(pair: &RulePair, ts: i64) -> Option<i32> {
         return Some(pair.standard_offset);
     }
     let year = naive_of(ts.checked_add(i64::from(pair.standard_offset))?)?.year();
-    let changes = pair_changes_around(pair, year);
-    Some(offset_from_changes(&changes, pair.standard_offset, ts))
+    // The changes of the years around `year`, in order, as `pair_changes_span` gives
+    // them for `year - 1 ..= year + 1`, on the stack.
+    let none = Change {
+        utc: 0,
+        before: 0,
+        after: 0,
+    };
+    let mut all = [none; 6];
+    let mut n = 0;
+    for y in year.saturating_sub(1)..=year.saturating_add(1) {
+        for c in daylight_changes(pair, y).into_iter().flatten() {
+            if let Some(slot) = all.get_mut(n) {
+                *slot = c;
+                n += 1;
+            }
+        }
+    }
+    let changes = all.get_mut(..n)?;
+    changes.sort_by_key(|c| c.utc);
+    Some(offset_from_changes(changes, pair.standard_offset, ts))
 }
 
 /// Whether `pair` gives exactly the changes `actual` found in `year` (and, with none,
@@ -475,6 +495,16 @@ fn describe_changes(changes: &[Change]) -> String {
 /// Only the following year is compared, not the preceding one: the pair serves events
 /// at and after `instant`.
 pub fn rule_pair(zone: Tz, year: i32, instant: NaiveDateTime) -> (RulePair, Option<String>) {
+    /// Results by zone, year and instant (an invitation sent to several recipients, or
+    /// updated, asks again for the same).
+    static AT_INSTANT: Memo<(Tz, i32, NaiveDateTime), (RulePair, Option<String>)> = Memo::new(64);
+    AT_INSTANT.get_or_compute(&(zone, year, instant), || {
+        compute_rule_pair(zone, year, instant)
+    })
+}
+
+/// [`rule_pair`], computed.
+fn compute_rule_pair(zone: Tz, year: i32, instant: NaiveDateTime) -> (RulePair, Option<String>) {
     let name = zone.name();
     let instant_ts = instant_utc(zone, instant);
     let actual_at_instant = instant_ts.and_then(|t| offset_at(zone, t));
@@ -482,6 +512,14 @@ pub fn rule_pair(zone: Tz, year: i32, instant: NaiveDateTime) -> (RulePair, Opti
         (Some(t), Some(o)) => pair_offset_at(p, t) == Some(o),
         _ => true,
     };
+
+    // The usual case: the year's own pair, right at the instant.
+    let year_pair = year_pair(zone, year);
+    if let Some((pair, reason)) = year_pair.as_deref() {
+        if right_at_instant(pair) {
+            return (pair.clone(), reason.clone());
+        }
+    }
 
     let Some(this) = year_changes(zone, year) else {
         let off = actual_at_instant.unwrap_or(0);
@@ -504,44 +542,13 @@ pub fn rule_pair(zone: Tz, year: i32, instant: NaiveDateTime) -> (RulePair, Opti
                 .and_then(|y| Some((y, year_changes(zone, y)?)))
         })
     };
-    let holds_in = |p: &RulePair, other: &Option<(i32, Arc<[Change]>)>| {
-        other
-            .as_ref()
-            .is_some_and(|(y, c)| reproduces(zone, p, *y, c))
-    };
-
     let exact = exact_pairs(zone, year, &this);
     let problem = match &exact {
-        Some(variants) => {
-            let chosen = variants
-                .iter()
-                .find(|p| holds_in(p, &next))
-                .or_else(|| variants.iter().find(|p| holds_in(p, prev())))
-                .or(variants.first());
-            match chosen {
-                Some(pair) if right_at_instant(pair) => {
-                    let reason = (!holds_in(pair, &next)).then(|| {
-                        let following = next.as_ref().map_or(String::new(), |(y, c)| {
-                            if c.is_empty() {
-                                format!(" (no offset changes in {y})")
-                            } else {
-                                format!(" ({y}: {})", describe_changes(c))
-                            }
-                        });
-                        format!(
-                            "{name}: the {year} rules ({}) do not hold in the following year{following}; \
-                             a recurring event that runs on past {year} may be shown an hour off",
-                            describe(pair)
-                        )
-                    });
-                    return (pair.clone(), reason);
-                }
-                _ => format!(
-                    "{name}: the {year} rules are not in force at {}",
-                    instant.format("%Y-%m-%d %H:%M:%S")
-                ),
-            }
-        }
+        // The year's pair (if any) was `year_pair`, and it is not right at the instant.
+        Some(_) => format!(
+            "{name}: the {year} rules are not in force at {}",
+            instant.format("%Y-%m-%d %H:%M:%S")
+        ),
         None if this.len() == 2 => format!(
             "{name}: the two UTC-offset changes of {year} ({}) are not a standard/daylight pair",
             describe_changes(&this)
@@ -601,6 +608,66 @@ pub fn rule_pair(zone: Tz, year: i32, instant: NaiveDateTime) -> (RulePair, Opti
         describe(&pair)
     );
     (pair, Some(reason))
+}
+
+/// The pair of a year that one pair describes exactly, and the reason to warn about it
+/// (`None` when it also holds in the next year); see [`rule_pair`].
+type YearPair = Option<Arc<(RulePair, Option<String>)>>;
+
+/// [`year_pair`] results, kept for the process (bounded; see [`super::memo`]).
+static YEAR_PAIRS: Memo<(Tz, i32), YearPair> = Memo::new(64);
+
+/// The pair [`rule_pair`] gives for `year` at any instant at which it is right:
+/// `None` when there is no time zone data for `year` or no single pair describes it
+/// exactly (memoised).
+fn year_pair(zone: Tz, year: i32) -> YearPair {
+    YEAR_PAIRS.get_or_compute(&(zone, year), || {
+        compute_year_pair(zone, year).map(Arc::new)
+    })
+}
+
+/// [`year_pair`], computed. Of the ways to write the year's pair, the first that
+/// also holds in the next year, else the first that holds in the previous year,
+/// else the first.
+fn compute_year_pair(zone: Tz, year: i32) -> Option<(RulePair, Option<String>)> {
+    let name = zone.name();
+    let this = year_changes(zone, year)?;
+    let next = year
+        .checked_add(1)
+        .and_then(|y| Some((y, year_changes(zone, y)?)));
+    let holds_in = |p: &RulePair, other: &Option<(i32, Arc<[Change]>)>| {
+        other
+            .as_ref()
+            .is_some_and(|(y, c)| reproduces(zone, p, *y, c))
+    };
+    let variants = exact_pairs(zone, year, &this)?;
+    let pair = match variants.iter().find(|p| holds_in(p, &next)) {
+        Some(p) => p,
+        None => {
+            let prev = year
+                .checked_sub(1)
+                .and_then(|y| Some((y, year_changes(zone, y)?)));
+            variants
+                .iter()
+                .find(|p| holds_in(p, &prev))
+                .or(variants.first())?
+        }
+    };
+    let reason = (!holds_in(pair, &next)).then(|| {
+        let following = next.as_ref().map_or(String::new(), |(y, c)| {
+            if c.is_empty() {
+                format!(" (no offset changes in {y})")
+            } else {
+                format!(" ({y}: {})", describe_changes(c))
+            }
+        });
+        format!(
+            "{name}: the {year} rules ({}) do not hold in the following year{following}; \
+             a recurring event that runs on past {year} may be shown an hour off",
+            describe(pair)
+        )
+    });
+    Some((pair.clone(), reason))
 }
 
 /// The actual offset every [`SCORE_STEP`] in `[start, end)`.
@@ -714,9 +781,11 @@ fn yearly_rule(t: &Transition) -> String {
 pub fn outlook_vtimezone(tzid: &str, pair: &RulePair) -> Component {
     /// Components built, by TZID and pair.
     static BUILT: Memo<(String, RulePair), Component> = Memo::new(64);
-    BUILT.get_or_compute(&(tzid.to_owned(), pair.clone()), || {
-        build_outlook_vtimezone(tzid, pair)
-    })
+    BUILT.get_or_compute_with(
+        |(t, p)| t == tzid && p == pair,
+        || (tzid.to_owned(), pair.clone()),
+        || build_outlook_vtimezone(tzid, pair),
+    )
 }
 
 /// [`outlook_vtimezone`], built.

@@ -916,3 +916,70 @@ fn format_local_writes_what_format_wrote() {
         .unwrap();
     assert_eq!(super::format_local(leap), old(leap));
 }
+
+#[test]
+fn memoised_rule_pairs_are_the_computed_ones() {
+    // Regular and irregular zones and years; instants in, before and after the year.
+    let zones = [
+        "America/New_York",
+        "Europe/Berlin",
+        "Europe/Moscow",
+        "America/Sao_Paulo",
+        "Asia/Tehran",
+        "Africa/Casablanca",
+        "Australia/Sydney",
+        "Asia/Tokyo",
+    ];
+    for name in zones {
+        let tz = zone(name);
+        for year in [2006, 2007, 2011, 2014, 2019, 2024, 2098, 2099] {
+            for _ in 0..2 {
+                assert_eq!(
+                    year_pair(tz, year).as_deref().cloned(),
+                    compute_year_pair(tz, year),
+                    "{name} {year}"
+                );
+            }
+            for instant in [
+                at(year, 1, 1, 0, 30, 0),
+                at(year, 3, 30, 2, 30, 0),
+                at(year, 7, 15, 12, 0, 0),
+                at(year, 10, 27, 2, 30, 0),
+                at(year + 1, 6, 1, 9, 0, 0),
+            ] {
+                for _ in 0..2 {
+                    assert_eq!(
+                        rule_pair(tz, year, instant),
+                        compute_rule_pair(tz, year, instant),
+                        "{name} {year} {instant}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn pair_offsets_are_those_of_the_pair_changes() {
+    let pair = dst_pair(
+        -5 * H,
+        -4 * H,
+        tr(3, Weekday::Sun, 2, 2, 0),
+        tr(11, Weekday::Sun, 1, 2, 0),
+    );
+    let start = NaiveDate::from_ymd_opt(2023, 12, 1)
+        .unwrap()
+        .and_time(NaiveTime::MIN)
+        .and_utc()
+        .timestamp();
+    for step in 0..(400 * 4) {
+        let ts = start + i64::from(step) * 3_600 * 6;
+        let year = utc_naive(ts - i64::from(5 * H)).year();
+        let changes = pair_changes_span(&pair, year - 1, year + 1);
+        assert_eq!(
+            pair_offset_at(&pair, ts),
+            Some(offset_from_changes(&changes, pair.standard_offset, ts)),
+            "{ts}"
+        );
+    }
+}
