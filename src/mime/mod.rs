@@ -208,7 +208,7 @@ fn read_with<'a>(raw: &'a [u8], limits: &Limits, fields: scan::Fields) -> Result
         .ok_or_else(|| skip(WarningCode::UnparseableMessage, "no MIME parts"))?;
     let root_type = media_type(root);
     if matches!(
-        root_type.as_str(),
+        root_type.as_ref(),
         "multipart/signed" | "multipart/encrypted" | "application/pkcs7-mime"
     ) {
         return Err(skip(
@@ -323,7 +323,7 @@ struct Leaf<'p, 'x> {
     /// part and its data part.
     apple_double: Option<(&'p Part<'x>, &'p Part<'x>)>,
     /// `type/subtype` of the part, lowercase.
-    mtype: String,
+    mtype: Cow<'static, str>,
 }
 
 /// What a leaf sits in.
@@ -371,7 +371,7 @@ impl<'p, 'x> Walk<'p, 'x> {
                     related: None,
                     depth,
                     apple_double: header.zip(data),
-                    mtype: "multipart/appledouble".to_owned(),
+                    mtype: Cow::Borrowed("multipart/appledouble"),
                 });
             }
             Kind::Multipart(children) => {
@@ -422,15 +422,51 @@ fn is_media(part: &Part<'_>, ctype: &str, subtype: &str) -> bool {
     }
 }
 
-fn media_type(part: &Part<'_>) -> String {
+/// Media types named without a copy.
+const KNOWN_TYPES: &[&str] = &[
+    "text/plain",
+    "text/html",
+    "text/calendar",
+    "text/enriched",
+    "text/x-vcalendar",
+    "text/vcalendar",
+    "multipart/mixed",
+    "multipart/alternative",
+    "multipart/related",
+    "application/octet-stream",
+    "application/ics",
+    "application/pdf",
+    "application/ms-tnef",
+    "application/mac-binhex40",
+    "application/applefile",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "message/rfc822",
+];
+
+/// `type/subtype` in lowercase (`text/plain` when there is no Content-Type).
+fn media_type(part: &Part<'_>) -> Cow<'static, str> {
     match part.content_type() {
         Some(ct) => {
-            let mut s = ct.ctype().to_ascii_lowercase();
-            s.push('/');
-            s.push_str(&ct.subtype().unwrap_or("").to_ascii_lowercase());
-            s
+            let (t, sub) = (ct.ctype(), ct.subtype().unwrap_or(""));
+            let known = KNOWN_TYPES.iter().find(|k| {
+                k.len() == t.len() + 1 + sub.len()
+                    && k.get(..t.len()).is_some_and(|p| p.eq_ignore_ascii_case(t))
+                    && k.get(t.len() + 1..)
+                        .is_some_and(|p| p.eq_ignore_ascii_case(sub))
+            });
+            match known {
+                Some(k) => Cow::Borrowed(k),
+                None => {
+                    let mut s = t.to_ascii_lowercase();
+                    s.push('/');
+                    s.push_str(&sub.to_ascii_lowercase());
+                    Cow::Owned(s)
+                }
+            }
         }
-        None => "text/plain".to_owned(),
+        None => Cow::Borrowed("text/plain"),
     }
 }
 
@@ -462,31 +498,31 @@ fn transfer_decode(body: &[u8], encoding: Encoding) -> Cow<'_, [u8]> {
 }
 
 /// What a leaf holds once its Mac or legacy wrapper is removed.
-struct Unwrapped<'r> {
+struct Unwrapped<'r, 'p> {
     content: Cow<'r, [u8]>,
-    name: String,
+    name: Cow<'p, str>,
     fix: Option<(FixCode, String)>,
 }
 
 /// Removes AppleDouble, AppleSingle, BinHex and uuencode wrappers. `Err(())` when the
 /// wrapper is corrupt (a note says why) and the part must be left alone.
-fn unwrap_leaf<'r>(
+fn unwrap_leaf<'r, 'p>(
     raw: &'r [u8],
-    leaf: &Leaf<'_, '_>,
+    leaf: &Leaf<'p, '_>,
     limits: &Limits,
     notes: &mut Vec<(WarningCode, String)>,
-) -> Result<Unwrapped<'r>, ()> {
-    let part = leaf.part;
+) -> Result<Unwrapped<'r, 'p>, ()> {
+    let part: &'p Part<'_> = leaf.part;
     let max = limits.max_decoded_bytes;
-    let part_name = part.attachment_name().unwrap_or("").to_owned();
+    let part_name: Cow<'p, str> = Cow::Borrowed(part.attachment_name().unwrap_or(""));
     if let Some((header, data)) = leaf.apple_double {
         let real_name = applefile::parse(&decode_body(raw, header))
             .ok()
             .and_then(|f| f.real_name);
         let name = data
             .attachment_name()
-            .map(str::to_owned)
-            .or(real_name)
+            .map(Cow::Borrowed)
+            .or(real_name.map(Cow::Owned))
             .unwrap_or(part_name);
         let detail = format!("AppleDouble data fork of {name:?}");
         return Ok(Unwrapped {
@@ -495,17 +531,20 @@ fn unwrap_leaf<'r>(
             fix: Some((FixCode::AppleDoubleUnwrapped, detail)),
         });
     }
-    let mtype = leaf.mtype.as_str();
+    let mtype: &str = &leaf.mtype;
     let cte = part
         .content_transfer_encoding()
-        .map(|c| c.trim().to_ascii_lowercase())
+        .map(str::trim)
         .unwrap_or_default();
-    if matches!(cte.as_str(), "x-uuencode" | "uuencode" | "x-uue") {
+    if ["x-uuencode", "uuencode", "x-uue"]
+        .iter()
+        .any(|u| cte.eq_ignore_ascii_case(u))
+    {
         let body = body_bytes(raw, part);
         return match uuencode::decode_block(body, max) {
             Ok(f) => {
                 let name = if part_name.is_empty() {
-                    f.name
+                    Cow::Owned(f.name)
                 } else {
                     part_name
                 };
@@ -534,7 +573,7 @@ fn unwrap_leaf<'r>(
         return match binhex::decode(&content, max) {
             Ok(f) => {
                 let name = if part_name.is_empty() {
-                    f.name
+                    Cow::Owned(f.name)
                 } else {
                     part_name
                 };
@@ -563,7 +602,7 @@ fn unwrap_leaf<'r>(
             Ok(f) => match f.data_fork {
                 Some(fork) => {
                     let name = if part_name.is_empty() {
-                        f.real_name.unwrap_or_default()
+                        Cow::Owned(f.real_name.unwrap_or_default())
                     } else {
                         part_name
                     };
@@ -614,8 +653,7 @@ fn calendar_part<'r>(
     let by_type = CALENDAR_TYPES.contains(&mtype);
     let size = part.offset_end.saturating_sub(part.offset_body) as usize;
     let sniffable = SNIFFED_TYPES.contains(&mtype) || wrapped;
-    let name_hint = part.attachment_name().unwrap_or("").to_ascii_lowercase();
-    let by_name = is_calendar_name(&name_hint);
+    let by_name = is_calendar_name(part.attachment_name().unwrap_or(""));
     // Plain text parts are only opened when they may be BinHex (cheap check on the raw
     // body); everything else needs a calendar type, a calendar name or a generic type.
     let maybe_binhex = mtype.starts_with("text/") && !by_type && !by_name && {
@@ -629,7 +667,7 @@ fn calendar_part<'r>(
         return None;
     };
     let calendar = by_type
-        || is_calendar_name(&un.name.to_ascii_lowercase())
+        || is_calendar_name(&un.name)
         || (un.content.len() <= SNIFF_LIMIT && starts_with_vcalendar(&un.content));
     if !calendar {
         return None;
@@ -651,8 +689,10 @@ fn calendar_part<'r>(
     })
 }
 
-fn is_calendar_name(lower: &str) -> bool {
-    lower.ends_with(".ics") || lower.ends_with(".vcs")
+/// Whether a file name ends in `.ics` or `.vcs`, in any case.
+fn is_calendar_name(name: &str) -> bool {
+    let tail = name.len().checked_sub(4).and_then(|at| name.get(at..));
+    tail.is_some_and(|t| t.eq_ignore_ascii_case(".ics") || t.eq_ignore_ascii_case(".vcs"))
 }
 
 /// A uuencoded calendar inside a plain-text body part: the calendar and the text
@@ -671,9 +711,9 @@ fn uuencoded_in_text<'r>(
         return None;
     }
     let blocks = uuencode::find_blocks(&body, limits.max_decoded_bytes);
-    let (range, file) = blocks.into_iter().find(|(_, f)| {
-        is_calendar_name(&f.name.to_ascii_lowercase()) || starts_with_vcalendar(&f.data)
-    })?;
+    let (range, file) = blocks
+        .into_iter()
+        .find(|(_, f)| is_calendar_name(&f.name) || starts_with_vcalendar(&f.data))?;
     let mut rest = body.get(..range.start).unwrap_or_default().to_vec();
     rest.extend_from_slice(body.get(range.end..).unwrap_or_default());
     let charset = part
@@ -762,7 +802,7 @@ fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: 
         {
             continue;
         }
-        let mtype = leaf.mtype.as_str();
+        let mtype: &str = &leaf.mtype;
         let body_candidate = !is_attachment(part)
             && !matches!(part.kind, Kind::Message)
             && part.attachment_name().is_none()
