@@ -96,7 +96,11 @@ pub fn normalise(
         ));
     }
     fix_events(cal, method, ctx, report)?;
-    let from = ctx.from.map(|f| f.address.to_ascii_lowercase());
+    // Only a REPLY compares addresses with the sender's.
+    let from = match method {
+        Method::Reply => ctx.from.map(|f| f.address.to_ascii_lowercase()),
+        _ => None,
+    };
     repair::repair_events(cal, method, from.as_deref(), report);
     repair::value_date(cal, report);
     if method == Method::Request {
@@ -144,7 +148,8 @@ fn rename_illegal_names(cal: &mut Component, report: &mut Report) {
     let mut renamed: Vec<(String, String)> = Vec::new();
     cal.walk_mut(&mut |c| {
         for p in &mut c.properties {
-            if p.name().contains('_') {
+            // A standard name has no `_`: only the others are looked at.
+            if !p.has_standard_name() && p.name().as_bytes().contains(&b'_') {
                 let new = p.name().replace('_', "-");
                 if !renamed.iter().any(|(old, _)| old == p.name()) {
                     renamed.push((p.name().to_owned(), new.clone()));
@@ -404,7 +409,7 @@ pub fn address_of(value: &str) -> String {
 }
 
 /// The address of a calendar user value as written, without `mailto:`.
-fn address_part(value: &str) -> &str {
+pub(crate) fn address_part(value: &str) -> &str {
     let v = value.trim();
     let v = match v.get(..7) {
         Some(s) if s.eq_ignore_ascii_case("mailto:") => v.get(7..).unwrap_or(""),
@@ -413,7 +418,7 @@ fn address_part(value: &str) -> &str {
     v.trim()
 }
 
-/// Whether [`address_of`] `value` is `address` (given in lowercase), without
+/// Whether [`address_of`] `value` is `address` (in any ASCII case), without
 /// allocating.
 pub(crate) fn is_address(value: &str, address: &str) -> bool {
     address_part(value).eq_ignore_ascii_case(address)
@@ -761,7 +766,8 @@ fn organizer_property(mb: &Mailbox) -> Property {
 }
 
 fn check_sender(cal: &Component, method: Method, ctx: &Context<'_>, report: &mut Report) {
-    let Some(from) = ctx.from.map(|f| f.address.to_ascii_lowercase()) else {
+    // Compared in any ASCII case; lowercased only for the warning.
+    let Some(from) = ctx.from.map(|f| f.address.as_str()) else {
         return;
     };
     let Some(ev) = cal.components_named("VEVENT").next() else {
@@ -786,6 +792,7 @@ fn check_sender(cal: &Component, method: Method, ctx: &Context<'_>, report: &mut
         } else {
             "the ORGANIZER (or its SENT-BY)"
         };
+        let from = from.to_ascii_lowercase();
         report.warn(
             WarningCode::SenderMismatch,
             format!("From: {from} is not {role}; receivers may ignore the {method}"),

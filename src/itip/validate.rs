@@ -827,8 +827,11 @@ impl<'a> Validator<'a> {
             if c.is("VTIMEZONE") {
                 for t in c.properties_named("TZID") {
                     let raw = t.value().trim();
+                    // Without a backslash the unescaped TZID is the raw one.
+                    if raw.contains('\\') {
+                        tzids.insert(unescape_text(raw));
+                    }
                     tzids.insert(raw.to_owned());
-                    tzids.insert(unescape_text(raw));
                 }
             } else if c.is("VEVENT") {
                 events += 1;
@@ -1115,6 +1118,9 @@ impl<'a> Validator<'a> {
         // Occurrences of each property of the method's table, by position in it.
         let mut counts = [0usize; MAX_TABLE_PROPERTIES];
         let mut props = EventProps::default();
+        // DTSTART and DTEND as checked in the property pass (the first of each), so
+        // that the DTEND rule does not parse them again.
+        let mut times: (Option<DateTimeResult>, Option<DateTimeResult>) = (None, None);
 
         // Properties, in the order written.
         for p in &ev.properties {
@@ -1161,7 +1167,12 @@ impl<'a> Validator<'a> {
                 }
                 _ => {}
             }
-            self.event_value(name, p);
+            let parsed = self.event_value(name, p);
+            match (name, parsed) {
+                ("DTSTART", Some(v)) if times.0.is_none() => times.0 = Some(v),
+                ("DTEND", Some(v)) if times.1.is_none() => times.1 = Some(v),
+                _ => {}
+            }
             self.outlook_property(name, p);
         }
 
@@ -1218,7 +1229,7 @@ impl<'a> Validator<'a> {
                 "DTEND and DURATION together (RFC 5545 section 3.6.1)",
             );
         }
-        self.event_times(&props);
+        self.event_times(&props, times);
         self.same_uid(&props);
         self.same_organizer(&props);
         self.recurrence_master(&props);
@@ -1244,17 +1255,24 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Value checks of one VEVENT property.
-    fn event_value(&mut self, name: &str, p: &Property) {
+    /// Value checks of one VEVENT property. A DTSTART, DTEND or RECURRENCE-ID comes
+    /// back parsed (or with its problem).
+    fn event_value(&mut self, name: &str, p: &Property) -> Option<DateTimeResult> {
         const C: &str = "VEVENT";
         let value = p.value().trim();
+        let mut parsed = None;
         let problem: Option<String> = match name {
             "DTSTAMP" => match parse_date_or_date_time(value, None) {
                 Ok(DateTimeValue::Utc(_)) => None,
                 Ok(_) => Some(format!("DTSTAMP:{value} is not a UTC date-time")),
                 Err(e) => Some(format!("DTSTAMP: {e}")),
             },
-            "DTSTART" | "DTEND" | "RECURRENCE-ID" => date_time_problem(name, p).err(),
+            "DTSTART" | "DTEND" | "RECURRENCE-ID" => {
+                let result = date_time_problem(name, p);
+                let problem = result.as_ref().err().cloned();
+                parsed = Some(result);
+                problem
+            }
             "EXDATE" | "RDATE" => list_date_problem(name, p),
             "DURATION" => parse_duration(value)
                 .err()
@@ -1296,16 +1314,24 @@ impl<'a> Validator<'a> {
         if let Some(message) = problem {
             self.push(ViolationCode::ValueInvalid, C, Some(name), message);
         }
+        parsed
     }
 
-    /// DTEND after DTSTART, and of the same value type.
-    fn event_times(&mut self, ev: &EventProps<'_>) {
+    /// DTEND after DTSTART, and of the same value type. `times` are the first DTSTART
+    /// and DTEND as parsed by the property pass, when it did.
+    fn event_times(
+        &mut self,
+        ev: &EventProps<'_>,
+        times: (Option<DateTimeResult>, Option<DateTimeResult>),
+    ) {
         let (Some(start), Some(end)) = (ev.dtstart, ev.dtend) else {
             return;
         };
         let (Ok(start), Ok(end)) = (
-            date_time_problem("DTSTART", start),
-            date_time_problem("DTEND", end),
+            times
+                .0
+                .unwrap_or_else(|| date_time_problem("DTSTART", start)),
+            times.1.unwrap_or_else(|| date_time_problem("DTEND", end)),
         ) else {
             return;
         };
@@ -1622,8 +1648,11 @@ fn value_type(p: &Property) -> Option<Cow<'_, str>> {
     p.param_value("VALUE").map(|v| upper(v.trim()))
 }
 
+/// A parsed DTSTART, DTEND or RECURRENCE-ID, or what is wrong with it.
+type DateTimeResult = Result<DateTimeValue, String>;
+
 /// Parses a DTSTART/DTEND/RECURRENCE-ID value and checks it against its VALUE type.
-fn date_time_problem(name: &str, p: &Property) -> Result<DateTimeValue, String> {
+fn date_time_problem(name: &str, p: &Property) -> DateTimeResult {
     let value = p.value().trim();
     let parsed = parse_date_or_date_time(value, tzid_of(p)).map_err(|e| format!("{name}: {e}"))?;
     match (value_type(p).as_deref(), parsed.is_date()) {
