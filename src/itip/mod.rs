@@ -204,20 +204,20 @@ fn clean_event_properties(cal: &mut Component, report: &mut Report) {
         .iter_mut()
         .filter(|c| c.is("VEVENT") || c.is("VTODO"))
     {
+        // One pass: empty values of NON_EMPTY_PROPS go, then a TZID property goes.
         ev.properties.retain(|p| {
-            let empty = p.value().trim().is_empty() && p.is_any(NON_EMPTY_PROPS);
-            if empty && !emptied.iter().any(|e| p.is(e)) {
-                emptied.push(p.name().to_ascii_uppercase());
+            let empty = is_blank(p.value()) && p.is_any(NON_EMPTY_PROPS);
+            if empty {
+                if !emptied.iter().any(|e| p.is(e)) {
+                    emptied.push(p.name().to_ascii_uppercase());
+                }
+                return false;
             }
-            !empty
-        });
-        ev.properties.retain(|p| {
             if p.is("TZID") {
                 tzids.push(p.value().trim().to_owned());
-                false
-            } else {
-                true
+                return false;
             }
+            true
         });
         for p in &mut ev.properties {
             if p.is_any(TEXT_PROPS) {
@@ -261,6 +261,16 @@ fn clean_event_properties(cal: &mut Component, report: &mut Report) {
             format!("TZID:{tzid} in VEVENT removed (X-WR-TIMEZONE already present)")
         };
         report.fix(FixCode::TzidPropertyMoved, detail);
+    }
+}
+
+/// Whether `value` is empty or only whitespace (`value.trim().is_empty()`), deciding
+/// on the first byte for nearly every value.
+fn is_blank(value: &str) -> bool {
+    match value.as_bytes().first() {
+        None => true,
+        Some(b) if b.is_ascii_graphic() => false,
+        Some(_) => value.trim().is_empty(),
     }
 }
 
@@ -573,7 +583,16 @@ fn fix_events(
 ) -> Result<(), Skip> {
     let dtstamp = text::utc_date_time(&ctx.stamp_time);
     let organizer = organizer_source(method, ctx);
-    let uid = derived_uid(cal, ctx);
+    // Derived only when an event has no UID.
+    let needs_uid = cal.components_named("VEVENT").any(|ev| {
+        ev.property("UID")
+            .is_none_or(|u| u.value().trim().is_empty())
+    });
+    let uid = if needs_uid {
+        derived_uid(cal, ctx)
+    } else {
+        String::new()
+    };
     let mut missing_dtstart = false;
     let (mut stamps, mut restamped, mut seqs, mut uids) = (0usize, 0usize, 0usize, 0usize);
     let mut orgs: Vec<String> = Vec::new();
@@ -779,11 +798,11 @@ fn check_sender(cal: &Component, method: Method, ctx: &Context<'_>, report: &mut
     let ok = match method {
         _ if from_attendee => ev
             .properties_named("ATTENDEE")
-            .any(|a| is_address(a.value(), &from)),
+            .any(|a| is_address(a.value(), from)),
         _ => ev.property("ORGANIZER").is_some_and(|o| {
-            is_address(o.value(), &from)
+            is_address(o.value(), from)
                 || o.param_value("SENT-BY")
-                    .is_some_and(|s| is_address(s, &from))
+                    .is_some_and(|s| is_address(s, from))
         }),
     };
     if !ok {
