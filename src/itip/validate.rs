@@ -257,7 +257,11 @@ impl EventRules {
         if name.starts_with("X-") {
             return None;
         }
-        let i = self.properties.iter().position(|&(n, _)| n == name)?;
+        let first = name.as_bytes().first();
+        let i = self
+            .properties
+            .iter()
+            .position(|&(n, _)| n.as_bytes().first() == first && n == name)?;
         self.properties.get(i).map(|&(_, p)| (i, p))
     }
 }
@@ -733,7 +737,7 @@ pub fn validate_roots(
     let mut methods: Vec<Cow<'_, str>> = Vec::new();
     for root in roots.iter().filter(|r| r.is("VCALENDAR")) {
         if let Some(m) = root.property("METHOD") {
-            let m = upper(m.value().trim());
+            let m = upper(trim(m.value()));
             if !methods.contains(&m) {
                 methods.push(m);
             }
@@ -826,7 +830,7 @@ impl<'a> Validator<'a> {
         for c in &cal.components {
             if c.is("VTIMEZONE") {
                 for t in c.properties_named("TZID") {
-                    let raw = t.value().trim();
+                    let raw = trim(t.value());
                     // Without a backslash the unescaped TZID is the raw one.
                     if raw.contains('\\') {
                         tzids.insert(unescape_text(raw));
@@ -838,7 +842,7 @@ impl<'a> Validator<'a> {
                 let is_master = c.property("RECURRENCE-ID").is_none()
                     && (c.property("RRULE").is_some() || c.property("RDATE").is_some());
                 if let (true, Some(uid)) = (is_master, c.property("UID")) {
-                    masters.insert(uid.value().trim());
+                    masters.insert(trim(uid.value()));
                 }
             }
         }
@@ -907,7 +911,7 @@ impl<'a> Validator<'a> {
                     format!("{name} occurs more than once; RFC 5545 allows one"),
                 ),
                 "METHOD" if n == 1 => {
-                    let value = p.value().trim();
+                    let value = trim(p.value());
                     if Method::parse(value).is_none() {
                         self.push(
                             ViolationCode::MethodUnknown,
@@ -917,18 +921,18 @@ impl<'a> Validator<'a> {
                         );
                     }
                 }
-                "VERSION" if n == 1 && p.value().trim() != "2.0" => self.push(
+                "VERSION" if n == 1 && trim(p.value()) != "2.0" => self.push(
                     ViolationCode::ValueInvalid,
                     C,
                     Some("VERSION"),
-                    format!("VERSION:{} is not 2.0", p.value().trim()),
+                    format!("VERSION:{} is not 2.0", trim(p.value())),
                 ),
-                "CALSCALE" if n == 1 && !p.value().trim().eq_ignore_ascii_case("GREGORIAN") => {
+                "CALSCALE" if n == 1 && !trim(p.value()).eq_ignore_ascii_case("GREGORIAN") => {
                     self.push(
                         ViolationCode::ValueInvalid,
                         C,
                         Some("CALSCALE"),
-                        format!("CALSCALE:{} is not GREGORIAN", p.value().trim()),
+                        format!("CALSCALE:{} is not GREGORIAN", trim(p.value())),
                     );
                 }
                 _ => {}
@@ -953,7 +957,7 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        let written = cal.property("METHOD").map(|m| m.value().trim());
+        let written = cal.property("METHOD").map(|m| trim(m.value()));
         let param = method_param.map(str::trim).filter(|s| !s.is_empty());
         if let (Some(written), Some(param)) = (written, param) {
             if !written.eq_ignore_ascii_case(param) {
@@ -1032,7 +1036,7 @@ impl<'a> Validator<'a> {
         if !self.outlook() {
             return;
         }
-        let tzid = tz.property("TZID").map_or("", |t| t.value().trim());
+        let tzid = tz.property("TZID").map_or("", |t| trim(t.value()));
         let standard = tz.components_named("STANDARD").count();
         let daylight = tz.components_named("DAYLIGHT").count();
         if standard > 1 || daylight > 1 {
@@ -1259,7 +1263,7 @@ impl<'a> Validator<'a> {
     /// back parsed (or with its problem).
     fn event_value(&mut self, name: &str, p: &Property) -> Option<DateTimeResult> {
         const C: &str = "VEVENT";
-        let value = p.value().trim();
+        let value = trim(p.value());
         let mut parsed = None;
         let problem: Option<String> = match name {
             "DTSTAMP" => match parse_date_or_date_time(value, None) {
@@ -1365,7 +1369,7 @@ impl<'a> Validator<'a> {
         if !self.rules.is_some_and(|r| r.same_uid) {
             return;
         }
-        let Some(uid) = ev.uid.map(|u| u.value().trim()) else {
+        let Some(uid) = ev.uid.map(|u| trim(u.value())) else {
             return;
         };
         match self.first_uid {
@@ -1393,7 +1397,7 @@ impl<'a> Validator<'a> {
             ""
         } else {
             match ev.uid {
-                Some(u) => u.value().trim(),
+                Some(u) => trim(u.value()),
                 None => return,
             }
         };
@@ -1425,7 +1429,7 @@ impl<'a> Validator<'a> {
         if !applies || ev.recurrence_id.is_none() {
             return;
         }
-        let Some(uid) = ev.uid.map(|u| u.value().trim()) else {
+        let Some(uid) = ev.uid.map(|u| trim(u.value())) else {
             return;
         };
         if !self.masters.contains(uid) {
@@ -1544,7 +1548,7 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        if let Some(uid) = ev.uid.map(|u| u.value().trim()) {
+        if let Some(uid) = ev.uid.map(|u| trim(u.value())) {
             let outlook_id = uid
                 .get(..OUTLOOK_GOID_PREFIX.len())
                 .is_some_and(|p| p.eq_ignore_ascii_case(OUTLOOK_GOID_PREFIX));
@@ -1624,6 +1628,15 @@ impl<'a> EventProps<'a> {
     }
 }
 
+/// `s.trim()`, deciding on the first and last bytes for nearly every value (an ASCII
+/// graphic byte is a whole character and not whitespace).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// A non-negative RFC 5545 INTEGER (optional `+`, at most 2147483647).
 fn parse_non_negative(value: &str) -> Option<u32> {
     let digits = value.strip_prefix('+').unwrap_or(value);
@@ -1653,7 +1666,7 @@ type DateTimeResult = Result<DateTimeValue, String>;
 
 /// Parses a DTSTART/DTEND/RECURRENCE-ID value and checks it against its VALUE type.
 fn date_time_problem(name: &str, p: &Property) -> DateTimeResult {
-    let value = p.value().trim();
+    let value = trim(p.value());
     let parsed = parse_date_or_date_time(value, tzid_of(p)).map_err(|e| format!("{name}: {e}"))?;
     match (value_type(p).as_deref(), parsed.is_date()) {
         (Some("DATE"), false) => Err(format!("{name};VALUE=DATE:{value} is not a DATE")),
