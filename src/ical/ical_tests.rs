@@ -304,3 +304,50 @@ fn parsed_properties_point_at_their_own_lines() {
     assert_eq!(values, ["one", "two", "", "", ""]);
     assert_eq!(cal.properties[0].param_value("P"), Some("q:r"));
 }
+
+#[test]
+fn param_values_behave_as_a_list() {
+    use super::model::{ParamValue, ParamValues};
+    let v = |t: &'static str| ParamValue {
+        text: t.into(),
+        quoted: false,
+    };
+    let mut values = ParamValues::new();
+    assert!(values.is_empty());
+    values.push(v("a"));
+    assert_eq!(values, ParamValues::from(vec![v("a")]));
+    assert_eq!(values, ParamValues::one(v("a")));
+    values.push(v("b"));
+    values.push(v("c"));
+    assert_eq!(values.len(), 3);
+    assert_eq!(values, ParamValues::from(vec![v("a"), v("b"), v("c")]));
+    assert_eq!(
+        format!("{values:?}"),
+        format!("{:?}", vec![v("a"), v("b"), v("c")])
+    );
+    for value in &mut values {
+        value.quoted = true;
+    }
+    assert!(values.iter().all(|x| x.quoted));
+    values.clear();
+    assert_eq!(values, ParamValues::from(Vec::new()));
+}
+
+#[test]
+fn properties_after_a_sub_component_and_unclosed_components_keep_their_properties() {
+    let text = "BEGIN:A\nX:1\nBEGIN:B\nY:2\nBEGIN:C\nW:0\nEND:B\nZ:3\nBEGIN:D\nV:4\n";
+    let parsed = parse(text, 8).unwrap();
+    let a = &parsed.roots[0];
+    let names = |c: &super::Component| {
+        c.properties
+            .iter()
+            .map(|p| p.name().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(a), ["X", "Z"]);
+    let b = &a.components[0];
+    assert_eq!(names(b), ["Y"]);
+    assert_eq!(names(&b.components[0]), ["W"]);
+    assert_eq!(names(&a.components[1]), ["V"]);
+    assert_eq!(a.components.len(), 2);
+}

@@ -23,7 +23,114 @@ pub struct Param {
     /// Parameter name as written. A standard name is not copied (see [`param_text`]).
     pub name: Cow<'static, str>,
     /// Values in order.
-    pub values: Vec<ParamValue>,
+    pub values: ParamValues,
+}
+
+/// The values of a [`Param`]: a slice of [`ParamValue`]s (through `Deref`). Nearly
+/// every parameter has one value, which is held without a vector of its own.
+#[derive(Clone, Default)]
+pub struct ParamValues(Values);
+
+#[derive(Clone, Default)]
+enum Values {
+    #[default]
+    None,
+    One(ParamValue),
+    Many(Vec<ParamValue>),
+}
+
+impl ParamValues {
+    /// No value (a bare vCalendar parameter).
+    pub const fn new() -> Self {
+        ParamValues(Values::None)
+    }
+
+    /// One value.
+    pub const fn one(value: ParamValue) -> Self {
+        ParamValues(Values::One(value))
+    }
+
+    /// Appends a value.
+    pub fn push(&mut self, value: ParamValue) {
+        match std::mem::take(&mut self.0) {
+            Values::None => self.0 = Values::One(value),
+            Values::One(first) => self.0 = Values::Many(vec![first, value]),
+            Values::Many(mut all) => {
+                all.push(value);
+                self.0 = Values::Many(all);
+            }
+        }
+    }
+
+    /// Removes every value.
+    pub fn clear(&mut self) {
+        self.0 = Values::None;
+    }
+}
+
+impl std::ops::Deref for ParamValues {
+    type Target = [ParamValue];
+
+    fn deref(&self) -> &[ParamValue] {
+        match &self.0 {
+            Values::None => &[],
+            Values::One(v) => std::slice::from_ref(v),
+            Values::Many(all) => all,
+        }
+    }
+}
+
+impl std::ops::DerefMut for ParamValues {
+    fn deref_mut(&mut self) -> &mut [ParamValue] {
+        match &mut self.0 {
+            Values::None => &mut [],
+            Values::One(v) => std::slice::from_mut(v),
+            Values::Many(all) => all,
+        }
+    }
+}
+
+impl From<Vec<ParamValue>> for ParamValues {
+    fn from(mut all: Vec<ParamValue>) -> Self {
+        match all.len() {
+            0 => ParamValues::new(),
+            1 => all.pop().map_or_else(ParamValues::new, ParamValues::one),
+            _ => ParamValues(Values::Many(all)),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a ParamValues {
+    type Item = &'a ParamValue;
+    type IntoIter = std::slice::Iter<'a, ParamValue>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut ParamValues {
+    type Item = &'a mut ParamValue;
+    type IntoIter = std::slice::IterMut<'a, ParamValue>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
+}
+
+impl PartialEq for ParamValues {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for ParamValues {}
+
+impl fmt::Debug for ParamValues {
+    /// As the list of values.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl Param {
@@ -145,7 +252,7 @@ impl Property {
     }
 
     /// The content line as read, while nothing has changed it.
-    fn original_line(&self) -> Option<&str> {
+    pub(crate) fn original_line(&self) -> Option<&str> {
         self.original.then(|| self.source_text(&self.line))
     }
 
@@ -186,13 +293,11 @@ impl Property {
     /// Sets parameter `name` to a single value given as plain text: RFC 6868 escapes
     /// are applied, and the value is quoted when it needs to be.
     pub fn set_param(&mut self, name: &str, text: &str) {
+        // A standard value has nothing to escape: it is not copied.
         let value = ParamValue {
-            text: {
-                let escaped = escape_param_text(text);
-                match param_text(&escaped) {
-                    Cow::Borrowed(known) => Cow::Borrowed(known),
-                    Cow::Owned(_) => Cow::Owned(escaped),
-                }
+            text: match known_param_text(text) {
+                Some(known) => Cow::Borrowed(known),
+                None => Cow::Owned(escape_param_text(text)),
             },
             quoted: false,
         };
@@ -203,13 +308,25 @@ impl Property {
             .find(|p| p.name.eq_ignore_ascii_case(name))
         {
             let quoted = p.values.first().is_some_and(|v| v.quoted);
-            p.values = vec![ParamValue { quoted, ..value }];
+            p.values.clear();
+            p.values.push(ParamValue { quoted, ..value });
         } else {
             self.params.push(Param {
                 name: param_text(name),
-                values: vec![value],
+                values: ParamValues::one(value),
             });
         }
+    }
+
+    /// Makes room for `additional` more parameters (for a stage about to add several).
+    pub fn reserve_params(&mut self, additional: usize) {
+        self.params.reserve_exact(additional);
+    }
+
+    /// Whether the name is one of the standard names this crate knows (written in
+    /// upper case, without `_`), which a parsed property holds without a copy.
+    pub fn has_standard_name(&self) -> bool {
+        matches!(self.name, Cow::Borrowed(_))
     }
 
     /// Mutable access to the parameters; marks the property changed.
@@ -230,19 +347,6 @@ impl Property {
         }
     }
 
-    /// [`Property::content_line`], composed in `scratch` (cleared first) when the
-    /// property has changed, so that a writer can reuse one buffer for every line.
-    pub(crate) fn content_line_with<'a>(&'a self, scratch: &'a mut String) -> &'a str {
-        match self.original_line() {
-            Some(line) => line,
-            None => {
-                scratch.clear();
-                self.compose(scratch);
-                scratch
-            }
-        }
-    }
-
     /// The length of [`Property::content_line`], or a little more when it is composed
     /// (quotes and escapes are guessed).
     pub(crate) fn content_len_hint(&self) -> usize {
@@ -258,7 +362,7 @@ impl Property {
     }
 
     /// Appends the composed content line to `line`.
-    fn compose(&self, line: &mut String) {
+    pub(crate) fn compose(&self, line: &mut String) {
         let (name, value) = (self.name(), self.value());
         line.push_str(name);
         for p in &self.params {
@@ -266,9 +370,10 @@ impl Property {
             line.push_str(&p.name);
             for (i, v) in p.values.iter().enumerate() {
                 line.push(if i == 0 { '=' } else { ',' });
-                if v.quoted || needs_quotes(&v.text) {
+                let (special, dquote) = quote_scan(&v.text);
+                if v.quoted || special {
                     line.push('"');
-                    if v.text.contains('"') {
+                    if dquote {
                         line.push_str(&v.text.replace('"', "^'"));
                     } else {
                         line.push_str(&v.text);
@@ -288,7 +393,15 @@ impl Property {
 /// standard names and values (exactly as written), so that most parameters hold no
 /// copy; owned otherwise.
 pub fn param_text(text: &str) -> Cow<'static, str> {
-    let known: Option<&'static str> = Some(match text {
+    match known_param_text(text) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(text.to_owned()),
+    }
+}
+
+/// The standard parameter name or value equal to `text` (exactly as written).
+fn known_param_text(text: &str) -> Option<&'static str> {
+    Some(match text {
         "CN" => "CN",
         "ROLE" => "ROLE",
         "PARTSTAT" => "PARTSTAT",
@@ -323,9 +436,8 @@ pub fn param_text(text: &str) -> Cow<'static, str> {
         "DATE-TIME" => "DATE-TIME",
         "text/html" => "text/html",
         "0" => "0",
-        _ => return Cow::Owned(text.to_owned()),
-    });
-    known.map_or_else(|| Cow::Owned(text.to_owned()), Cow::Borrowed)
+        _ => return None,
+    })
 }
 
 /// The standard name equal to `name` (exactly: as this crate and most producers write
@@ -411,9 +523,14 @@ impl fmt::Debug for Property {
 }
 
 /// Whether a parameter value must be quoted (RFC 5545 section 3.2: COLON, SEMICOLON,
-/// COMMA), or is empty.
-fn needs_quotes(text: &str) -> bool {
-    text.is_empty() || text.contains([':', ';', ','])
+/// COMMA, or empty), and whether it holds a `"`: one pass over the bytes.
+fn quote_scan(text: &str) -> (bool, bool) {
+    let (mut special, mut dquote) = (text.is_empty(), false);
+    for &b in text.as_bytes() {
+        special |= matches!(b, b':' | b';' | b',');
+        dquote |= b == b'"';
+    }
+    (special, dquote)
 }
 
 /// Applies RFC 6868 escaping to plain text for use in a parameter value: `^` -> `^^`,

@@ -1,7 +1,7 @@
 //! Logical lines to the component tree. Lenient: lowercase names, `_` in names, bare
 //! parameters, missing END lines and stray text are accepted and reported, never fatal.
 
-use super::model::{param_text, Component, Param, ParamValue, Property};
+use super::model::{param_text, Component, Param, ParamValue, ParamValues, Property};
 use crate::report::WarningCode;
 use std::sync::Arc;
 
@@ -96,7 +96,10 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Parsed, ParseError> {
 /// As [`parse`], plus the limit errors.
 pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, ParseError> {
     let mut parsed = Parsed::default();
-    let mut stack: Vec<Component> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    // The properties of every open component, the innermost last: a component takes
+    // its own (a vector of the exact size) when it closes.
+    let mut props: Vec<Property> = Vec::new();
     let mut components = 0usize;
     // ATTENDEEs of the open component at depth 2 (a child of the VCALENDAR).
     let mut attendees = 0usize;
@@ -104,11 +107,15 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
     let mut scratch: Vec<Param> = Vec::new();
     // Every property keeps its content line and value as ranges of one shared copy.
     let source: Arc<str> = Arc::from(text);
-    let mut next_line = 0usize;
-    for (n, line) in text.split('\n').enumerate() {
-        let lineno = n + 1;
-        // The line ends where the next one starts, less its `\n`.
-        next_line += line.len() + 1;
+    let mut line_start = 0usize;
+    let mut lineno = 0usize;
+    let mut line_ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    while line_start <= text.len() {
+        lineno += 1;
+        let line_end = line_ends.next().unwrap_or(text.len());
+        let line = text.get(line_start..line_end).unwrap_or_default();
+        let next_line = line_end + 1;
+        line_start = next_line;
         if line.len() > limits.max_line_bytes {
             return Err(ParseError::LineTooLong(limits.max_line_bytes));
         }
@@ -141,25 +148,28 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
             if components > limits.max_components {
                 return Err(ParseError::TooManyComponents(limits.max_components));
             }
-            stack.push(Component::new(name));
+            stack.push(Open {
+                component: Component::new(name),
+                first_property: props.len(),
+            });
             if stack.len() == 2 {
                 attendees = 0;
             }
             continue;
         }
         if let Some(name) = keyword.then(|| keyword_value(line, "END")).flatten() {
-            close(&mut stack, &mut parsed, name, lineno);
+            close(&mut stack, &mut props, &mut parsed, name, lineno);
             continue;
         }
         let depth = stack.len();
-        let Some(top) = stack.last_mut() else {
+        let Some(top) = stack.last() else {
             parsed.issues.push((
                 WarningCode::TextOutsideCalendar,
                 format!("line {lineno}: text outside any component dropped"),
             ));
             continue;
         };
-        if top.properties.len() >= limits.max_properties {
+        if props.len() - top.first_property >= limits.max_properties {
             return Err(ParseError::TooManyProperties(limits.max_properties));
         }
         match parse_content_line_at(&source, start, line, &mut scratch) {
@@ -170,7 +180,7 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
                         return Err(ParseError::TooManyAttendees(limits.max_attendees));
                     }
                 }
-                top.properties.push(prop);
+                props.push(prop);
             }
             None => {
                 parsed.issues.push((
@@ -181,7 +191,7 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
                 // go, or the writer would emit a continuation line that joins the line
                 // before it on the next read.
                 let whole = start..start + line.len();
-                top.properties.push(Property::from_source(
+                props.push(Property::from_source(
                     Arc::clone(&source),
                     whole,
                     "",
@@ -194,9 +204,9 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
     while let Some(open) = stack.pop() {
         parsed.issues.push((
             WarningCode::MissingEnd,
-            format!("{} not closed at end of calendar", open.name),
+            format!("{} not closed at end of calendar", open.component.name),
         ));
-        attach(&mut stack, &mut parsed.roots, open);
+        attach(&mut stack, &mut props, &mut parsed.roots, open);
     }
     if parsed.roots.is_empty() {
         return Err(ParseError::NoComponent);
@@ -204,8 +214,20 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
     Ok(parsed)
 }
 
-fn close(stack: &mut Vec<Component>, parsed: &mut Parsed, name: &str, lineno: usize) {
-    let Some(pos) = stack.iter().rposition(|c| c.is(name)) else {
+/// A component being read, and where its properties start in the shared list.
+struct Open {
+    component: Component,
+    first_property: usize,
+}
+
+fn close(
+    stack: &mut Vec<Open>,
+    props: &mut Vec<Property>,
+    parsed: &mut Parsed,
+    name: &str,
+    lineno: usize,
+) {
+    let Some(pos) = stack.iter().rposition(|c| c.component.is(name)) else {
         parsed.issues.push((
             WarningCode::StrayEnd,
             format!("line {lineno}: END:{name} matches no open component, dropped"),
@@ -217,17 +239,27 @@ fn close(stack: &mut Vec<Component>, parsed: &mut Parsed, name: &str, lineno: us
         if stack.len() > pos {
             parsed.issues.push((
                 WarningCode::MissingEnd,
-                format!("line {lineno}: {} closed by END:{name}", done.name),
+                format!(
+                    "line {lineno}: {} closed by END:{name}",
+                    done.component.name
+                ),
             ));
         }
-        attach(stack, &mut parsed.roots, done);
+        attach(stack, props, &mut parsed.roots, done);
     }
 }
 
-fn attach(stack: &mut [Component], roots: &mut Vec<Component>, done: Component) {
+/// Gives `done` its properties (the end of `props`) and adds it to its parent.
+fn attach(stack: &mut [Open], props: &mut Vec<Property>, roots: &mut Vec<Component>, done: Open) {
+    let Open {
+        mut component,
+        first_property,
+    } = done;
+    // Exactly as many as there are.
+    component.properties = props.drain(first_property.min(props.len())..).collect();
     match stack.last_mut() {
-        Some(parent) => parent.components.push(done),
-        None => roots.push(done),
+        Some(parent) => parent.component.components.push(component),
+        None => roots.push(component),
     }
 }
 
@@ -341,8 +373,8 @@ fn parse_param(line: &str, start: usize) -> Option<(Param, usize)> {
     }
     let name = param_text(line.get(start..start + name_len)?);
     let mut pos = start + name_len;
-    // Nearly every parameter has one value: room for one, not the default four.
-    let mut values = Vec::with_capacity(usize::from(bytes.get(pos) == Some(&b'=')));
+    // Nearly every parameter has one value, held without a vector.
+    let mut values = ParamValues::new();
     if bytes.get(pos) != Some(&b'=') {
         // vCalendar-style bare parameter (`;QUOTED-PRINTABLE`).
         return matches!(bytes.get(pos), Some(b';' | b':'))

@@ -492,18 +492,33 @@ fn is_text_special(b: u8) -> bool {
 
 /// The index of the first byte of `bytes` that [`escape_text`] rewrites.
 fn find_text_special(bytes: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `x` that is zero (and maybe of bytes above one that
+    // is: the lowest bit set is always exact).
+    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let mut chunks = bytes.chunks_exact(8);
     let mut base = 0;
-    for block in bytes.chunks(32) {
-        // Branch-free within each block, so the compiler can test many bytes at once.
-        if block.iter().fold(false, |any, &b| any | is_text_special(b)) {
-            return block
-                .iter()
-                .position(|&b| is_text_special(b))
-                .map(|i| base + i);
+    for chunk in &mut chunks {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        let found = zero(x ^ (LO * u64::from(b'\\')))
+            | zero(x ^ (LO * u64::from(b';')))
+            | zero(x ^ (LO * u64::from(b',')))
+            | zero(x ^ (LO * u64::from(b'\r')))
+            | zero(x ^ (LO * u64::from(b'\n')));
+        if found != 0 {
+            return Some(base + (found.trailing_zeros() / 8) as usize);
         }
-        base += block.len();
+        base += 8;
     }
-    None
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| is_text_special(b))
+        .map(|i| base + i)
 }
 
 /// Splits raw (still escaped) TEXT on commas not preceded by an escaping backslash; items stay escaped.

@@ -850,3 +850,31 @@ fn text_codecs_match_char_by_char_definitions() {
         }
     }
 }
+
+#[test]
+fn find_text_special_matches_a_byte_scan() {
+    let specials = [b'\\', b';', b',', b'\r', b'\n'];
+    let mut bytes: Vec<u8> = (0..40u8).map(|i| b'a' + (i % 26)).collect();
+    bytes.extend_from_slice("é€ 😀".as_bytes());
+    for len in 0..bytes.len() {
+        let hay = &bytes[..len];
+        assert_eq!(find_text_special(hay), None, "{len}");
+        for at in 0..len {
+            for &s in &specials {
+                let mut h = hay.to_vec();
+                h[at] = s;
+                let expected = h.iter().position(|b| specials.contains(b));
+                assert_eq!(find_text_special(&h), expected, "{len} {at} {s}");
+                // A special byte below the first one changes nothing above it.
+                if at + 1 < len {
+                    h[at + 1] = b'\n';
+                    assert_eq!(find_text_special(&h), Some(at), "{len} {at} {s}");
+                }
+            }
+        }
+    }
+    // Bytes that differ from a special one only in the high bit, and 0x00/0xFF.
+    for b in [0x00u8, 0xff, 0x80, 0x8a, 0x8d, 0xac, 0xbb, 0xdc, 0x0b, 0x2d] {
+        assert_eq!(find_text_special(&[b; 19]), None, "{b:#x}");
+    }
+}

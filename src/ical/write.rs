@@ -1,7 +1,7 @@
 //! The one writer: components to content lines, folded at 75 octets (RFC 5545 section
 //! 3.1) without splitting a UTF-8 character or an escape sequence.
 
-use super::model::Component;
+use super::model::{Component, Property};
 
 /// Longest physical line, in octets, excluding the line end.
 pub const FOLD_AT: usize = 75;
@@ -33,7 +33,7 @@ pub fn write_owned(roots: Vec<Component>, eol: &str) -> String {
     for mut root in roots {
         write_keyword_line("BEGIN:", &root.name, eol, &mut out);
         for p in &root.properties {
-            write_folded(p.content_line_with(&mut scratch), eol, &mut out);
+            write_property(p, eol, &mut out, &mut scratch);
         }
         for child in std::mem::take(&mut root.components) {
             write_component(&child, eol, &mut out, &mut scratch);
@@ -63,12 +63,31 @@ fn write_component(c: &Component, eol: &str, out: &mut String, scratch: &mut Str
     // other line.
     write_keyword_line("BEGIN:", &c.name, eol, out);
     for p in &c.properties {
-        write_folded(p.content_line_with(scratch), eol, out);
+        write_property(p, eol, out, scratch);
     }
     for child in &c.components {
         write_component(child, eol, out, scratch);
     }
     write_keyword_line("END:", &c.name, eol, out);
+}
+
+/// Writes one property: its line as read, or composed in place (and moved to `scratch`
+/// to be folded only when it is longer than a line may be).
+fn write_property(p: &Property, eol: &str, out: &mut String, scratch: &mut String) {
+    if let Some(line) = p.original_line() {
+        write_folded(line, eol, out);
+        return;
+    }
+    let start = out.len();
+    p.compose(out);
+    if out.len() - start <= FOLD_AT {
+        out.push_str(eol);
+        return;
+    }
+    scratch.clear();
+    scratch.push_str(out.get(start..).unwrap_or_default());
+    out.truncate(start);
+    write_folded(scratch, eol, out);
 }
 
 fn write_keyword_line(keyword: &str, name: &str, eol: &str, out: &mut String) {
@@ -141,7 +160,6 @@ fn fold_point(s: &str, limit: usize) -> usize {
 mod tests {
     use super::*;
     use crate::ical::parse::parse_content_line;
-    use crate::ical::Property;
 
     #[test]
     fn size_hint_covers_what_is_written() {

@@ -96,7 +96,11 @@ pub fn normalise(
         ));
     }
     fix_events(cal, method, ctx, report)?;
-    let from = ctx.from.map(|f| f.address.to_ascii_lowercase());
+    // Only a REPLY compares addresses with the sender's.
+    let from = match method {
+        Method::Reply => ctx.from.map(|f| f.address.to_ascii_lowercase()),
+        _ => None,
+    };
     repair::repair_events(cal, method, from.as_deref(), report);
     repair::value_date(cal, report);
     if method == Method::Request {
@@ -144,7 +148,8 @@ fn rename_illegal_names(cal: &mut Component, report: &mut Report) {
     let mut renamed: Vec<(String, String)> = Vec::new();
     cal.walk_mut(&mut |c| {
         for p in &mut c.properties {
-            if p.name().contains('_') {
+            // A standard name has no `_`: only the others are looked at.
+            if !p.has_standard_name() && p.name().as_bytes().contains(&b'_') {
                 let new = p.name().replace('_', "-");
                 if !renamed.iter().any(|(old, _)| old == p.name()) {
                     renamed.push((p.name().to_owned(), new.clone()));
@@ -199,20 +204,20 @@ fn clean_event_properties(cal: &mut Component, report: &mut Report) {
         .iter_mut()
         .filter(|c| c.is("VEVENT") || c.is("VTODO"))
     {
+        // One pass: empty values of NON_EMPTY_PROPS go, then a TZID property goes.
         ev.properties.retain(|p| {
-            let empty = p.value().trim().is_empty() && p.is_any(NON_EMPTY_PROPS);
-            if empty && !emptied.iter().any(|e| p.is(e)) {
-                emptied.push(p.name().to_ascii_uppercase());
+            let empty = is_blank(p.value()) && p.is_any(NON_EMPTY_PROPS);
+            if empty {
+                if !emptied.iter().any(|e| p.is(e)) {
+                    emptied.push(p.name().to_ascii_uppercase());
+                }
+                return false;
             }
-            !empty
-        });
-        ev.properties.retain(|p| {
             if p.is("TZID") {
                 tzids.push(p.value().trim().to_owned());
-                false
-            } else {
-                true
+                return false;
             }
+            true
         });
         for p in &mut ev.properties {
             if p.is_any(TEXT_PROPS) {
@@ -256,6 +261,16 @@ fn clean_event_properties(cal: &mut Component, report: &mut Report) {
             format!("TZID:{tzid} in VEVENT removed (X-WR-TIMEZONE already present)")
         };
         report.fix(FixCode::TzidPropertyMoved, detail);
+    }
+}
+
+/// Whether `value` is empty or only whitespace (`value.trim().is_empty()`), deciding
+/// on the first byte for nearly every value.
+fn is_blank(value: &str) -> bool {
+    match value.as_bytes().first() {
+        None => true,
+        Some(b) if b.is_ascii_graphic() => false,
+        Some(_) => value.trim().is_empty(),
     }
 }
 
@@ -404,7 +419,7 @@ pub fn address_of(value: &str) -> String {
 }
 
 /// The address of a calendar user value as written, without `mailto:`.
-fn address_part(value: &str) -> &str {
+pub(crate) fn address_part(value: &str) -> &str {
     let v = value.trim();
     let v = match v.get(..7) {
         Some(s) if s.eq_ignore_ascii_case("mailto:") => v.get(7..).unwrap_or(""),
@@ -413,7 +428,7 @@ fn address_part(value: &str) -> &str {
     v.trim()
 }
 
-/// Whether [`address_of`] `value` is `address` (given in lowercase), without
+/// Whether [`address_of`] `value` is `address` (in any ASCII case), without
 /// allocating.
 pub(crate) fn is_address(value: &str, address: &str) -> bool {
     address_part(value).eq_ignore_ascii_case(address)
@@ -568,7 +583,16 @@ fn fix_events(
 ) -> Result<(), Skip> {
     let dtstamp = text::utc_date_time(&ctx.stamp_time);
     let organizer = organizer_source(method, ctx);
-    let uid = derived_uid(cal, ctx);
+    // Derived only when an event has no UID.
+    let needs_uid = cal.components_named("VEVENT").any(|ev| {
+        ev.property("UID")
+            .is_none_or(|u| u.value().trim().is_empty())
+    });
+    let uid = if needs_uid {
+        derived_uid(cal, ctx)
+    } else {
+        String::new()
+    };
     let mut missing_dtstart = false;
     let (mut stamps, mut restamped, mut seqs, mut uids) = (0usize, 0usize, 0usize, 0usize);
     let mut orgs: Vec<String> = Vec::new();
@@ -761,7 +785,8 @@ fn organizer_property(mb: &Mailbox) -> Property {
 }
 
 fn check_sender(cal: &Component, method: Method, ctx: &Context<'_>, report: &mut Report) {
-    let Some(from) = ctx.from.map(|f| f.address.to_ascii_lowercase()) else {
+    // Compared in any ASCII case; lowercased only for the warning.
+    let Some(from) = ctx.from.map(|f| f.address.as_str()) else {
         return;
     };
     let Some(ev) = cal.components_named("VEVENT").next() else {
@@ -773,11 +798,11 @@ fn check_sender(cal: &Component, method: Method, ctx: &Context<'_>, report: &mut
     let ok = match method {
         _ if from_attendee => ev
             .properties_named("ATTENDEE")
-            .any(|a| is_address(a.value(), &from)),
+            .any(|a| is_address(a.value(), from)),
         _ => ev.property("ORGANIZER").is_some_and(|o| {
-            is_address(o.value(), &from)
+            is_address(o.value(), from)
                 || o.param_value("SENT-BY")
-                    .is_some_and(|s| is_address(s, &from))
+                    .is_some_and(|s| is_address(s, from))
         }),
     };
     if !ok {
@@ -786,6 +811,7 @@ fn check_sender(cal: &Component, method: Method, ctx: &Context<'_>, report: &mut
         } else {
             "the ORGANIZER (or its SENT-BY)"
         };
+        let from = from.to_ascii_lowercase();
         report.warn(
             WarningCode::SenderMismatch,
             format!("From: {from} is not {role}; receivers may ignore the {method}"),

@@ -136,7 +136,9 @@ pub fn value_date(cal: &mut Component, report: &mut Report) {
             if !p.is_any(DATE_PROPS) || p.param("VALUE").is_some() {
                 continue;
             }
+            // A value with a `T` is a date-time (or not a date at all): not parsed.
             let all_dates = !p.value().trim().is_empty()
+                && !p.value().bytes().any(|b| b == b'T' || b == b't')
                 && p.value().split(',').all(|v| {
                     matches!(
                         crate::ical::value::parse_date_or_date_time(v, None),

@@ -257,7 +257,11 @@ impl EventRules {
         if name.starts_with("X-") {
             return None;
         }
-        let i = self.properties.iter().position(|&(n, _)| n == name)?;
+        let first = name.as_bytes().first();
+        let i = self
+            .properties
+            .iter()
+            .position(|&(n, _)| n.as_bytes().first() == first && n == name)?;
         self.properties.get(i).map(|&(_, p)| (i, p))
     }
 }
@@ -733,7 +737,7 @@ pub fn validate_roots(
     let mut methods: Vec<Cow<'_, str>> = Vec::new();
     for root in roots.iter().filter(|r| r.is("VCALENDAR")) {
         if let Some(m) = root.property("METHOD") {
-            let m = upper(m.value().trim());
+            let m = upper(trim(m.value()));
             if !methods.contains(&m) {
                 methods.push(m);
             }
@@ -826,16 +830,19 @@ impl<'a> Validator<'a> {
         for c in &cal.components {
             if c.is("VTIMEZONE") {
                 for t in c.properties_named("TZID") {
-                    let raw = t.value().trim();
+                    let raw = trim(t.value());
+                    // Without a backslash the unescaped TZID is the raw one.
+                    if raw.contains('\\') {
+                        tzids.insert(unescape_text(raw));
+                    }
                     tzids.insert(raw.to_owned());
-                    tzids.insert(unescape_text(raw));
                 }
             } else if c.is("VEVENT") {
                 events += 1;
                 let is_master = c.property("RECURRENCE-ID").is_none()
                     && (c.property("RRULE").is_some() || c.property("RDATE").is_some());
                 if let (true, Some(uid)) = (is_master, c.property("UID")) {
-                    masters.insert(uid.value().trim());
+                    masters.insert(trim(uid.value()));
                 }
             }
         }
@@ -904,7 +911,7 @@ impl<'a> Validator<'a> {
                     format!("{name} occurs more than once; RFC 5545 allows one"),
                 ),
                 "METHOD" if n == 1 => {
-                    let value = p.value().trim();
+                    let value = trim(p.value());
                     if Method::parse(value).is_none() {
                         self.push(
                             ViolationCode::MethodUnknown,
@@ -914,18 +921,18 @@ impl<'a> Validator<'a> {
                         );
                     }
                 }
-                "VERSION" if n == 1 && p.value().trim() != "2.0" => self.push(
+                "VERSION" if n == 1 && trim(p.value()) != "2.0" => self.push(
                     ViolationCode::ValueInvalid,
                     C,
                     Some("VERSION"),
-                    format!("VERSION:{} is not 2.0", p.value().trim()),
+                    format!("VERSION:{} is not 2.0", trim(p.value())),
                 ),
-                "CALSCALE" if n == 1 && !p.value().trim().eq_ignore_ascii_case("GREGORIAN") => {
+                "CALSCALE" if n == 1 && !trim(p.value()).eq_ignore_ascii_case("GREGORIAN") => {
                     self.push(
                         ViolationCode::ValueInvalid,
                         C,
                         Some("CALSCALE"),
-                        format!("CALSCALE:{} is not GREGORIAN", p.value().trim()),
+                        format!("CALSCALE:{} is not GREGORIAN", trim(p.value())),
                     );
                 }
                 _ => {}
@@ -950,7 +957,7 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        let written = cal.property("METHOD").map(|m| m.value().trim());
+        let written = cal.property("METHOD").map(|m| trim(m.value()));
         let param = method_param.map(str::trim).filter(|s| !s.is_empty());
         if let (Some(written), Some(param)) = (written, param) {
             if !written.eq_ignore_ascii_case(param) {
@@ -1029,7 +1036,7 @@ impl<'a> Validator<'a> {
         if !self.outlook() {
             return;
         }
-        let tzid = tz.property("TZID").map_or("", |t| t.value().trim());
+        let tzid = tz.property("TZID").map_or("", |t| trim(t.value()));
         let standard = tz.components_named("STANDARD").count();
         let daylight = tz.components_named("DAYLIGHT").count();
         if standard > 1 || daylight > 1 {
@@ -1115,6 +1122,9 @@ impl<'a> Validator<'a> {
         // Occurrences of each property of the method's table, by position in it.
         let mut counts = [0usize; MAX_TABLE_PROPERTIES];
         let mut props = EventProps::default();
+        // DTSTART and DTEND as checked in the property pass (the first of each), so
+        // that the DTEND rule does not parse them again.
+        let mut times: (Option<DateTimeResult>, Option<DateTimeResult>) = (None, None);
 
         // Properties, in the order written.
         for p in &ev.properties {
@@ -1161,7 +1171,12 @@ impl<'a> Validator<'a> {
                 }
                 _ => {}
             }
-            self.event_value(name, p);
+            let parsed = self.event_value(name, p);
+            match (name, parsed) {
+                ("DTSTART", Some(v)) if times.0.is_none() => times.0 = Some(v),
+                ("DTEND", Some(v)) if times.1.is_none() => times.1 = Some(v),
+                _ => {}
+            }
             self.outlook_property(name, p);
         }
 
@@ -1218,7 +1233,7 @@ impl<'a> Validator<'a> {
                 "DTEND and DURATION together (RFC 5545 section 3.6.1)",
             );
         }
-        self.event_times(&props);
+        self.event_times(&props, times);
         self.same_uid(&props);
         self.same_organizer(&props);
         self.recurrence_master(&props);
@@ -1244,17 +1259,24 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Value checks of one VEVENT property.
-    fn event_value(&mut self, name: &str, p: &Property) {
+    /// Value checks of one VEVENT property. A DTSTART, DTEND or RECURRENCE-ID comes
+    /// back parsed (or with its problem).
+    fn event_value(&mut self, name: &str, p: &Property) -> Option<DateTimeResult> {
         const C: &str = "VEVENT";
-        let value = p.value().trim();
+        let value = trim(p.value());
+        let mut parsed = None;
         let problem: Option<String> = match name {
             "DTSTAMP" => match parse_date_or_date_time(value, None) {
                 Ok(DateTimeValue::Utc(_)) => None,
                 Ok(_) => Some(format!("DTSTAMP:{value} is not a UTC date-time")),
                 Err(e) => Some(format!("DTSTAMP: {e}")),
             },
-            "DTSTART" | "DTEND" | "RECURRENCE-ID" => date_time_problem(name, p).err(),
+            "DTSTART" | "DTEND" | "RECURRENCE-ID" => {
+                let result = date_time_problem(name, p);
+                let problem = result.as_ref().err().cloned();
+                parsed = Some(result);
+                problem
+            }
             "EXDATE" | "RDATE" => list_date_problem(name, p),
             "DURATION" => parse_duration(value)
                 .err()
@@ -1296,16 +1318,24 @@ impl<'a> Validator<'a> {
         if let Some(message) = problem {
             self.push(ViolationCode::ValueInvalid, C, Some(name), message);
         }
+        parsed
     }
 
-    /// DTEND after DTSTART, and of the same value type.
-    fn event_times(&mut self, ev: &EventProps<'_>) {
+    /// DTEND after DTSTART, and of the same value type. `times` are the first DTSTART
+    /// and DTEND as parsed by the property pass, when it did.
+    fn event_times(
+        &mut self,
+        ev: &EventProps<'_>,
+        times: (Option<DateTimeResult>, Option<DateTimeResult>),
+    ) {
         let (Some(start), Some(end)) = (ev.dtstart, ev.dtend) else {
             return;
         };
         let (Ok(start), Ok(end)) = (
-            date_time_problem("DTSTART", start),
-            date_time_problem("DTEND", end),
+            times
+                .0
+                .unwrap_or_else(|| date_time_problem("DTSTART", start)),
+            times.1.unwrap_or_else(|| date_time_problem("DTEND", end)),
         ) else {
             return;
         };
@@ -1339,7 +1369,7 @@ impl<'a> Validator<'a> {
         if !self.rules.is_some_and(|r| r.same_uid) {
             return;
         }
-        let Some(uid) = ev.uid.map(|u| u.value().trim()) else {
+        let Some(uid) = ev.uid.map(|u| trim(u.value())) else {
             return;
         };
         match self.first_uid {
@@ -1367,7 +1397,7 @@ impl<'a> Validator<'a> {
             ""
         } else {
             match ev.uid {
-                Some(u) => u.value().trim(),
+                Some(u) => trim(u.value()),
                 None => return,
             }
         };
@@ -1399,7 +1429,7 @@ impl<'a> Validator<'a> {
         if !applies || ev.recurrence_id.is_none() {
             return;
         }
-        let Some(uid) = ev.uid.map(|u| u.value().trim()) else {
+        let Some(uid) = ev.uid.map(|u| trim(u.value())) else {
             return;
         };
         if !self.masters.contains(uid) {
@@ -1518,7 +1548,7 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        if let Some(uid) = ev.uid.map(|u| u.value().trim()) {
+        if let Some(uid) = ev.uid.map(|u| trim(u.value())) {
             let outlook_id = uid
                 .get(..OUTLOOK_GOID_PREFIX.len())
                 .is_some_and(|p| p.eq_ignore_ascii_case(OUTLOOK_GOID_PREFIX));
@@ -1598,6 +1628,15 @@ impl<'a> EventProps<'a> {
     }
 }
 
+/// `s.trim()`, deciding on the first and last bytes for nearly every value (an ASCII
+/// graphic byte is a whole character and not whitespace).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// A non-negative RFC 5545 INTEGER (optional `+`, at most 2147483647).
 fn parse_non_negative(value: &str) -> Option<u32> {
     let digits = value.strip_prefix('+').unwrap_or(value);
@@ -1622,9 +1661,12 @@ fn value_type(p: &Property) -> Option<Cow<'_, str>> {
     p.param_value("VALUE").map(|v| upper(v.trim()))
 }
 
+/// A parsed DTSTART, DTEND or RECURRENCE-ID, or what is wrong with it.
+type DateTimeResult = Result<DateTimeValue, String>;
+
 /// Parses a DTSTART/DTEND/RECURRENCE-ID value and checks it against its VALUE type.
-fn date_time_problem(name: &str, p: &Property) -> Result<DateTimeValue, String> {
-    let value = p.value().trim();
+fn date_time_problem(name: &str, p: &Property) -> DateTimeResult {
+    let value = trim(p.value());
     let parsed = parse_date_or_date_time(value, tzid_of(p)).map_err(|e| format!("{name}: {e}"))?;
     match (value_type(p).as_deref(), parsed.is_date()) {
         (Some("DATE"), false) => Err(format!("{name};VALUE=DATE:{value} is not a DATE")),

@@ -29,18 +29,31 @@ const ALT_DESC_LIMIT: usize = 32 * 1024;
 /// Whether the calendar was written by Outlook 2003+ or Exchange (whose own output is
 /// what the other producers are being brought to).
 pub fn is_outlook_sender(cal: &Component) -> bool {
-    cal.property("PRODID").is_some_and(|p| {
-        let v = p.value().to_ascii_lowercase();
-        v.contains("microsoft exchange server")
-            || [
-                "outlook 11",
-                "outlook 12",
-                "outlook 14",
-                "outlook 15",
-                "outlook 16",
-            ]
-            .iter()
-            .any(|o| v.contains(o))
+    cal.property("PRODID")
+        .is_some_and(|p| names_outlook(p.value().as_bytes()))
+}
+
+/// Whether `prodid` contains, in any ASCII case, "microsoft exchange server" or one of
+/// "outlook 11", "outlook 12", "outlook 14", "outlook 15", "outlook 16".
+fn names_outlook(prodid: &[u8]) -> bool {
+    const EXCHANGE: &[u8] = b"microsoft exchange server";
+    const OUTLOOK: &[u8] = b"outlook 1";
+    (0..prodid.len()).any(|i| {
+        let rest = prodid.get(i..).unwrap_or_default();
+        match rest.first().map(|b| b | 0x20) {
+            Some(b'm') => rest
+                .get(..EXCHANGE.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(EXCHANGE)),
+            Some(b'o') => {
+                rest.get(..OUTLOOK.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(OUTLOOK))
+                    && matches!(
+                        rest.get(OUTLOOK.len()),
+                        Some(b'1' | b'2' | b'4' | b'5' | b'6')
+                    )
+            }
+            _ => false,
+        }
     })
 }
 
@@ -125,10 +138,6 @@ pub fn apply(
     let mut added: Vec<&'static str> = Vec::new();
     let mut attendees = 0usize;
     let mut alt_added = false;
-    let organizer_of = |ev: &Component| {
-        ev.property("ORGANIZER")
-            .map(|o| crate::itip::address_of(o.value()))
-    };
     for ev in cal.components_named_mut("VEVENT") {
         // Each value is worked out only when its property is missing. The values read
         // none of the properties added here, so the order does not matter.
@@ -155,25 +164,36 @@ pub fn apply(
             }
         }
         if method == Method::Request {
-            let mut organizer: Option<Option<String>> = None;
+            // Where the ORGANIZER is, looked up for the first incomplete ATTENDEE (no
+            // property is added or removed in this loop).
+            let mut organizer: Option<Option<usize>> = None;
             for i in 0..ev.properties.len() {
-                let complete = ev.properties.get(i).is_none_or(|a| {
-                    !a.is("ATTENDEE")
-                        || ["ROLE", "PARTSTAT", "RSVP"]
+                let missing = ev.properties.get(i).map_or(0, |a| {
+                    if a.is("ATTENDEE") {
+                        ["ROLE", "PARTSTAT", "RSVP"]
                             .iter()
-                            .all(|n| a.param(n).is_some())
+                            .filter(|n| a.param(n).is_none())
+                            .count()
+                    } else {
+                        0
+                    }
                 });
-                if complete {
+                if missing == 0 {
                     continue;
                 }
-                if organizer.is_none() {
-                    organizer = Some(organizer_of(ev));
-                }
-                let organizer = organizer.as_ref().and_then(Option::as_deref);
+                let at = *organizer
+                    .get_or_insert_with(|| ev.properties.iter().position(|p| p.is("ORGANIZER")));
+                let is_organizer =
+                    match (at.and_then(|j| ev.properties.get(j)), ev.properties.get(i)) {
+                        (Some(o), Some(a)) => {
+                            crate::itip::is_address(a.value(), crate::itip::address_part(o.value()))
+                        }
+                        _ => false,
+                    };
                 let Some(a) = ev.properties.get_mut(i) else {
                     continue;
                 };
-                let is_organizer = organizer.is_some_and(|o| crate::itip::is_address(a.value(), o));
+                a.reserve_params(missing);
                 let mut changed = false;
                 if a.param("ROLE").is_none() {
                     a.set_param(

@@ -125,3 +125,37 @@ fn outlook_and_exchange_calendars_are_recognised() {
         "-//Microsoft Corporation//Outlook 9.0 MIMEDIR//EN"
     )));
 }
+
+#[test]
+fn outlook_prodids_in_any_case() {
+    let reference = |v: &str| {
+        let v = v.to_ascii_lowercase();
+        v.contains("microsoft exchange server")
+            || [
+                "outlook 11",
+                "outlook 12",
+                "outlook 14",
+                "outlook 15",
+                "outlook 16",
+            ]
+            .iter()
+            .any(|o| v.contains(o))
+    };
+    for prodid in [
+        "-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN",
+        "Microsoft Exchange Server 2010",
+        "-//MICROSOFT EXCHANGE SERVER//x",
+        "outlook 13",
+        "outlook 1",
+        "OUTLOOK 15",
+        "ooutlook 12",
+        "-//Microsoft Corporation//Entourage Mac 10.1//EN",
+        "microsoft exchange serve",
+        "",
+        "é outlook 14 ü",
+    ] {
+        let mut cal = Component::new("VCALENDAR");
+        cal.properties.push(Property::new("PRODID", prodid));
+        assert_eq!(is_outlook_sender(&cal), reference(prodid), "{prodid}");
+    }
+}

@@ -137,10 +137,10 @@ mod tests {
             let mut c = a.clone();
             let param = Param {
                 name: "P".into(),
-                values: vec![ParamValue {
+                values: crate::ical::model::ParamValues::one(ParamValue {
                     text: "v".into(),
                     quoted,
-                }],
+                }),
             };
             let mut p = Property::new("X", "C");
             p.params_mut().push(param);

@@ -78,10 +78,10 @@ pub(super) fn convert_address(p: &mut Property, name: &str, log: &mut Log) {
                     0,
                     Param {
                         name: "CN".into(),
-                        values: vec![ParamValue {
+                        values: crate::ical::model::ParamValues::one(ParamValue {
                             text: escape_param_text(&display).into(),
                             quoted: false,
-                        }],
+                        }),
                     },
                 );
                 log.fix(format!("{name}: Name <address> -> CN=Name:mailto:address"));
@@ -104,10 +104,10 @@ pub(super) fn param_upper(p: &Property, name: &str) -> Option<String> {
 fn replace_param(p: &mut Property, old: &str, new: &str, text: &str) {
     let params = p.params_mut();
     if let Some(existing) = params.iter_mut().find(|q| q.name.eq_ignore_ascii_case(new)) {
-        existing.values = vec![ParamValue {
+        existing.values = crate::ical::model::ParamValues::one(ParamValue {
             text: crate::ical::model::param_text(text),
             quoted: false,
-        }];
+        });
         params.retain(|q| !q.name.eq_ignore_ascii_case(old));
     } else if let Some(slot) = params.iter_mut().find(|q| q.name.eq_ignore_ascii_case(old)) {
         *slot = simple_param(new, text);

@@ -250,10 +250,10 @@ fn normalise_binary(p: &mut Property, name: &str, log: &mut Log) {
 pub(super) fn simple_param(name: &str, text: &str) -> Param {
     Param {
         name: crate::ical::model::param_text(name),
-        values: vec![ParamValue {
+        values: crate::ical::model::ParamValues::one(ParamValue {
             text: crate::ical::model::param_text(text),
             quoted: false,
-        }],
+        }),
     }
 }
 
