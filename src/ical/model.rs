@@ -293,12 +293,15 @@ impl Property {
     /// Sets parameter `name` to a single value given as plain text: RFC 6868 escapes
     /// are applied, and the value is quoted when it needs to be.
     pub fn set_param(&mut self, name: &str, text: &str) {
-        // A standard value has nothing to escape: it is not copied.
+        self.set_param_escaped(name, param_value_text(text));
+    }
+
+    /// [`Property::set_param`] for a value already escaped as a parameter value (RFC
+    /// 6868), e.g. one made once for many properties: the parameter gets that single
+    /// value, quoted if its first value was.
+    pub fn set_param_escaped(&mut self, name: &str, escaped: Cow<'static, str>) {
         let value = ParamValue {
-            text: match known_param_text(text) {
-                Some(known) => Cow::Borrowed(known),
-                None => Cow::Owned(escape_param_text(text)),
-            },
+            text: escaped,
             quoted: false,
         };
         self.original = false;
@@ -531,6 +534,15 @@ fn quote_scan(text: &str) -> (bool, bool) {
         dquote |= b == b'"';
     }
     (special, dquote)
+}
+
+/// `text` as a parameter value: RFC 6868 escapes applied; a standard value (which has
+/// nothing to escape) is not copied.
+pub fn param_value_text(text: &str) -> Cow<'static, str> {
+    match known_param_text(text) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(escape_param_text(text)),
+    }
 }
 
 /// Applies RFC 6868 escaping to plain text for use in a parameter value: `^` -> `^^`,

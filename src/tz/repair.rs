@@ -15,7 +15,7 @@ use super::memo::content_key;
 use super::observe::Reader;
 use super::resolve::{resolve_keyed, windows_name, Hints, Resolved};
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
-use crate::ical::model::{escape_param_text, param_text, unescape_param_text, Param, ParamValue};
+use crate::ical::model::{param_value_text, unescape_param_text};
 use crate::ical::value::{format_date, parse_date_or_date_time, parse_recur, DateTimeValue};
 use crate::ical::write::write;
 use crate::ical::{Component, Property};
@@ -590,7 +590,7 @@ fn until_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
 /// Writes the output TZID on every property that uses a planned zone.
 fn apply_names(cal: &mut Component, plans: &[Plan]) {
     // Each plan's output name as a parameter value, made once (not per property).
-    let texts: Vec<Cow<'static, str>> = plans.iter().map(|p| tzid_text(&p.out)).collect();
+    let texts: Vec<Cow<'static, str>> = plans.iter().map(|p| param_value_text(&p.out)).collect();
     for ev in events_mut(cal) {
         for p in ev.properties.iter_mut() {
             let Some(i) = plan_index(plans, p) else {
@@ -601,57 +601,9 @@ fn apply_names(cal: &mut Component, plans: &[Plan]) {
             };
             let written = p.param_value("TZID").unwrap_or("");
             if written != plan.out {
-                set_tzid(p, text);
+                p.set_param_escaped("TZID", text.clone());
             }
         }
-    }
-}
-
-/// `name` as [`Property::set_param`] writes it as a parameter value: RFC 6868
-/// escapes applied, not copied when it is a standard value.
-fn tzid_text(name: &str) -> Cow<'static, str> {
-    // Nothing for RFC 6868 to escape and no control character: the name as it is.
-    if !name.chars().any(|c| c == '^' || c == '"' || c.is_control()) {
-        return param_text(name);
-    }
-    let escaped = escape_param_text(name);
-    match param_text(&escaped) {
-        Cow::Borrowed(known) => Cow::Borrowed(known),
-        Cow::Owned(_) => Cow::Owned(escaped),
-    }
-}
-
-/// `p.set_param("TZID", name)` for the `text` that [`tzid_text`] made of `name`, in
-/// place: the same parameters result (a single value, quoted when the first value
-/// was), without escaping the name again or making a new list of values.
-#[allow(clippy::ptr_arg)] // the `Cow` itself is cloned: a standard value stays borrowed
-fn set_tzid(p: &mut Property, text: &Cow<'static, str>) {
-    let params = p.params_mut();
-    match params
-        .iter_mut()
-        .find(|q| q.name.eq_ignore_ascii_case("TZID"))
-    {
-        Some(q) => {
-            let quoted = q.values.first().is_some_and(|v| v.quoted);
-            q.values.truncate(1);
-            match q.values.first_mut() {
-                Some(v) => {
-                    v.text = text.clone();
-                    v.quoted = quoted;
-                }
-                None => q.values.push(ParamValue {
-                    text: text.clone(),
-                    quoted,
-                }),
-            }
-        }
-        None => params.push(Param {
-            name: param_text("TZID"),
-            values: vec![ParamValue {
-                text: text.clone(),
-                quoted: false,
-            }],
-        }),
     }
 }
 
