@@ -146,6 +146,46 @@ enum Wanted {
 /// The field's name (see [`Wanted`]) and where its value starts (after the colon), or
 /// `None` for a field that is not read.
 fn wanted(field: &[u8], fields: Fields, top: bool) -> Option<(Wanted, usize)> {
+    // The usual field: letters, digits and dashes, then the colon.
+    let plain = field
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+        .filter(|&i| i > 0 && field.get(i) == Some(&b':'));
+    let (name, value_at) = match plain {
+        Some(colon) => (field.get(..colon)?, colon + 1),
+        None => return wanted_unusual(field, fields, top),
+    };
+    Some((named(name, fields, top)?, value_at))
+}
+
+/// Which field a name (any case, no blanks) is, among those read.
+fn named(name: &[u8], fields: Fields, top: bool) -> Option<Wanted> {
+    let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
+    let mime = match name.len() {
+        12 if is(b"content-type") => Some(Wanted::ContentType),
+        19 if is(b"content-disposition") => Some(Wanted::ContentDisposition),
+        25 if is(b"content-transfer-encoding") => Some(Wanted::ContentTransferEncoding),
+        _ => None,
+    };
+    if mime.is_some() || !(top && fields == Fields::All) {
+        return mime;
+    }
+    match name.len() {
+        2 if is(b"to") => Some(Wanted::To),
+        2 if is(b"cc") => Some(Wanted::Cc),
+        4 if is(b"from") => Some(Wanted::From),
+        4 if is(b"date") => Some(Wanted::Date),
+        7 if is(b"subject") => Some(Wanted::Subject),
+        8 if is(b"x-mailer") => Some(Wanted::XMailer),
+        10 if is(b"message-id") => Some(Wanted::MessageId),
+        10 if is(b"user-agent") => Some(Wanted::UserAgent),
+        _ => None,
+    }
+}
+
+/// [`wanted`] for a name as mail-parser reads any: ASCII blanks dropped, a first
+/// colon skipped.
+fn wanted_unusual(field: &[u8], fields: Fields, top: bool) -> Option<(Wanted, usize)> {
     let mut name = [0u8; 32];
     let mut len = 0;
     let mut colon = None;
@@ -160,28 +200,13 @@ fn wanted(field: &[u8], fields: Fields, top: bool) -> Option<(Wanted, usize)> {
             _ if b.is_ascii_whitespace() => {}
             _ => {
                 // Longer than any name read.
-                *name.get_mut(len)? = b.to_ascii_lowercase();
+                *name.get_mut(len)? = b;
                 len += 1;
             }
         }
     }
     let value_at = colon? + 1;
-    let which = match name.get(..len)? {
-        b"content-type" => Wanted::ContentType,
-        b"content-disposition" => Wanted::ContentDisposition,
-        b"content-transfer-encoding" => Wanted::ContentTransferEncoding,
-        _ if !(top && fields == Fields::All) => return None,
-        b"from" => Wanted::From,
-        b"to" => Wanted::To,
-        b"cc" => Wanted::Cc,
-        b"subject" => Wanted::Subject,
-        b"message-id" => Wanted::MessageId,
-        b"date" => Wanted::Date,
-        b"user-agent" => Wanted::UserAgent,
-        b"x-mailer" => Wanted::XMailer,
-        _ => return None,
-    };
-    Some((which, value_at))
+    Some((named(name.get(..len)?, fields, top)?, value_at))
 }
 
 /// Whether mail-parser reads a header field on this line: a name, then a colon. (It
@@ -1036,6 +1061,35 @@ mod tests {
         assert_eq!(s.envelope.from, None);
         // A message with fields, none of them read, is still a message.
         assert!(parse(b"X-A: 1\r\n\r\nbody", &Limits::DEFAULT, Fields::All).is_ok());
+    }
+
+    #[test]
+    fn field_names_are_read_as_mail_parser_reads_them() {
+        let w = |f: &[u8], fields| wanted(f, fields, true);
+        assert_eq!(
+            w(b"Content-Type: x", Fields::All),
+            Some((Wanted::ContentType, 13))
+        );
+        assert_eq!(
+            w(b"cOnTeNt-TyPe:x", Fields::Mime),
+            Some((Wanted::ContentType, 13))
+        );
+        assert_eq!(
+            w(b"Content - Type : x", Fields::All),
+            Some((Wanted::ContentType, 16))
+        );
+        assert_eq!(
+            w(b":Content-Type: x", Fields::All),
+            Some((Wanted::ContentType, 14))
+        );
+        assert_eq!(w(b"SUBJECT: x", Fields::All), Some((Wanted::Subject, 8)));
+        assert_eq!(w(b"Subject: x", Fields::Mime), None);
+        assert_eq!(wanted(b"Subject: x", Fields::All, false), None);
+        assert_eq!(w(b"X_Mailer: x", Fields::All), None);
+        assert_eq!(w(b"X-Mailer: x", Fields::All), Some((Wanted::XMailer, 9)));
+        assert_eq!(w(b"Content-Type\n: x", Fields::All), None);
+        assert_eq!(w(b"Content-Typo: x", Fields::All), None);
+        assert_eq!(w(b"Received: from a", Fields::All), None);
     }
 
     #[test]
