@@ -199,8 +199,11 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
             ),
         ));
     }
-    // Most mail is not an invitation: say so from headers and MIME structure alone.
-    if mime::prescan::certainly_no_calendar(raw) {
+    // Most mail is not an invitation: say so from headers and MIME structure alone
+    // (not worth trying on a message that names a calendar: it is read anyway). Either
+    // way the outcome is the same: the pre-scan only says "no calendar" when the full
+    // read would.
+    if !mime::prescan::mentions_calendar(raw) && mime::prescan::certainly_no_calendar(raw, limits) {
         return Err(skip(WarningCode::NoCalendar, "no calendar part"));
     }
     let mut mail = mime::read(raw, limits)?;
@@ -592,11 +595,16 @@ pub mod _internal {
     pub use crate::outlook::thread_index;
 
     /// False when the structural pre-scan calls `raw` certainly calendar-free although
-    /// the full read (default limits) finds a calendar in it: that would be a missed
-    /// invitation. Tests and fuzz targets assert it is always true.
+    /// the full read (default limits) says anything but `no_calendar`: finds a calendar
+    /// (a missed invitation) or refuses the message for another reason (a different
+    /// report). Tests and fuzz targets assert it is always true.
     pub fn prescan_agrees(raw: &[u8]) -> bool {
-        !(crate::mime::prescan::certainly_no_calendar(raw)
-            && crate::mime::read(raw, &crate::options::Limits::DEFAULT).is_ok())
+        let limits = crate::options::Limits::DEFAULT;
+        !crate::mime::prescan::certainly_no_calendar(raw, &limits)
+            || matches!(
+                crate::mime::read(raw, &limits),
+                Err(s) if s.code == crate::report::WarningCode::NoCalendar
+            )
     }
 }
 

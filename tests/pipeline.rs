@@ -220,17 +220,20 @@ fn boundary_inside_a_line_is_not_trusted() {
     let out = transform(raw, &options()).unwrap();
     assert_eq!(out.disposition, Disposition::Unchanged);
     // Read as RFC 2046 says (delimiters only at line starts) this message has no
-    // calendar part, which the structural pre-scan sees without parsing.
+    // calendar part, but a parser that cut at the mid-line boundary would see one: the
+    // structure is ambiguous, and said so (whether or not the pre-scan runs).
     assert_eq!(
         out.report.reason,
-        Some(WarningCode::NoCalendar),
+        Some(WarningCode::SuspectBoundary),
         "{:?}",
         out.report
     );
     assert_eq!(out.message, raw.to_vec());
+    let quiet = String::from_utf8_lossy(raw).replace("calendar", "plain");
+    let out = transform(quiet.as_bytes(), &options()).unwrap();
+    assert_eq!(out.report.reason, Some(WarningCode::SuspectBoundary));
 
-    // With a calendar-looking part name the full parse runs; a parser that cut at the
-    // mid-line boundary would see a calendar, and that parse is refused as suspect.
+    // With a calendar-looking part name: the same.
     let raw = b"From: anna@example.com\r\nTo: bob@example.com\r\nMIME-Version: 1.0\r\n\
         Content-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\nContent-Type: text/plain; name=\"a.ics\"\r\n\r\n\
         see --XX\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n--XX--\r\n";

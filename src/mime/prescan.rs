@@ -9,6 +9,7 @@
 
 use super::fields::is_token;
 use super::scan;
+use crate::options::Limits;
 use memchr::memmem;
 use std::sync::OnceLock;
 
@@ -55,10 +56,52 @@ const SECOND_BYTE: [u16; 256] = byte_table(1);
 /// Deepest multipart nesting the scan follows before it gives up (and says "maybe").
 const MAX_DEPTH: usize = 20;
 
-/// Whether `raw` certainly carries no calendar (and nothing that would make `transform`
-/// say anything but `no_calendar`). `false` means "maybe": parse it.
-pub fn certainly_no_calendar(raw: &[u8]) -> bool {
-    entity_is_clean(raw, 0)
+/// Whether `raw` certainly carries no calendar, and nothing that would make the full
+/// read ([`super::read`] with `limits`) say anything but `no_calendar`: no ambiguous
+/// boundary, a header field, no more parts or nesting than the limits allow. `false`
+/// means "maybe": read it.
+pub fn certainly_no_calendar(raw: &[u8], limits: &Limits) -> bool {
+    if u32::try_from(raw.len()).is_err() {
+        return false;
+    }
+    let mut walk = Walk {
+        parts: 0,
+        max_parts: limits.max_parts,
+        max_depth: limits.max_mime_depth.min(MAX_DEPTH),
+        has_field: false,
+    };
+    // Without a header field the input is not read as a message.
+    walk.entity_is_clean(raw, 0) && walk.has_field
+}
+
+/// Whether `raw` names a calendar anywhere (`calendar` in lowercase or capitalised, as
+/// in `text/calendar` or `Calendar`, or a `.ics` file name): almost every invitation
+/// does. The pre-scan is not worth running on such a message; its answer would not
+/// change the outcome (see [`certainly_no_calendar`]), only the time to get it.
+/// Messages over 1 MiB are not searched (they are pre-scanned).
+pub fn mentions_calendar(raw: &[u8]) -> bool {
+    static WORDS: OnceLock<[memmem::Finder<'static>; 2]> = OnceLock::new();
+    if raw.len() > 1 << 20 {
+        return false;
+    }
+    WORDS
+        .get_or_init(|| {
+            [
+                memmem::Finder::new(b"alendar"),
+                memmem::Finder::new(b".ics"),
+            ]
+        })
+        .iter()
+        .any(|f| f.find(raw).is_some())
+}
+
+/// The walk's count of parts and its limits.
+struct Walk {
+    parts: usize,
+    max_parts: usize,
+    max_depth: usize,
+    /// Whether the message's header block has a field ([`scan::has_header_field`]).
+    has_field: bool,
 }
 
 /// A header field as (name, raw value with its folds); `None` for a line without a
@@ -93,78 +136,101 @@ fn has_suspect_word(value: &[u8]) -> bool {
     })
 }
 
-fn entity_is_clean(entity: &[u8], depth: usize) -> bool {
-    if depth > MAX_DEPTH {
-        return false;
-    }
-    let mut media: &[u8] = &[];
-    let mut boundary: Option<&[u8]> = None;
-    let Some((_, body_at)) = scan::walk_header_while(entity, |range| {
-        let Some((name, value)) = field(entity, range) else {
-            return true;
-        };
-        let name = name.trim_ascii();
-        // mail-parser reads `Conten\rt-Type` as Content-Type, and `:Content-Type:` too
-        // (it skips a first colon): a name that is not a plain token may be anything.
-        if name.is_empty() || !name.iter().all(|&b| is_token(b)) {
+impl Walk {
+    fn entity_is_clean(&mut self, entity: &[u8], depth: usize) -> bool {
+        // The full read refuses deeper nesting and more parts: not "no calendar".
+        if depth > self.max_depth || self.parts >= self.max_parts {
             return false;
         }
-        let Some(rest) = name
-            .get(..8)
-            .filter(|p| p.eq_ignore_ascii_case(b"content-"))
-            .and_then(|_| name.get(8..))
-        else {
-            return true;
+        self.parts += 1;
+        let mut media: &[u8] = &[];
+        let mut boundary: Option<&[u8]> = None;
+        let top = depth == 0;
+        let Some((_, body_at)) = scan::walk_header_while(entity, |range| {
+            if top && !self.has_field {
+                self.has_field =
+                    scan::has_header_field(entity.get(range.clone()).unwrap_or_default());
+            }
+            let Some((name, value)) = field(entity, range) else {
+                return true;
+            };
+            let name = name.trim_ascii();
+            // mail-parser reads `Conten\rt-Type` as Content-Type, and `:Content-Type:` too
+            // (it skips a first colon): a name that is not a plain token may be anything.
+            if name.is_empty() || !name.iter().all(|&b| is_token(b)) {
+                return false;
+            }
+            let Some(rest) = name
+                .get(..8)
+                .filter(|p| p.eq_ignore_ascii_case(b"content-"))
+                .and_then(|_| name.get(8..))
+            else {
+                return true;
+            };
+            let is_type = rest.eq_ignore_ascii_case(b"type");
+            let is_mime = is_type
+                || [&b"disposition"[..], b"transfer-encoding", b"class"]
+                    .iter()
+                    .any(|n| rest.eq_ignore_ascii_case(n));
+            if !is_mime {
+                return true;
+            }
+            if has_suspect_word(value) {
+                return false;
+            }
+            if is_type {
+                media = value
+                    .split(|&b| b == b';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim_ascii();
+                boundary = boundary_of(value);
+            }
+            true
+        }) else {
+            return false;
         };
-        let is_type = rest.eq_ignore_ascii_case(b"type");
-        let is_mime = is_type
-            || [&b"disposition"[..], b"transfer-encoding", b"class"]
-                .iter()
-                .any(|n| rest.eq_ignore_ascii_case(n));
-        if !is_mime {
-            return true;
-        }
-        if has_suspect_word(value) {
+        let body = entity.get(body_at..).unwrap_or_default();
+        // `multipart\/mixed`, `"text/plain`: whatever a parser makes of it, not clean.
+        let well_formed = media.is_empty()
+            || media.split(|&b| b == b'/').count() == 2
+                && media
+                    .split(|&b| b == b'/')
+                    .all(|t| !t.is_empty() && t.iter().all(|&b| is_token(b)));
+        if !well_formed {
             return false;
         }
-        if is_type {
-            media = value
-                .split(|&b| b == b';')
-                .next()
-                .unwrap_or_default()
-                .trim_ascii();
-            boundary = boundary_of(value);
+        let starts = |p: &[u8]| {
+            media
+                .get(..p.len())
+                .is_some_and(|m| m.eq_ignore_ascii_case(p))
+        };
+        if starts(b"multipart/") {
+            let Some(boundary) = boundary else {
+                return false;
+            };
+            return self.multipart_is_clean(body, boundary, depth);
         }
+        if media.is_empty() || media.eq_ignore_ascii_case(b"text/plain") {
+            return !text_may_hide_a_file(body);
+        }
+        // Any other single part (text/html, images, documents...): its header is clean.
         true
-    }) else {
-        return false;
-    };
-    let body = entity.get(body_at..).unwrap_or_default();
-    // `multipart\/mixed`, `"text/plain`: whatever a parser makes of it, not clean.
-    let well_formed = media.is_empty()
-        || media.split(|&b| b == b'/').count() == 2
-            && media
-                .split(|&b| b == b'/')
-                .all(|t| !t.is_empty() && t.iter().all(|&b| is_token(b)));
-    if !well_formed {
-        return false;
     }
-    let starts = |p: &[u8]| {
-        media
-            .get(..p.len())
-            .is_some_and(|m| m.eq_ignore_ascii_case(p))
-    };
-    if starts(b"multipart/") {
-        let Some(boundary) = boundary else {
-            return false;
-        };
-        return multipart_is_clean(body, boundary, depth);
+
+    /// Every part between delimiter lines must be clean, and the closing delimiter must be
+    /// there. A boundary string in the middle of a line is not a delimiter (RFC 2046), and
+    /// makes the structure ambiguous (the full read says so).
+    fn multipart_is_clean(&mut self, body: &[u8], boundary: &[u8], depth: usize) -> bool {
+        let cut = scan::split(body, boundary);
+        cut.closed
+            && cut.suspect.is_none()
+            && !cut.parts.is_empty()
+            && cut.parts.into_iter().all(|r| {
+                body.get(r)
+                    .is_some_and(|part| self.entity_is_clean(part, depth + 1))
+            })
     }
-    if media.is_empty() || media.eq_ignore_ascii_case(b"text/plain") {
-        return !text_may_hide_a_file(body);
-    }
-    // Any other single part (text/html, images, documents...): its header is clean.
-    true
 }
 
 /// The boundary parameter, case preserved (boundaries are case-sensitive).
@@ -185,18 +251,6 @@ fn boundary_of(value: &[u8]) -> Option<&[u8]> {
             .unwrap_or_default(),
     };
     (!value.is_empty()).then_some(value)
-}
-
-/// Every part between delimiter lines must be clean, and the closing delimiter must be
-/// there. A boundary string in the middle of a line is not a delimiter (RFC 2046).
-fn multipart_is_clean(body: &[u8], boundary: &[u8], depth: usize) -> bool {
-    let cut = scan::split(body, boundary);
-    cut.closed
-        && !cut.parts.is_empty()
-        && cut.parts.into_iter().all(|r| {
-            body.get(r)
-                .is_some_and(|part| entity_is_clean(part, depth + 1))
-        })
 }
 
 /// A plain-text body that may carry a uuencoded file (`begin NNN name` at a line start)
@@ -220,17 +274,18 @@ fn text_may_hide_a_file(body: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::WarningCode;
 
     #[test]
     fn plain_mail_is_certainly_clean() {
         let single = b"From: a@b\r\nSubject: hi\r\nContent-Type: text/plain\r\n\r\nhello\r\n";
-        assert!(certainly_no_calendar(single));
+        assert!(certainly_no_calendar(single, &Limits::DEFAULT));
         let multi = b"From: a@b\r\nContent-Type: multipart/alternative; boundary=\"Xy\"\r\n\r\n\
             --Xy\r\nContent-Type: text/plain\r\n\r\nhi\r\n--Xy\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n--Xy--\r\n";
-        assert!(certainly_no_calendar(multi));
+        assert!(certainly_no_calendar(multi, &Limits::DEFAULT));
         let pdf = b"From: a@b\nContent-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\n\
             see the PDF\n--B\nContent-Type: application/pdf; name=\"a.pdf\"\nContent-Transfer-Encoding: base64\n\nJVBERi0x\n--B--\n";
-        assert!(certainly_no_calendar(pdf));
+        assert!(certainly_no_calendar(pdf, &Limits::DEFAULT));
     }
 
     #[test]
@@ -256,8 +311,66 @@ mod tests {
             b"Content-Type:/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nx\r\n--B--\r\n",
         ];
         for m in maybes {
-            assert!(!certainly_no_calendar(m), "{}", String::from_utf8_lossy(m));
+            assert!(
+                !certainly_no_calendar(m, &Limits::DEFAULT),
+                "{}",
+                String::from_utf8_lossy(m)
+            );
         }
+    }
+
+    #[test]
+    fn what_the_full_read_refuses_is_not_called_calendar_free() {
+        let limits = Limits::DEFAULT;
+        let read_code = |m: &[u8]| super::super::read(m, &limits).err().map(|s| s.code);
+        let plain = b"From: a@example.com\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n\
+            --B\r\nContent-Type: text/plain\r\n\r\nx\r\n--B--\r\n";
+        assert!(certainly_no_calendar(plain, &limits));
+        assert_eq!(read_code(plain), Some(WarningCode::NoCalendar));
+        // A boundary in the middle of a line: the structure is ambiguous.
+        let mid = b"From: a@example.com\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n\
+            --B\r\nContent-Type: text/plain\r\n\r\nx --B y\r\n--B--\r\n";
+        assert!(!certainly_no_calendar(mid, &limits));
+        assert_eq!(read_code(mid), Some(WarningCode::SuspectBoundary));
+        // No header field: not a message.
+        let garbage = b"\r\njust text\r\n";
+        assert!(!certainly_no_calendar(garbage, &limits));
+        assert_eq!(read_code(garbage), Some(WarningCode::UnparseableMessage));
+        // More parts, or deeper nesting, than the limits allow.
+        for tight in [
+            Limits {
+                max_parts: 1,
+                ..limits
+            },
+            Limits {
+                max_mime_depth: 0,
+                ..limits
+            },
+        ] {
+            assert!(!certainly_no_calendar(plain, &tight));
+            assert_eq!(
+                super::super::read(plain, &tight).err().map(|s| s.code),
+                Some(WarningCode::LimitExceeded)
+            );
+        }
+    }
+
+    #[test]
+    fn a_message_that_names_a_calendar_is_not_pre_scanned() {
+        for m in [
+            &b"Content-Type: text/calendar\r\n\r\nx"[..],
+            b"Content-Type: application/octet-stream; name=\"Budget review.ics\"\r\n\r\nx",
+            b"Subject: Calendar\r\n\r\nx",
+            b"Content-Type: text/x-vcalendar\r\n\r\nx",
+        ] {
+            assert!(mentions_calendar(m), "{}", String::from_utf8_lossy(m));
+        }
+        assert!(!mentions_calendar(b"Subject: lunch\r\n\r\nsee you"));
+        // Not searched for: such a message is pre-scanned, with the same outcome.
+        assert!(!mentions_calendar(b"Subject: CALENDAR\r\n\r\nINVITE.ICS"));
+        let mut big = vec![b'x'; (1 << 20) + 1];
+        big.extend_from_slice(b"calendar");
+        assert!(!mentions_calendar(&big));
     }
 
     #[test]
@@ -265,6 +378,6 @@ mod tests {
         let nested = b"Content-Type: multipart/mixed; boundary=\"Out\"\r\n\r\n--Out\r\n\
             Content-Type: multipart/alternative; boundary=In\r\n\r\n--In\r\nContent-Type: text/plain\r\n\r\nx --Out y\r\n\
             --In\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\n--In--\r\n--Out--\r\n";
-        assert!(!certainly_no_calendar(nested));
+        assert!(!certainly_no_calendar(nested, &Limits::DEFAULT));
     }
 }

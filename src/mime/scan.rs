@@ -209,6 +209,11 @@ fn wanted_unusual(field: &[u8], fields: Fields, top: bool) -> Option<(Wanted, us
     Some((named(name.get(..len)?, fields, top)?, value_at))
 }
 
+/// Whether a message's header block has a field: else it is not read as a message.
+pub fn has_header_field(head: &[u8]) -> bool {
+    head.split(|&b| b == b'\n').any(is_field)
+}
+
 /// Whether mail-parser reads a header field on this line: a name, then a colon. (It
 /// also reads one on an indented line that follows a line without a field.)
 fn is_field(line: &[u8]) -> bool {
@@ -696,8 +701,7 @@ pub fn parse<'x>(raw: &'x [u8], limits: &Limits, fields: Fields) -> Result<Scann
     };
     walk.entity(0..raw.len(), false, 0)?;
     let header_end = walk.header_end;
-    let head = raw.get(..header_end).unwrap_or_default();
-    if !head.split(|&b| b == b'\n').any(is_field) {
+    if !has_header_field(raw.get(..header_end).unwrap_or_default()) {
         return Err(skip(
             WarningCode::UnparseableMessage,
             "not an RFC 5322 message",
