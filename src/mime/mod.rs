@@ -447,26 +447,25 @@ const KNOWN_TYPES: &[&str] = &[
 
 /// `type/subtype` in lowercase (`text/plain` when there is no Content-Type).
 fn media_type(part: &Part<'_>) -> Cow<'static, str> {
-    match part.content_type() {
-        Some(ct) => {
-            let (t, sub) = (ct.ctype(), ct.subtype().unwrap_or(""));
-            let known = KNOWN_TYPES.iter().find(|k| {
-                k.len() == t.len() + 1 + sub.len()
-                    && k.get(..t.len()).is_some_and(|p| p.eq_ignore_ascii_case(t))
-                    && k.get(t.len() + 1..)
-                        .is_some_and(|p| p.eq_ignore_ascii_case(sub))
-            });
-            match known {
-                Some(k) => Cow::Borrowed(k),
-                None => {
-                    let mut s = t.to_ascii_lowercase();
-                    s.push('/');
-                    s.push_str(&sub.to_ascii_lowercase());
-                    Cow::Owned(s)
-                }
-            }
+    let Some(ct) = part.content_type() else {
+        return Cow::Borrowed("text/plain");
+    };
+    let (t, sub) = (ct.ctype(), ct.subtype().unwrap_or(""));
+    // Both are lowercase as read; a common type is named without a copy.
+    let known = KNOWN_TYPES.iter().find(|k| {
+        k.len() == t.len() + 1 + sub.len()
+            && k.starts_with(t)
+            && k.as_bytes().get(t.len()) == Some(&b'/')
+            && k.ends_with(sub)
+    });
+    match known {
+        Some(k) => Cow::Borrowed(k),
+        None => {
+            let mut s = t.to_ascii_lowercase();
+            s.push('/');
+            s.push_str(&sub.to_ascii_lowercase());
+            Cow::Owned(s)
         }
-        None => Cow::Borrowed("text/plain"),
     }
 }
 
