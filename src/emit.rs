@@ -42,6 +42,9 @@ pub const TRACE: &str = concat!("imip-bridge ", env!("CARGO_PKG_VERSION"));
 /// no boundary.
 const BOUNDARY_PREFIX: &str = "=_imip_";
 
+/// A boundary: [`BOUNDARY_PREFIX`], 16 hex digits, `_` and a three-letter kind.
+type Boundary = [u8; BOUNDARY_PREFIX.len() + 16 + 1 + 3];
+
 /// Everything the emitter needs besides the input message.
 pub struct Plan<'a> {
     /// The repaired calendar, already written (with the message's line ends).
@@ -68,12 +71,71 @@ pub struct Plan<'a> {
 enum Part<'a> {
     Raw(&'a [u8]),
     Generated {
-        /// The Content-Type value, in two pieces.
-        content_type: [&'a str; 2],
-        /// The Content-Transfer-Encoding value.
-        cte: &'static str,
+        content_type: TextType<'a>,
+        cte: Cte,
         body: Body<'a>,
     },
+}
+
+/// The Content-Type of a generated part.
+#[derive(Debug, Clone, Copy)]
+enum TextType<'a> {
+    Plain,
+    Html,
+    /// With the method.
+    Calendar(&'a str),
+}
+
+impl TextType<'_> {
+    /// Appends `Content-Type: ...` without the line end. Each piece is a literal, so
+    /// copying it needs no call.
+    fn write(self, out: &mut Vec<u8>) {
+        match self {
+            TextType::Plain => {
+                out.extend_from_slice(b"Content-Type: text/plain; charset=\"utf-8\"")
+            }
+            TextType::Html => out.extend_from_slice(b"Content-Type: text/html; charset=\"utf-8\""),
+            TextType::Calendar(method) => {
+                out.extend_from_slice(b"Content-Type: text/calendar; charset=\"utf-8\"; method=");
+                out.extend_from_slice(method.as_bytes());
+            }
+        }
+    }
+
+    /// How many bytes [`TextType::write`] writes.
+    fn len(self) -> usize {
+        match self {
+            TextType::Plain => "Content-Type: text/plain; charset=\"utf-8\"".len(),
+            TextType::Html => "Content-Type: text/html; charset=\"utf-8\"".len(),
+            TextType::Calendar(method) => {
+                "Content-Type: text/calendar; charset=\"utf-8\"; method=".len() + method.len()
+            }
+        }
+    }
+}
+
+/// The Content-Transfer-Encoding of a generated part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cte {
+    SevenBit,
+    EightBit,
+    Base64,
+}
+
+impl Cte {
+    /// Appends `Content-Transfer-Encoding: ...` without the line end.
+    fn write(self, out: &mut Vec<u8>) {
+        match self {
+            Cte::SevenBit => out.extend_from_slice(b"Content-Transfer-Encoding: 7bit"),
+            Cte::EightBit => out.extend_from_slice(b"Content-Transfer-Encoding: 8bit"),
+            Cte::Base64 => out.extend_from_slice(b"Content-Transfer-Encoding: base64"),
+        }
+    }
+
+    /// How many bytes [`Cte::write`] writes.
+    fn len(self) -> usize {
+        "Content-Transfer-Encoding: ".len() + if self == Cte::Base64 { 6 } else { 4 }
+    }
 }
 
 /// The body of a generated part.
@@ -89,7 +151,14 @@ impl Part<'_> {
     /// Whether the bytes written for the part's body (the whole part when it is carried)
     /// contain what `needle` looks for, which holds no CR or LF.
     fn bytes_contain(&self, needle: &memchr::memmem::Finder<'_>) -> bool {
-        let hay: &[u8] = match self {
+        needle.find(self.body_bytes()).is_some()
+    }
+
+    /// The bytes to search for a boundary, which holds no CR or LF: the body as written
+    /// (the whole part when it is carried), or for text whose line ends are rewritten,
+    /// the text as given.
+    fn body_bytes(&self) -> &[u8] {
+        match self {
             Part::Raw(b) => b,
             Part::Generated { body, .. } => match body {
                 Body::Bytes(b) => b,
@@ -98,8 +167,7 @@ impl Part<'_> {
                 // exactly when it is in the text as given.
                 Body::Text { text, .. } => text.as_bytes(),
             },
-        };
-        needle.find(hay).is_some()
+        }
     }
 
     /// At least as many bytes as [`write_part`] writes for this part, without the line
@@ -115,15 +183,9 @@ impl Part<'_> {
                 let body = match body {
                     Body::Bytes(b) => b.len(),
                     // Each LF becomes `eol`; CRs before it may go.
-                    Body::Text { text, lf } => text.len() + lf * (eol.len() - 1),
+                    Body::Text { text, lf } => text.len() + lf * eol.len().saturating_sub(1),
                 };
-                "Content-Type: ".len()
-                    + content_type[0].len()
-                    + content_type[1].len()
-                    + "Content-Transfer-Encoding: ".len()
-                    + cte.len()
-                    + 3 * eol.len()
-                    + body
+                content_type.len() + cte.len() + 3 * eol.len() + body
             }
         }
     }
@@ -197,61 +259,54 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
 
     // The body first (its size is needed to size the output once); what it reports is
     // reported after the headers.
-    // The alternative's parts, in increasing order of preference.
-    let mut alternatives: Vec<Part<'_>> = Vec::with_capacity(3 + mail.other_alternatives.len());
+    // The alternative's parts, in increasing order of preference (in groups, so that
+    // the usual message needs no list).
     let mut text_generated = false;
-    match (&mail.text_override, &mail.text) {
-        (Some(text), _) => alternatives.push(text_part(
-            ["text/plain; charset=\"utf-8\"", ""],
-            text,
-            true,
-            eol,
-        )),
-        (None, Some(r)) => alternatives.push(raw(r)),
+    let text = match (&mail.text_override, &mail.text) {
+        (Some(text), _) => text_part(TextType::Plain, text, true, eol),
+        (None, Some(r)) => raw(r),
         (None, None) => {
             let text = plan.summary_text.as_deref().unwrap_or_default();
-            alternatives.push(text_part(
-                ["text/plain; charset=\"utf-8\"", ""],
-                text,
-                false,
-                eol,
-            ));
             text_generated = true;
+            text_part(TextType::Plain, text, false, eol)
         }
-    }
-    alternatives.extend(mail.other_alternatives.iter().map(raw));
+    };
+    let others: Vec<Part<'_>> = mail.other_alternatives.iter().map(raw).collect();
     let mut html_generated = false;
-    if let Some(r) = &mail.html {
-        alternatives.push(raw(r));
+    let html = if let Some(r) = &mail.html {
+        Some(raw(r))
     } else if let Some(html) = plan.html_alt {
-        alternatives.push(text_part(
-            ["text/html; charset=\"utf-8\"", ""],
-            html,
-            true,
-            eol,
-        ));
         html_generated = true;
-    }
-    alternatives.push(text_part(
-        [
-            "text/calendar; charset=\"utf-8\"; method=",
-            plan.method.as_str(),
-        ],
+        Some(text_part(TextType::Html, html, true, eol))
+    } else {
+        None
+    };
+    let calendar = text_part(
+        TextType::Calendar(plan.method.as_str()),
         plan.calendar,
         false,
         eol,
-    ));
+    );
     let attachments: Vec<Part<'_>> = mail.attachments.iter().map(raw).collect();
-
-    // Boundaries: a part without the common prefix holds none of them.
-    let prefix = memchr::memmem::Finder::new(BOUNDARY_PREFIX.as_bytes());
-    let clear = !alternatives
+    let alternatives: [&[Part<'_>]; 4] = [
+        std::slice::from_ref(&text),
+        &others,
+        html.as_slice(),
+        std::slice::from_ref(&calendar),
+    ];
+    let attachments: [&[Part<'_>]; 1] = [&attachments];
+    let all = alternatives
         .iter()
         .chain(&attachments)
-        .any(|p| p.bytes_contain(&prefix));
-    let alt_boundary = boundary(&plan.seed, "alt", clear, &alternatives, &attachments);
-    let mix_boundary = (!attachments.is_empty())
-        .then(|| boundary(&plan.seed, "mix", clear, &alternatives, &attachments));
+        .flat_map(|g| g.iter());
+
+    // Boundaries: a part without the common prefix holds none of them.
+    let clear = !all.clone().any(|p| has_boundary_prefix(p.body_bytes()));
+    let alt_boundary = boundary(&plan.seed, b"alt", clear, all.clone());
+    let mix_boundary = attachments
+        .iter()
+        .any(|g| !g.is_empty())
+        .then(|| boundary(&plan.seed, b"mix", clear, all));
 
     // Room for the kept header fields, the generated ones and the body.
     let alt_len = multipart_len(&alternatives, alt_boundary.len(), eol);
@@ -319,7 +374,7 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
     out.extend_from_slice(block.get(run..).unwrap_or_default());
     // Only the last field can lack a line end.
     if run < block.len() && !block.ends_with(b"\n") {
-        out.extend_from_slice(eol.as_bytes());
+        push_eol(&mut out, eol);
     }
     let index_ok = index_ok.unwrap_or(false);
 
@@ -358,12 +413,8 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
                 concat(&["Thread-Index: ", &value]),
             );
         }
-        header(
-            &mut out,
-            "Content-Class",
-            "urn:content-classes:calendarmessage",
-            eol,
-        );
+        out.extend_from_slice(b"Content-Class: urn:content-classes:calendarmessage");
+        push_eol(&mut out, eol);
         if !had_class {
             report.fix(
                 FixCode::ContentClassAdded,
@@ -371,8 +422,11 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
             );
         }
     }
-    header(&mut out, "X-Imip-Bridge", TRACE, eol);
-    header(&mut out, "MIME-Version", "1.0", eol);
+    out.extend_from_slice(b"X-Imip-Bridge: ");
+    out.extend_from_slice(TRACE.as_bytes());
+    push_eol(&mut out, eol);
+    out.extend_from_slice(b"MIME-Version: 1.0");
+    push_eol(&mut out, eol);
     if text_generated {
         report.fix(
             FixCode::TextBodyGenerated,
@@ -387,38 +441,48 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
     }
 
     let Some(mix_boundary) = mix_boundary else {
-        multipart_header(&mut out, "alternative", &alt_boundary, eol);
-        out.extend_from_slice(eol.as_bytes());
+        out.extend_from_slice(b"Content-Type: multipart/alternative; boundary=\"");
+        out.extend_from_slice(&alt_boundary);
+        out.push(b'"');
+        push_eol(&mut out, eol);
+        push_eol(&mut out, eol);
         write_multipart(&mut out, &alt_boundary, &alternatives, eol);
         return Emitted {
             bytes: out,
             attachments_at: None,
         };
     };
-    multipart_header(&mut out, "mixed", &mix_boundary, eol);
-    out.extend_from_slice(eol.as_bytes());
+    out.extend_from_slice(b"Content-Type: multipart/mixed; boundary=\"");
+    out.extend_from_slice(&mix_boundary);
+    out.push(b'"');
+    push_eol(&mut out, eol);
+    push_eol(&mut out, eol);
     // The alternative is the mixed part's first part.
     delimiter(&mut out, &mix_boundary, eol);
-    multipart_header(&mut out, "alternative", &alt_boundary, eol);
-    out.extend_from_slice(eol.as_bytes());
+    out.extend_from_slice(b"Content-Type: multipart/alternative; boundary=\"");
+    out.extend_from_slice(&alt_boundary);
+    out.push(b'"');
+    push_eol(&mut out, eol);
+    push_eol(&mut out, eol);
     write_multipart(&mut out, &alt_boundary, &alternatives, eol);
-    out.extend_from_slice(eol.as_bytes());
+    push_eol(&mut out, eol);
     let at = out.len();
     write_multipart(&mut out, &mix_boundary, &attachments, eol);
     Emitted {
         bytes: out,
-        attachments_at: Some((at, mix_boundary)),
+        // A boundary is ASCII.
+        attachments_at: Some((at, String::from_utf8_lossy(&mix_boundary).into_owned())),
     }
 }
 
-/// `Content-Type: multipart/{subtype}; boundary="{boundary}"` and a line end.
-fn multipart_header(out: &mut Vec<u8>, subtype: &str, boundary: &str, eol: &str) {
-    out.extend_from_slice(b"Content-Type: multipart/");
-    out.extend_from_slice(subtype.as_bytes());
-    out.extend_from_slice(b"; boundary=\"");
-    out.extend_from_slice(boundary.as_bytes());
-    out.extend_from_slice(b"\"");
-    out.extend_from_slice(eol.as_bytes());
+/// Appends the line end: a literal for the usual ones, so copying it needs no call.
+#[inline]
+fn push_eol(out: &mut Vec<u8>, eol: &str) {
+    match eol.as_bytes() {
+        b"\r\n" => out.extend_from_slice(b"\r\n"),
+        b"\n" => out.push(b'\n'),
+        other => out.extend_from_slice(other),
+    }
 }
 
 /// Rewrites every line end in `text` as `eol`.
@@ -441,7 +505,7 @@ fn push_normalised(out: &mut Vec<u8>, text: &[u8], eol: &str) {
         let ends_in_eol = lf - line == content.len() + usize::from(crlf);
         if !ends_in_eol {
             out.extend_from_slice(text.get(copied..line + content.len()).unwrap_or_default());
-            out.extend_from_slice(eol.as_bytes());
+            push_eol(out, eol);
             copied = lf + 1;
         }
         line = lf + 1;
@@ -459,18 +523,19 @@ fn trim_cr(line: &[u8]) -> &[u8] {
     line
 }
 
+#[inline]
 fn header(out: &mut Vec<u8>, name: &str, value: &str, eol: &str) {
     out.extend_from_slice(name.as_bytes());
     out.extend_from_slice(b": ");
     out.extend_from_slice(value.as_bytes());
-    out.extend_from_slice(eol.as_bytes());
+    push_eol(out, eol);
 }
 
 /// A generated text part: 7bit for short ASCII lines, 8bit for UTF-8, base64 when a
 /// line is too long for SMTP or the text holds control characters. With `normalise`,
 /// the text's line ends are written as `eol`.
 fn text_part<'a>(
-    content_type: [&'a str; 2],
+    content_type: TextType<'a>,
     text: &'a str,
     normalise: bool,
     eol: &str,
@@ -486,15 +551,16 @@ fn text_part<'a>(
             } else {
                 encode_base64_lines(text.as_bytes(), eol)
             };
-            ("base64", Body::Bytes(Cow::Owned(encoded.into_bytes())))
+            (Cte::Base64, Body::Bytes(Cow::Owned(encoded.into_bytes())))
         }
         class => {
             let cte = if class == Class::Ascii {
-                "7bit"
+                Cte::SevenBit
             } else {
-                "8bit"
+                Cte::EightBit
             };
             let body = if normalise {
+                // For the output's size: each LF may become two bytes.
                 let lf = if eol.len() > 1 {
                     memchr::memchr_iter(b'\n', text.as_bytes()).count()
                 } else {
@@ -535,32 +601,20 @@ fn classify(body: &[u8]) -> Class {
             None => return Class::Base64,
         }
     }
-    // Branch-free within each block of 32, so the compiler tests them all at once.
-    let scan = |block: &[u8]| {
-        block.iter().fold((0u8, 0u8), |(bad, high), &b| {
-            let control = u8::from(b < 0x20)
-                & u8::from(b != b'\t')
-                & u8::from(b != b'\r')
-                & u8::from(b != b'\n');
-            (bad | control | u8::from(b == 0x7f), high | b)
-        })
-    };
-    let mut chunks = body.chunks_exact(32);
+    // One branch-free pass over (large) blocks, so the compiler tests many bytes at once.
     let mut high = 0u8;
-    for block in &mut chunks {
-        let Ok(block) = <&[u8; 32]>::try_from(block) else {
-            break;
-        };
-        let (bad, h) = scan(block);
+    for block in body.chunks(4096) {
+        let mut bad = 0u8;
+        for &b in block {
+            let control = (b < 0x20) & (b != b'\t') & (b != b'\r') & (b != b'\n');
+            bad |= u8::from(control | (b == 0x7f));
+            high |= b;
+        }
         if bad != 0 {
             return Class::Base64;
         }
-        high |= h;
     }
-    let (bad, h) = scan(chunks.remainder());
-    if bad != 0 {
-        Class::Base64
-    } else if (high | h) < 0x80 {
+    if high < 0x80 {
         Class::Ascii
     } else {
         Class::EightBit
@@ -575,45 +629,55 @@ fn needs_base64(body: &[u8]) -> bool {
 
 /// A boundary derived from the seed that occurs in none of the parts. `clear` when no
 /// part contains [`BOUNDARY_PREFIX`] (so none contains any candidate).
-fn boundary(
+fn boundary<'p, 'a: 'p>(
     seed: &[u8; 16],
-    kind: &str,
+    kind: &[u8; 3],
     clear: bool,
-    parts: &[Part<'_>],
-    more: &[Part<'_>],
-) -> String {
+    parts: impl Iterator<Item = &'p Part<'a>> + Clone,
+) -> Boundary {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut counter: u32 = 0;
     loop {
         let mut h = StableHasher::new();
         h.write(seed);
-        h.write(kind.as_bytes());
+        h.write(kind);
         h.write(&counter.to_be_bytes());
         let digest = h.finish128();
-        let mut b = String::with_capacity(BOUNDARY_PREFIX.len() + 17 + kind.len());
-        b.push_str(BOUNDARY_PREFIX);
-        push_hex(&mut b, digest.get(..8).unwrap_or_default());
-        b.push('_');
-        b.push_str(kind);
+        // The prefix, the first 8 bytes of the digest in hex (as `hash::hex` writes
+        // them), `_` and the kind.
+        let mut b: Boundary = [b'_'; BOUNDARY_PREFIX.len() + 20];
+        for (dst, src) in b.iter_mut().zip(BOUNDARY_PREFIX.bytes()) {
+            *dst = src;
+        }
+        let (_, rest) = b.split_at_mut(BOUNDARY_PREFIX.len());
+        for (pair, byte) in rest.chunks_exact_mut(2).zip(digest.iter().take(8)) {
+            for (dst, nibble) in pair.iter_mut().zip([byte >> 4, byte & 0x0f]) {
+                *dst = DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0');
+            }
+        }
+        for (dst, src) in b.iter_mut().rev().zip(kind.iter().rev()) {
+            *dst = *src;
+        }
         if clear || counter > 1000 {
             return b;
         }
-        let finder = memchr::memmem::Finder::new(b.as_bytes());
-        if !parts.iter().chain(more).any(|p| p.bytes_contain(&finder)) {
+        let finder = memchr::memmem::Finder::new(&b);
+        if !parts.clone().any(|p| p.bytes_contain(&finder)) {
             return b;
         }
         counter += 1;
     }
 }
 
-/// Appends bytes as lowercase hexadecimal, as [`crate::hash::hex`] writes them.
-fn push_hex(out: &mut String, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for &b in bytes {
-        for nibble in [b >> 4, b & 0x0f] {
-            let c = DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0');
-            out.push(char::from(c));
-        }
-    }
+/// Whether `hay` contains [`BOUNDARY_PREFIX`]: looked for from its `_`, which is rare in
+/// text and absent from base64.
+fn has_boundary_prefix(hay: &[u8]) -> bool {
+    memchr::memchr_iter(b'_', hay).any(|i| {
+        i > 0
+            && hay
+                .get(i - 1..)
+                .is_some_and(|rest| rest.starts_with(BOUNDARY_PREFIX.as_bytes()))
+    })
 }
 
 fn write_part(out: &mut Vec<u8>, part: &Part<'_>, eol: &str) {
@@ -624,51 +688,49 @@ fn write_part(out: &mut Vec<u8>, part: &Part<'_>, eol: &str) {
             cte,
             body,
         } => {
-            out.extend_from_slice(b"Content-Type: ");
-            out.extend_from_slice(content_type[0].as_bytes());
-            out.extend_from_slice(content_type[1].as_bytes());
-            out.extend_from_slice(eol.as_bytes());
-            out.extend_from_slice(b"Content-Transfer-Encoding: ");
-            out.extend_from_slice(cte.as_bytes());
-            out.extend_from_slice(eol.as_bytes());
-            out.extend_from_slice(eol.as_bytes());
+            content_type.write(out);
+            push_eol(out, eol);
+            cte.write(out);
+            push_eol(out, eol);
+            push_eol(out, eol);
             match body {
                 Body::Bytes(b) => out.extend_from_slice(b),
                 Body::Text { text, .. } => push_normalised(out, text.as_bytes(), eol),
             }
         }
     }
-    out.extend_from_slice(eol.as_bytes());
+    push_eol(out, eol);
 }
 
 /// A delimiter line: `--boundary` and a line end.
-fn delimiter(out: &mut Vec<u8>, boundary: &str, eol: &str) {
+fn delimiter(out: &mut Vec<u8>, boundary: &Boundary, eol: &str) {
     out.extend_from_slice(b"--");
-    out.extend_from_slice(boundary.as_bytes());
-    out.extend_from_slice(eol.as_bytes());
+    out.extend_from_slice(boundary);
+    push_eol(out, eol);
 }
 
 /// At least how many bytes [`write_multipart`] writes for `parts` with a boundary of
 /// `boundary_len` bytes.
-fn multipart_len(parts: &[Part<'_>], boundary_len: usize, eol: &str) -> usize {
+fn multipart_len(parts: &[&[Part<'_>]], boundary_len: usize, eol: &str) -> usize {
     let delimiter = 2 + boundary_len + eol.len();
     parts
         .iter()
+        .flat_map(|g| g.iter())
         .map(|p| delimiter + p.len(eol) + eol.len())
         .sum::<usize>()
         + delimiter
         + 2
 }
 
-fn write_multipart(out: &mut Vec<u8>, boundary: &str, parts: &[Part<'_>], eol: &str) {
-    for p in parts {
+fn write_multipart(out: &mut Vec<u8>, boundary: &Boundary, parts: &[&[Part<'_>]], eol: &str) {
+    for p in parts.iter().flat_map(|g| g.iter()) {
         delimiter(out, boundary, eol);
         write_part(out, p, eol);
     }
     out.extend_from_slice(b"--");
-    out.extend_from_slice(boundary.as_bytes());
+    out.extend_from_slice(boundary);
     out.extend_from_slice(b"--");
-    out.extend_from_slice(eol.as_bytes());
+    push_eol(out, eol);
 }
 
 /// The text as a minimal HTML document: escaped, line breaks kept.
@@ -878,6 +940,157 @@ mod tests {
             }
         }
         out
+    }
+
+    /// The old test for base64, as a reference for [`classify`].
+    fn needs_base64_ref(body: &[u8]) -> bool {
+        body.split(|&b| b == b'\r' || b == b'\n')
+            .any(|line| line.len() > 900)
+            || body
+                .iter()
+                .any(|&b| (b < 0x20 && b != b'\t' && b != b'\r' && b != b'\n') || b == 0x7f)
+    }
+
+    #[test]
+    fn classify_matches_its_definition() {
+        let pieces: [&[u8]; 12] = [
+            b"a",
+            b"\r",
+            b"\n",
+            b"\t",
+            b"\x00",
+            b"\x0b",
+            b"\x1f",
+            b"\x7f",
+            b"\xc3\xa9",
+            b" ",
+            &[b'x'; 450],
+            &[b'y'; 300],
+        ];
+        let mut state: u32 = 7;
+        for len in 0..40 {
+            for _ in 0..40 {
+                let mut s = Vec::new();
+                for _ in 0..len {
+                    state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    let i = (state >> 16) as usize % pieces.len();
+                    // Control characters rarely, so that most texts pass.
+                    if (4..8).contains(&i) && !(state >> 8).is_multiple_of(8) {
+                        continue;
+                    }
+                    s.extend_from_slice(pieces[i]);
+                }
+                let expected = if needs_base64_ref(&s) {
+                    Class::Base64
+                } else if s.is_ascii() {
+                    Class::Ascii
+                } else {
+                    Class::EightBit
+                };
+                assert_eq!(classify(&s), expected, "{s:?}");
+                assert_eq!(needs_base64(&s), expected == Class::Base64);
+            }
+        }
+        // Over several blocks of the scan.
+        let mut many = b"aaaaaaaaa\r\n".repeat(1_000);
+        assert_eq!(classify(&many), Class::Ascii);
+        many[8_999] = 0x01;
+        assert_eq!(classify(&many), Class::Base64);
+        many[8_999] = 0xc3;
+        assert_eq!(classify(&many), Class::EightBit);
+        assert_eq!(classify(&[b'a'; 901]), Class::Base64);
+        assert_eq!(classify(&[b'a'; 900]), Class::Ascii);
+    }
+
+    #[test]
+    fn field_kinds_are_the_listed_names_in_any_case() {
+        for name in REPLACED_HEADERS {
+            for n in [
+                name.to_string(),
+                name.to_ascii_lowercase(),
+                name.to_ascii_uppercase(),
+            ] {
+                assert_eq!(
+                    field_kind(format!("{n}: x\r\n").as_bytes()),
+                    FieldKind::Replaced
+                );
+                assert_eq!(
+                    field_kind(format!("{n}:\r\n").as_bytes()),
+                    FieldKind::Replaced
+                );
+                assert_eq!(
+                    field_kind(format!("{n} : x\r\n").as_bytes()),
+                    FieldKind::Other
+                );
+                assert_eq!(
+                    field_kind(format!("X{n}: x\r\n").as_bytes()),
+                    FieldKind::Other
+                );
+                assert_eq!(
+                    field_kind(format!("{n}X: x\r\n").as_bytes()),
+                    FieldKind::Other
+                );
+            }
+        }
+        let cases: [(&[u8], FieldKind); 9] = [
+            (b"subject: a", FieldKind::Subject),
+            (b"Thread-Topic: a", FieldKind::ThreadTopic),
+            (b"THREAD-INDEX: a", FieldKind::ThreadIndex),
+            (b"Content-Class: a", FieldKind::ContentClass),
+            (b"From: a", FieldKind::Other),
+            (b"From a@b Mon Jan  1 00:00:00 2024\n", FieldKind::Other),
+            (b"Subject", FieldKind::Other),
+            (b"", FieldKind::Other),
+            (
+                b"X-A-Very-Long-Field-Name-Indeed: Subject: a",
+                FieldKind::Other,
+            ),
+        ];
+        for (field, kind) in cases {
+            assert_eq!(field_kind(field), kind, "{field:?}");
+        }
+    }
+
+    #[test]
+    fn boundaries_avoid_what_the_parts_contain() {
+        let seed = [7u8; 16];
+        let none: [Part<'_>; 0] = [];
+        let first = boundary(&seed, b"alt", true, none.iter());
+        assert_eq!(first.len(), 27);
+        assert!(first.starts_with(b"=_imip_") && first.ends_with(b"_alt"));
+        // The old construction.
+        let mut h = StableHasher::new();
+        h.write(&seed);
+        h.write(b"alt");
+        h.write(&0u32.to_be_bytes());
+        let old = concat(&["=_imip_", &crate::hash::hex(&h.finish128()[..8]), "_alt"]);
+        assert_eq!(first, old.as_bytes());
+
+        let mut body = b"text\r\n--".to_vec();
+        body.extend_from_slice(&first);
+        body.extend_from_slice(b"\r\nmore\r\n");
+        let parts = [Part::Raw(&body)];
+        assert!(has_boundary_prefix(&body));
+        let other = boundary(&seed, b"alt", false, parts.iter());
+        assert_ne!(other, first);
+        assert!(!body.windows(other.len()).any(|w| w == other));
+        // The same search in text whose line ends are rewritten.
+        let text = String::from_utf8(body.clone()).unwrap();
+        let parts = [Part::Generated {
+            content_type: TextType::Plain,
+            cte: Cte::SevenBit,
+            body: Body::Text { text: &text, lf: 2 },
+        }];
+        assert_eq!(boundary(&seed, b"alt", false, parts.iter()), other);
+    }
+
+    #[test]
+    fn boundary_prefix_anywhere() {
+        assert!(has_boundary_prefix(b"=_imip_"));
+        assert!(has_boundary_prefix(b"__=_imip_x"));
+        assert!(!has_boundary_prefix(b"_imip_=_imi"));
+        assert!(!has_boundary_prefix(b"=_imip"));
+        assert!(!has_boundary_prefix(b""));
     }
 
     #[test]
