@@ -5,12 +5,12 @@
 //! there are any. Parts that are carried over are copied byte for byte from the input.
 //! Nothing from the calendar reaches a header without sanitising and RFC 2047 encoding.
 
-use crate::hash::{hex, StableHasher};
+use crate::hash::StableHasher;
 use crate::ical::value::{parse_date_or_date_time, unescape_text, DateTimeValue};
 use crate::ical::Component;
 use crate::itip::text::concat;
 use crate::mime::encoded_word::encode_header_value;
-use crate::mime::header::{split_fields, RawField};
+use crate::mime::header::{fields, RawField};
 use crate::mime::transfer::encode_base64_lines;
 use crate::mime::Mail;
 use crate::options::Profile;
@@ -20,7 +20,9 @@ use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// Top-level headers that describe the old body and are replaced.
+/// Top-level headers that describe the old body and are replaced ([`field_kind`]
+/// recognises exactly these).
+#[cfg_attr(not(test), allow(dead_code))]
 const REPLACED_HEADERS: &[&str] = &[
     "MIME-Version",
     "Content-Type",
@@ -35,6 +37,13 @@ const REPLACED_HEADERS: &[&str] = &[
 
 /// The trace header's value.
 pub const TRACE: &str = concat!("imip-bridge ", env!("CARGO_PKG_VERSION"));
+
+/// What every generated boundary begins with: a part that does not contain it contains
+/// no boundary.
+const BOUNDARY_PREFIX: &str = "=_imip_";
+
+/// A boundary: [`BOUNDARY_PREFIX`], 16 hex digits, `_` and a three-letter kind.
+type Boundary = [u8; BOUNDARY_PREFIX.len() + 16 + 1 + 3];
 
 /// Everything the emitter needs besides the input message.
 pub struct Plan<'a> {
@@ -62,26 +71,122 @@ pub struct Plan<'a> {
 enum Part<'a> {
     Raw(&'a [u8]),
     Generated {
-        headers: String,
-        body: Cow<'a, [u8]>,
+        content_type: TextType<'a>,
+        cte: Cte,
+        body: Body<'a>,
     },
 }
 
-impl Part<'_> {
-    /// Whether the part's bytes contain what `needle` looks for.
-    fn bytes_contain(&self, needle: &memchr::memmem::Finder<'_>) -> bool {
-        let hay: &[u8] = match self {
-            Part::Raw(b) => b,
-            Part::Generated { body, .. } => body,
-        };
-        needle.find(hay).is_some()
+/// The Content-Type of a generated part.
+#[derive(Debug, Clone, Copy)]
+enum TextType<'a> {
+    Plain,
+    Html,
+    /// With the method.
+    Calendar(&'a str),
+}
+
+impl TextType<'_> {
+    /// Appends `Content-Type: ...` without the line end. Each piece is a literal, so
+    /// copying it needs no call.
+    fn write(self, out: &mut Vec<u8>) {
+        match self {
+            TextType::Plain => {
+                out.extend_from_slice(b"Content-Type: text/plain; charset=\"utf-8\"")
+            }
+            TextType::Html => out.extend_from_slice(b"Content-Type: text/html; charset=\"utf-8\""),
+            TextType::Calendar(method) => {
+                out.extend_from_slice(b"Content-Type: text/calendar; charset=\"utf-8\"; method=");
+                out.extend_from_slice(method.as_bytes());
+            }
+        }
     }
 
-    /// How many bytes [`write_part`] writes for this part, without the line end after it.
-    fn len(&self) -> usize {
+    /// How many bytes [`TextType::write`] writes.
+    fn len(self) -> usize {
+        match self {
+            TextType::Plain => "Content-Type: text/plain; charset=\"utf-8\"".len(),
+            TextType::Html => "Content-Type: text/html; charset=\"utf-8\"".len(),
+            TextType::Calendar(method) => {
+                "Content-Type: text/calendar; charset=\"utf-8\"; method=".len() + method.len()
+            }
+        }
+    }
+}
+
+/// The Content-Transfer-Encoding of a generated part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cte {
+    SevenBit,
+    EightBit,
+    Base64,
+}
+
+impl Cte {
+    /// Appends `Content-Transfer-Encoding: ...` without the line end.
+    fn write(self, out: &mut Vec<u8>) {
+        match self {
+            Cte::SevenBit => out.extend_from_slice(b"Content-Transfer-Encoding: 7bit"),
+            Cte::EightBit => out.extend_from_slice(b"Content-Transfer-Encoding: 8bit"),
+            Cte::Base64 => out.extend_from_slice(b"Content-Transfer-Encoding: base64"),
+        }
+    }
+
+    /// How many bytes [`Cte::write`] writes.
+    fn len(self) -> usize {
+        "Content-Transfer-Encoding: ".len() + if self == Cte::Base64 { 6 } else { 4 }
+    }
+}
+
+/// The body of a generated part.
+enum Body<'a> {
+    /// Written as it is.
+    Bytes(Cow<'a, [u8]>),
+    /// Text written with every line end rewritten as the message's ([`normalise_eol`]);
+    /// `lf` is its number of LFs.
+    Text { text: &'a str, lf: usize },
+}
+
+impl Part<'_> {
+    /// Whether the bytes written for the part's body (the whole part when it is carried)
+    /// contain what `needle` looks for, which holds no CR or LF.
+    fn bytes_contain(&self, needle: &memchr::memmem::Finder<'_>) -> bool {
+        needle.find(self.body_bytes()).is_some()
+    }
+
+    /// The bytes to search for a boundary, which holds no CR or LF: the body as written
+    /// (the whole part when it is carried), or for text whose line ends are rewritten,
+    /// the text as given.
+    fn body_bytes(&self) -> &[u8] {
+        match self {
+            Part::Raw(b) => b,
+            Part::Generated { body, .. } => match body {
+                Body::Bytes(b) => b,
+                // Rewriting line ends only replaces CRs and LFs, which the needle does
+                // not hold, and joins no two lines: the needle is in the text as written
+                // exactly when it is in the text as given.
+                Body::Text { text, .. } => text.as_bytes(),
+            },
+        }
+    }
+
+    /// At least as many bytes as [`write_part`] writes for this part, without the line
+    /// end after it (exactly as many unless line ends are rewritten).
+    fn len(&self, eol: &str) -> usize {
         match self {
             Part::Raw(b) => b.len(),
-            Part::Generated { headers, body } => headers.len() + 2 + body.len(),
+            Part::Generated {
+                content_type,
+                cte,
+                body,
+            } => {
+                let body = match body {
+                    Body::Bytes(b) => b.len(),
+                    // Each LF becomes `eol`; CRs before it may go.
+                    Body::Text { text, lf } => text.len() + lf * eol.len().saturating_sub(1),
+                };
+                content_type.len() + cte.len() + 3 * eol.len() + body
+            }
         }
     }
 }
@@ -105,61 +210,184 @@ pub fn event_summary(cal: &Component) -> Option<String> {
         .filter(|s| !s.trim().is_empty())
 }
 
+/// How [`emit`] treats a field of the input's header block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldKind {
+    /// One of [`REPLACED_HEADERS`].
+    Replaced,
+    Subject,
+    ThreadTopic,
+    ThreadIndex,
+    ContentClass,
+    Other,
+}
+
+/// The kind of a field from its bytes: by its name (ASCII case-insensitive), as
+/// [`crate::mime::header::split_fields`] would name it. A name that is not a token has
+/// no kind, but every name looked for is one, so comparing the bytes before the first
+/// colon is enough.
+fn field_kind(field: &[u8]) -> FieldKind {
+    use FieldKind::*;
+    // The longest name looked for has 25 bytes: a colon further in ends another name.
+    let head = field.get(..26).unwrap_or(field);
+    let Some(colon) = head.iter().position(|&b| b == b':') else {
+        return Other;
+    };
+    let name = head.get(..colon).unwrap_or_default();
+    let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+    match name.len() {
+        7 if is("Subject") => Subject,
+        10 if is("Content-ID") => Replaced,
+        11 if is("Content-MD5") => Replaced,
+        12 if is("MIME-Version") || is("Content-Type") => Replaced,
+        12 if is("Thread-Index") => ThreadIndex,
+        12 if is("Thread-Topic") => ThreadTopic,
+        13 if is("X-Imip-Bridge") => Replaced,
+        13 if is("Content-Class") => ContentClass,
+        14 if is("Content-Length") => Replaced,
+        19 if is("Content-Disposition") || is("Content-Description") => Replaced,
+        25 if is("Content-Transfer-Encoding") => Replaced,
+        _ => Other,
+    }
+}
+
 /// Builds the output message.
 pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
     let eol = mail.eol;
-    let fields = split_fields(mail.header_block);
-    let summary = plan.summary.clone();
     let outlook = plan.profile == Profile::Outlook;
+    let raw = |r: &std::ops::Range<usize>| Part::Raw(mail.raw.get(r.clone()).unwrap_or_default());
 
-    // Field names are compared here rather than with `RawField::is`, which is not
-    // inlined: every field is checked against every replaced name.
-    let is = |f: &RawField<'_>, name: &str| f.name.eq_ignore_ascii_case(name);
-    let index_ok = fields
-        .iter()
-        .find(|f| is(f, "Thread-Index"))
-        .is_some_and(|f| is_valid_thread_index(&f.value()));
-    // Sized for what is known now: the header, the parts carried over and the calendar
-    // (as base64 when it needs it). The input's own calendar part is not carried, so
-    // `mail.raw.len()` would count it twice.
-    let carried: usize = mail
-        .text
-        .iter()
-        .chain(&mail.html)
-        .chain(&mail.other_alternatives)
-        .chain(&mail.attachments)
-        .map(|r| r.len())
-        .sum();
-    let calendar_out = if needs_base64(plan.calendar.as_bytes()) {
-        plan.calendar.len() / 3 * 4 + plan.calendar.len() / 38 + 8
-    } else {
-        plan.calendar.len()
-    };
-    let mut out: Vec<u8> =
-        Vec::with_capacity(mail.header_block.len() + carried + calendar_out + 4096);
-    for f in &fields {
-        let replaced = REPLACED_HEADERS.iter().any(|n| is(f, n))
-            || (outlook && is(f, "Content-Class"))
-            || (outlook && !index_ok && is(f, "Thread-Index"));
-        if replaced {
-            continue;
+    // The body first (its size is needed to size the output once); what it reports is
+    // reported after the headers.
+    // The alternative's parts, in increasing order of preference (in groups, so that
+    // the usual message needs no list).
+    let mut text_generated = false;
+    let text = match (&mail.text_override, &mail.text) {
+        (Some(text), _) => text_part(TextType::Plain, text, true, eol),
+        (None, Some(r)) => raw(r),
+        (None, None) => {
+            let text = plan.summary_text.as_deref().unwrap_or_default();
+            text_generated = true;
+            text_part(TextType::Plain, text, false, eol)
         }
-        out.extend_from_slice(f.bytes);
-        if !f.bytes.ends_with(b"\n") {
-            out.extend_from_slice(eol.as_bytes());
+    };
+    let others: Vec<Part<'_>> = mail.other_alternatives.iter().map(raw).collect();
+    let mut html_generated = false;
+    let html = if let Some(r) = &mail.html {
+        Some(raw(r))
+    } else if let Some(html) = plan.html_alt {
+        html_generated = true;
+        Some(text_part(TextType::Html, html, true, eol))
+    } else {
+        None
+    };
+    let calendar = text_part(
+        TextType::Calendar(plan.method.as_str()),
+        plan.calendar,
+        false,
+        eol,
+    );
+    let attachments: Vec<Part<'_>> = mail.attachments.iter().map(raw).collect();
+    let alternatives: [&[Part<'_>]; 4] = [
+        std::slice::from_ref(&text),
+        &others,
+        html.as_slice(),
+        std::slice::from_ref(&calendar),
+    ];
+    let attachments: [&[Part<'_>]; 1] = [&attachments];
+    let all = alternatives
+        .iter()
+        .chain(&attachments)
+        .flat_map(|g| g.iter());
+
+    // Boundaries: a part without the common prefix holds none of them.
+    let clear = !all.clone().any(|p| has_boundary_prefix(p.body_bytes()));
+    let alt_boundary = boundary(&plan.seed, b"alt", clear, all.clone());
+    let mix_boundary = attachments
+        .iter()
+        .any(|g| !g.is_empty())
+        .then(|| boundary(&plan.seed, b"mix", clear, all));
+
+    // Room for the kept header fields, the generated ones and the body.
+    let alt_len = multipart_len(&alternatives, alt_boundary.len(), eol);
+    let body_len = match &mix_boundary {
+        None => alt_len,
+        Some(mix) => {
+            alt_len
+                + multipart_len(&attachments, mix.len(), eol)
+                + 2
+                + mix.len()
+                + "Content-Type: multipart/alternative; boundary=\"\"".len()
+                + alt_boundary.len()
+                + 4 * eol.len()
+        }
+    };
+    // Subject and Thread-Topic, when written, come from the summary or the subject;
+    // encoded words and folding make them at most about twice as long.
+    let texts =
+        plan.summary.as_ref().map_or(0, String::len) + mail.subject.as_ref().map_or(0, String::len);
+    let mut out: Vec<u8> = Vec::with_capacity(mail.header_block.len() + 3 * texts + 512 + body_len);
+
+    // The input's fields, in runs between the replaced ones. Thread-Index fields depend
+    // on the first one, which comes before any other.
+    let block = mail.header_block;
+    let mut index_ok: Option<bool> = None;
+    let mut has_subject = false;
+    let mut has_topic = false;
+    let mut had_class = false;
+    let mut run = 0;
+    let mut at = 0;
+    for f in fields(block) {
+        let start = at;
+        at += f.len();
+        let replaced = match field_kind(f) {
+            FieldKind::Other => false,
+            FieldKind::Replaced => true,
+            FieldKind::Subject => {
+                has_subject = true;
+                false
+            }
+            FieldKind::ThreadTopic => {
+                has_topic = true;
+                false
+            }
+            FieldKind::ThreadIndex => {
+                outlook
+                    && !*index_ok.get_or_insert_with(|| {
+                        is_valid_thread_index(&RawField { name: "", bytes: f }.value())
+                    })
+            }
+            FieldKind::ContentClass => {
+                if outlook && !had_class {
+                    had_class = RawField { name: "", bytes: f }
+                        .value()
+                        .eq_ignore_ascii_case("urn:content-classes:calendarmessage");
+                }
+                outlook
+            }
+        };
+        if replaced {
+            out.extend_from_slice(block.get(run..start).unwrap_or_default());
+            run = at;
         }
     }
-    let has = |name: &str| fields.iter().any(|f| is(f, name));
-    let subject = mail.subject.clone().or_else(|| summary.clone());
-    if !has("Subject") {
-        if let Some(s) = &summary {
+    out.extend_from_slice(block.get(run..).unwrap_or_default());
+    // Only the last field can lack a line end.
+    if run < block.len() && !block.ends_with(b"\n") {
+        push_eol(&mut out, eol);
+    }
+    let index_ok = index_ok.unwrap_or(false);
+
+    let summary = plan.summary.as_deref();
+    if !has_subject {
+        if let Some(s) = summary {
             header(&mut out, "Subject", &encode_header_value(7, s, eol), eol);
             report.fix(FixCode::SubjectAdded, "Subject: taken from SUMMARY");
         }
     }
     if outlook {
-        if !has("Thread-Topic") {
-            if let Some(s) = &subject {
+        if !has_topic {
+            if let Some(s) = mail.subject.as_deref().or(summary) {
                 let topic = strip_subject_prefixes(s);
                 header(
                     &mut out,
@@ -185,185 +413,184 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
                 concat(&["Thread-Index: ", &value]),
             );
         }
-        header(
-            &mut out,
-            "Content-Class",
-            "urn:content-classes:calendarmessage",
-            eol,
-        );
-        let had = fields.iter().any(|f| {
-            is(f, "Content-Class")
-                && f.value()
-                    .eq_ignore_ascii_case("urn:content-classes:calendarmessage")
-        });
-        if !had {
+        out.extend_from_slice(b"Content-Class: urn:content-classes:calendarmessage");
+        push_eol(&mut out, eol);
+        if !had_class {
             report.fix(
                 FixCode::ContentClassAdded,
                 "Content-Class: urn:content-classes:calendarmessage",
             );
         }
     }
-    header(&mut out, "X-Imip-Bridge", TRACE, eol);
-    header(&mut out, "MIME-Version", "1.0", eol);
-
-    // The alternative's parts, in increasing order of preference.
-    let mut alternatives: Vec<Part<'_>> = Vec::new();
-    match (&mail.text_override, &mail.text) {
-        (Some(text), _) => {
-            let text = normalise_eol(text, eol);
-            alternatives.push(text_part(
-                "text/plain; charset=\"utf-8\"",
-                Cow::Owned(text),
-                eol,
-            ));
-        }
-        (None, Some(r)) => {
-            alternatives.push(Part::Raw(mail.raw.get(r.clone()).unwrap_or_default()))
-        }
-        (None, None) => {
-            let text = plan.summary_text.clone().unwrap_or_default();
-            alternatives.push(text_part(
-                "text/plain; charset=\"utf-8\"",
-                Cow::Owned(text),
-                eol,
-            ));
-            report.fix(
-                FixCode::TextBodyGenerated,
-                "the message had no text; a summary of the event was added",
-            );
-        }
+    out.extend_from_slice(b"X-Imip-Bridge: ");
+    out.extend_from_slice(TRACE.as_bytes());
+    push_eol(&mut out, eol);
+    out.extend_from_slice(b"MIME-Version: 1.0");
+    push_eol(&mut out, eol);
+    if text_generated {
+        report.fix(
+            FixCode::TextBodyGenerated,
+            "the message had no text; a summary of the event was added",
+        );
     }
-    for r in &mail.other_alternatives {
-        alternatives.push(Part::Raw(mail.raw.get(r.clone()).unwrap_or_default()));
-    }
-    if let Some(r) = &mail.html {
-        alternatives.push(Part::Raw(mail.raw.get(r.clone()).unwrap_or_default()));
-    } else if let Some(html) = plan.html_alt {
-        let html = normalise_eol(html, eol);
-        alternatives.push(text_part(
-            "text/html; charset=\"utf-8\"",
-            Cow::Owned(html),
-            eol,
-        ));
+    if html_generated {
         report.fix(
             FixCode::HtmlBodyGenerated,
             "a text/html alternative was built from the text",
         );
     }
-    alternatives.push(text_part(
-        &concat(&[
-            "text/calendar; charset=\"utf-8\"; method=",
-            plan.method.as_str(),
-        ]),
-        Cow::Borrowed(plan.calendar),
-        eol,
-    ));
-    let attachments: Vec<Part<'_>> = mail
-        .attachments
-        .iter()
-        .map(|r| Part::Raw(mail.raw.get(r.clone()).unwrap_or_default()))
-        .collect();
 
-    let all: Vec<&Part<'_>> = alternatives.iter().chain(attachments.iter()).collect();
-    let alt_boundary = boundary(&plan.seed, "alt", &all);
-    // Room for every part, its delimiter line and the closing delimiters.
-    let alt_len = multipart_len(&alternatives, alt_boundary.len(), eol);
-    let body_len = alt_len + multipart_len(&attachments, alt_boundary.len() + 4, eol) + 512;
-    out.reserve(body_len);
-    if attachments.is_empty() {
-        header(
-            &mut out,
-            "Content-Type",
-            &concat(&["multipart/alternative; boundary=\"", &alt_boundary, "\""]),
-            eol,
-        );
-        out.extend_from_slice(eol.as_bytes());
+    let Some(mix_boundary) = mix_boundary else {
+        out.extend_from_slice(b"Content-Type: multipart/alternative; boundary=\"");
+        out.extend_from_slice(&alt_boundary);
+        out.push(b'"');
+        push_eol(&mut out, eol);
+        push_eol(&mut out, eol);
         write_multipart(&mut out, &alt_boundary, &alternatives, eol);
-    } else {
-        let mix_boundary = boundary(&plan.seed, "mix", &all);
-        header(
-            &mut out,
-            "Content-Type",
-            &concat(&["multipart/mixed; boundary=\"", &mix_boundary, "\""]),
-            eol,
-        );
-        out.extend_from_slice(eol.as_bytes());
-        let mut alt = Vec::with_capacity(alt_len);
-        write_multipart(&mut alt, &alt_boundary, &alternatives, eol);
-        let mixed = vec![Part::Generated {
-            headers: format!(
-                "Content-Type: multipart/alternative; boundary=\"{alt_boundary}\"{eol}"
-            ),
-            body: Cow::Owned(alt),
-        }];
-        write_multipart_open(&mut out, &mix_boundary, &mixed, eol);
-        let at = out.len();
-        write_multipart(&mut out, &mix_boundary, &attachments, eol);
         return Emitted {
             bytes: out,
-            attachments_at: Some((at, mix_boundary)),
+            attachments_at: None,
         };
-    }
+    };
+    out.extend_from_slice(b"Content-Type: multipart/mixed; boundary=\"");
+    out.extend_from_slice(&mix_boundary);
+    out.push(b'"');
+    push_eol(&mut out, eol);
+    push_eol(&mut out, eol);
+    // The alternative is the mixed part's first part.
+    delimiter(&mut out, &mix_boundary, eol);
+    out.extend_from_slice(b"Content-Type: multipart/alternative; boundary=\"");
+    out.extend_from_slice(&alt_boundary);
+    out.push(b'"');
+    push_eol(&mut out, eol);
+    push_eol(&mut out, eol);
+    write_multipart(&mut out, &alt_boundary, &alternatives, eol);
+    push_eol(&mut out, eol);
+    let at = out.len();
+    write_multipart(&mut out, &mix_boundary, &attachments, eol);
     Emitted {
         bytes: out,
-        attachments_at: None,
+        // A boundary is ASCII.
+        attachments_at: Some((at, String::from_utf8_lossy(&mix_boundary).into_owned())),
+    }
+}
+
+/// Appends the line end: a literal for the usual ones, so copying it needs no call.
+#[inline]
+fn push_eol(out: &mut Vec<u8>, eol: &str) {
+    match eol.as_bytes() {
+        b"\r\n" => out.extend_from_slice(b"\r\n"),
+        b"\n" => out.push(b'\n'),
+        other => out.extend_from_slice(other),
     }
 }
 
 /// Rewrites every line end in `text` as `eol`.
+#[cfg(test)]
 fn normalise_eol(text: &str, eol: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 32 + 2);
-    let mut rest = text;
-    // Each line without the CRs before its LF (or before the end of the text).
-    while let Some(i) = memchr::memchr(b'\n', rest.as_bytes()) {
-        out.push_str(rest.get(..i).unwrap_or_default().trim_end_matches('\r'));
-        out.push_str(eol);
-        rest = rest.get(i + 1..).unwrap_or_default();
-    }
-    out.push_str(rest.trim_end_matches('\r'));
-    out
+    let mut out = Vec::with_capacity(text.len() + text.len() / 32 + 2);
+    push_normalised(&mut out, text.as_bytes(), eol);
+    String::from_utf8(out).unwrap_or_default()
 }
 
+/// Appends `text` with every line end (an LF and the CRs before it, or CRs at the end)
+/// rewritten as `eol`. Lines that already end in `eol` are copied together.
+fn push_normalised(out: &mut Vec<u8>, text: &[u8], eol: &str) {
+    let crlf = eol == "\r\n";
+    // text[copied..] is not written yet; text[line..] is not looked at yet.
+    let mut copied = 0;
+    let mut line = 0;
+    for lf in memchr::memchr_iter(b'\n', text) {
+        let content = trim_cr(text.get(line..lf).unwrap_or_default());
+        let ends_in_eol = lf - line == content.len() + usize::from(crlf);
+        if !ends_in_eol {
+            out.extend_from_slice(text.get(copied..line + content.len()).unwrap_or_default());
+            push_eol(out, eol);
+            copied = lf + 1;
+        }
+        line = lf + 1;
+    }
+    let content = trim_cr(text.get(line..).unwrap_or_default());
+    out.extend_from_slice(text.get(copied..line + content.len()).unwrap_or_default());
+}
+
+/// `line` without the CRs at its end.
+fn trim_cr(line: &[u8]) -> &[u8] {
+    let mut line = line;
+    while let [rest @ .., b'\r'] = line {
+        line = rest;
+    }
+    line
+}
+
+#[inline]
 fn header(out: &mut Vec<u8>, name: &str, value: &str, eol: &str) {
     out.extend_from_slice(name.as_bytes());
     out.extend_from_slice(b": ");
     out.extend_from_slice(value.as_bytes());
-    out.extend_from_slice(eol.as_bytes());
+    push_eol(out, eol);
 }
 
 /// A generated text part: 7bit for short ASCII lines, 8bit for UTF-8, base64 when a
-/// line is too long for SMTP or the text holds control characters.
-fn text_part<'a>(content_type: &str, body: Cow<'a, str>, eol: &str) -> Part<'a> {
-    let (cte, body): (&str, Cow<'a, [u8]>) = if needs_base64(body.as_bytes()) {
-        (
-            "base64",
-            Cow::Owned(encode_base64_lines(body.as_bytes(), eol).into_bytes()),
-        )
-    } else if body.is_ascii() {
-        ("7bit", cow_bytes(body))
-    } else {
-        ("8bit", cow_bytes(body))
+/// line is too long for SMTP or the text holds control characters. With `normalise`,
+/// the text's line ends are written as `eol`.
+fn text_part<'a>(
+    content_type: TextType<'a>,
+    text: &'a str,
+    normalise: bool,
+    eol: &str,
+) -> Part<'a> {
+    // Rewriting line ends changes no line's length (between CRs and LFs), no other
+    // character and nothing about ASCII: the text as given decides.
+    let (cte, body) = match classify(text.as_bytes()) {
+        Class::Base64 => {
+            let encoded = if normalise {
+                let mut norm = Vec::with_capacity(text.len() + text.len() / 32 + 2);
+                push_normalised(&mut norm, text.as_bytes(), eol);
+                encode_base64_lines(&norm, eol)
+            } else {
+                encode_base64_lines(text.as_bytes(), eol)
+            };
+            (Cte::Base64, Body::Bytes(Cow::Owned(encoded.into_bytes())))
+        }
+        class => {
+            let cte = if class == Class::Ascii {
+                Cte::SevenBit
+            } else {
+                Cte::EightBit
+            };
+            let body = if normalise {
+                // For the output's size: each LF may become two bytes.
+                let lf = if eol.len() > 1 {
+                    memchr::memchr_iter(b'\n', text.as_bytes()).count()
+                } else {
+                    0
+                };
+                Body::Text { text, lf }
+            } else {
+                Body::Bytes(Cow::Borrowed(text.as_bytes()))
+            };
+            (cte, body)
+        }
     };
-    let mut headers = String::with_capacity(content_type.len() + 64);
-    headers.push_str("Content-Type: ");
-    headers.push_str(content_type);
-    headers.push_str(eol);
-    headers.push_str("Content-Transfer-Encoding: ");
-    headers.push_str(cte);
-    headers.push_str(eol);
-    Part::Generated { headers, body }
-}
-
-fn cow_bytes(text: Cow<'_, str>) -> Cow<'_, [u8]> {
-    match text {
-        Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
-        Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+    Part::Generated {
+        content_type,
+        cte,
+        body,
     }
 }
 
-/// Whether text must be sent as base64: a line (between CR or LF) longer than 900
-/// bytes, or a control character other than tab, CR and LF.
-fn needs_base64(body: &[u8]) -> bool {
+/// How a generated text part is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Base64,
+    Ascii,
+    EightBit,
+}
+
+/// [`Class::Base64`] for a line (between CR or LF) longer than 900 bytes, or a control
+/// character other than tab, CR and LF; otherwise whether the text is ASCII.
+fn classify(body: &[u8]) -> Class {
     const MAX_LINE: usize = 900;
     // From a line start, MAX_LINE + 1 bytes without a line end make a long line;
     // otherwise the last line end among them is followed by the next line start.
@@ -371,80 +598,139 @@ fn needs_base64(body: &[u8]) -> bool {
     while let Some(window) = body.get(line_start..line_start + MAX_LINE + 1) {
         match memchr::memrchr2(b'\r', b'\n', window) {
             Some(i) => line_start += i + 1,
-            None => return true,
+            None => return Class::Base64,
         }
     }
-    // Branch-free within each block, so the compiler can test many bytes at once.
-    body.chunks(64).any(|block| {
-        block.iter().fold(false, |bad, &b| {
-            bad | ((b < 0x20 && b != b'\t' && b != b'\r' && b != b'\n') || b == 0x7f)
-        })
-    })
+    // One branch-free pass over (large) blocks, so the compiler tests many bytes at once.
+    let mut high = 0u8;
+    for block in body.chunks(4096) {
+        let mut bad = 0u8;
+        for &b in block {
+            let control = (b < 0x20) & (b != b'\t') & (b != b'\r') & (b != b'\n');
+            bad |= u8::from(control | (b == 0x7f));
+            high |= b;
+        }
+        if bad != 0 {
+            return Class::Base64;
+        }
+    }
+    if high < 0x80 {
+        Class::Ascii
+    } else {
+        Class::EightBit
+    }
 }
 
-/// A boundary derived from the seed that occurs in none of the parts.
-fn boundary(seed: &[u8; 16], kind: &str, parts: &[&Part<'_>]) -> String {
+/// Whether text must be sent as base64 ([`classify`]).
+#[cfg(test)]
+fn needs_base64(body: &[u8]) -> bool {
+    classify(body) == Class::Base64
+}
+
+/// A boundary derived from the seed that occurs in none of the parts. `clear` when no
+/// part contains [`BOUNDARY_PREFIX`] (so none contains any candidate).
+fn boundary<'p, 'a: 'p>(
+    seed: &[u8; 16],
+    kind: &[u8; 3],
+    clear: bool,
+    parts: impl Iterator<Item = &'p Part<'a>> + Clone,
+) -> Boundary {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut counter: u32 = 0;
     loop {
         let mut h = StableHasher::new();
         h.write(seed);
-        h.write(kind.as_bytes());
+        h.write(kind);
         h.write(&counter.to_be_bytes());
         let digest = h.finish128();
-        let b = concat(&[
-            "=_imip_",
-            &hex(digest.get(..8).unwrap_or_default()),
-            "_",
-            kind,
-        ]);
-        let finder = memchr::memmem::Finder::new(b.as_bytes());
-        if counter > 1000 || !parts.iter().any(|p| p.bytes_contain(&finder)) {
+        // The prefix, the first 8 bytes of the digest in hex (as `hash::hex` writes
+        // them), `_` and the kind.
+        let mut b: Boundary = [b'_'; BOUNDARY_PREFIX.len() + 20];
+        for (dst, src) in b.iter_mut().zip(BOUNDARY_PREFIX.bytes()) {
+            *dst = src;
+        }
+        let (_, rest) = b.split_at_mut(BOUNDARY_PREFIX.len());
+        for (pair, byte) in rest.chunks_exact_mut(2).zip(digest.iter().take(8)) {
+            for (dst, nibble) in pair.iter_mut().zip([byte >> 4, byte & 0x0f]) {
+                *dst = DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0');
+            }
+        }
+        for (dst, src) in b.iter_mut().rev().zip(kind.iter().rev()) {
+            *dst = *src;
+        }
+        if clear || counter > 1000 {
+            return b;
+        }
+        let finder = memchr::memmem::Finder::new(&b);
+        if !parts.clone().any(|p| p.bytes_contain(&finder)) {
             return b;
         }
         counter += 1;
     }
 }
 
+/// Whether `hay` contains [`BOUNDARY_PREFIX`]: looked for from its `_`, which is rare in
+/// text and absent from base64.
+fn has_boundary_prefix(hay: &[u8]) -> bool {
+    memchr::memchr_iter(b'_', hay).any(|i| {
+        i > 0
+            && hay
+                .get(i - 1..)
+                .is_some_and(|rest| rest.starts_with(BOUNDARY_PREFIX.as_bytes()))
+    })
+}
+
 fn write_part(out: &mut Vec<u8>, part: &Part<'_>, eol: &str) {
     match part {
         Part::Raw(bytes) => out.extend_from_slice(bytes),
-        Part::Generated { headers, body } => {
-            out.extend_from_slice(headers.as_bytes());
-            out.extend_from_slice(eol.as_bytes());
-            out.extend_from_slice(body);
+        Part::Generated {
+            content_type,
+            cte,
+            body,
+        } => {
+            content_type.write(out);
+            push_eol(out, eol);
+            cte.write(out);
+            push_eol(out, eol);
+            push_eol(out, eol);
+            match body {
+                Body::Bytes(b) => out.extend_from_slice(b),
+                Body::Text { text, .. } => push_normalised(out, text.as_bytes(), eol),
+            }
         }
     }
-    out.extend_from_slice(eol.as_bytes());
+    push_eol(out, eol);
 }
 
-/// Writes the parts of a multipart body without its closing delimiter.
-fn write_multipart_open(out: &mut Vec<u8>, boundary: &str, parts: &[Part<'_>], eol: &str) {
-    for p in parts {
-        out.extend_from_slice(b"--");
-        out.extend_from_slice(boundary.as_bytes());
-        out.extend_from_slice(eol.as_bytes());
-        write_part(out, p, eol);
-    }
+/// A delimiter line: `--boundary` and a line end.
+fn delimiter(out: &mut Vec<u8>, boundary: &Boundary, eol: &str) {
+    out.extend_from_slice(b"--");
+    out.extend_from_slice(boundary);
+    push_eol(out, eol);
 }
 
-/// How many bytes [`write_multipart`] writes for `parts` with a boundary of
+/// At least how many bytes [`write_multipart`] writes for `parts` with a boundary of
 /// `boundary_len` bytes.
-fn multipart_len(parts: &[Part<'_>], boundary_len: usize, eol: &str) -> usize {
+fn multipart_len(parts: &[&[Part<'_>]], boundary_len: usize, eol: &str) -> usize {
     let delimiter = 2 + boundary_len + eol.len();
     parts
         .iter()
-        .map(|p| delimiter + p.len() + eol.len())
+        .flat_map(|g| g.iter())
+        .map(|p| delimiter + p.len(eol) + eol.len())
         .sum::<usize>()
         + delimiter
         + 2
 }
 
-fn write_multipart(out: &mut Vec<u8>, boundary: &str, parts: &[Part<'_>], eol: &str) {
-    write_multipart_open(out, boundary, parts, eol);
+fn write_multipart(out: &mut Vec<u8>, boundary: &Boundary, parts: &[&[Part<'_>]], eol: &str) {
+    for p in parts.iter().flat_map(|g| g.iter()) {
+        delimiter(out, boundary, eol);
+        write_part(out, p, eol);
+    }
     out.extend_from_slice(b"--");
-    out.extend_from_slice(boundary.as_bytes());
+    out.extend_from_slice(boundary);
     out.extend_from_slice(b"--");
-    out.extend_from_slice(eol.as_bytes());
+    push_eol(out, eol);
 }
 
 /// The text as a minimal HTML document: escaped, line breaks kept.
@@ -654,6 +940,157 @@ mod tests {
             }
         }
         out
+    }
+
+    /// The old test for base64, as a reference for [`classify`].
+    fn needs_base64_ref(body: &[u8]) -> bool {
+        body.split(|&b| b == b'\r' || b == b'\n')
+            .any(|line| line.len() > 900)
+            || body
+                .iter()
+                .any(|&b| (b < 0x20 && b != b'\t' && b != b'\r' && b != b'\n') || b == 0x7f)
+    }
+
+    #[test]
+    fn classify_matches_its_definition() {
+        let pieces: [&[u8]; 12] = [
+            b"a",
+            b"\r",
+            b"\n",
+            b"\t",
+            b"\x00",
+            b"\x0b",
+            b"\x1f",
+            b"\x7f",
+            b"\xc3\xa9",
+            b" ",
+            &[b'x'; 450],
+            &[b'y'; 300],
+        ];
+        let mut state: u32 = 7;
+        for len in 0..40 {
+            for _ in 0..40 {
+                let mut s = Vec::new();
+                for _ in 0..len {
+                    state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    let i = (state >> 16) as usize % pieces.len();
+                    // Control characters rarely, so that most texts pass.
+                    if (4..8).contains(&i) && !(state >> 8).is_multiple_of(8) {
+                        continue;
+                    }
+                    s.extend_from_slice(pieces[i]);
+                }
+                let expected = if needs_base64_ref(&s) {
+                    Class::Base64
+                } else if s.is_ascii() {
+                    Class::Ascii
+                } else {
+                    Class::EightBit
+                };
+                assert_eq!(classify(&s), expected, "{s:?}");
+                assert_eq!(needs_base64(&s), expected == Class::Base64);
+            }
+        }
+        // Over several blocks of the scan.
+        let mut many = b"aaaaaaaaa\r\n".repeat(1_000);
+        assert_eq!(classify(&many), Class::Ascii);
+        many[8_999] = 0x01;
+        assert_eq!(classify(&many), Class::Base64);
+        many[8_999] = 0xc3;
+        assert_eq!(classify(&many), Class::EightBit);
+        assert_eq!(classify(&[b'a'; 901]), Class::Base64);
+        assert_eq!(classify(&[b'a'; 900]), Class::Ascii);
+    }
+
+    #[test]
+    fn field_kinds_are_the_listed_names_in_any_case() {
+        for name in REPLACED_HEADERS {
+            for n in [
+                name.to_string(),
+                name.to_ascii_lowercase(),
+                name.to_ascii_uppercase(),
+            ] {
+                assert_eq!(
+                    field_kind(format!("{n}: x\r\n").as_bytes()),
+                    FieldKind::Replaced
+                );
+                assert_eq!(
+                    field_kind(format!("{n}:\r\n").as_bytes()),
+                    FieldKind::Replaced
+                );
+                assert_eq!(
+                    field_kind(format!("{n} : x\r\n").as_bytes()),
+                    FieldKind::Other
+                );
+                assert_eq!(
+                    field_kind(format!("X{n}: x\r\n").as_bytes()),
+                    FieldKind::Other
+                );
+                assert_eq!(
+                    field_kind(format!("{n}X: x\r\n").as_bytes()),
+                    FieldKind::Other
+                );
+            }
+        }
+        let cases: [(&[u8], FieldKind); 9] = [
+            (b"subject: a", FieldKind::Subject),
+            (b"Thread-Topic: a", FieldKind::ThreadTopic),
+            (b"THREAD-INDEX: a", FieldKind::ThreadIndex),
+            (b"Content-Class: a", FieldKind::ContentClass),
+            (b"From: a", FieldKind::Other),
+            (b"From a@b Mon Jan  1 00:00:00 2024\n", FieldKind::Other),
+            (b"Subject", FieldKind::Other),
+            (b"", FieldKind::Other),
+            (
+                b"X-A-Very-Long-Field-Name-Indeed: Subject: a",
+                FieldKind::Other,
+            ),
+        ];
+        for (field, kind) in cases {
+            assert_eq!(field_kind(field), kind, "{field:?}");
+        }
+    }
+
+    #[test]
+    fn boundaries_avoid_what_the_parts_contain() {
+        let seed = [7u8; 16];
+        let none: [Part<'_>; 0] = [];
+        let first = boundary(&seed, b"alt", true, none.iter());
+        assert_eq!(first.len(), 27);
+        assert!(first.starts_with(b"=_imip_") && first.ends_with(b"_alt"));
+        // The old construction.
+        let mut h = StableHasher::new();
+        h.write(&seed);
+        h.write(b"alt");
+        h.write(&0u32.to_be_bytes());
+        let old = concat(&["=_imip_", &crate::hash::hex(&h.finish128()[..8]), "_alt"]);
+        assert_eq!(first, old.as_bytes());
+
+        let mut body = b"text\r\n--".to_vec();
+        body.extend_from_slice(&first);
+        body.extend_from_slice(b"\r\nmore\r\n");
+        let parts = [Part::Raw(&body)];
+        assert!(has_boundary_prefix(&body));
+        let other = boundary(&seed, b"alt", false, parts.iter());
+        assert_ne!(other, first);
+        assert!(!body.windows(other.len()).any(|w| w == other));
+        // The same search in text whose line ends are rewritten.
+        let text = String::from_utf8(body.clone()).unwrap();
+        let parts = [Part::Generated {
+            content_type: TextType::Plain,
+            cte: Cte::SevenBit,
+            body: Body::Text { text: &text, lf: 2 },
+        }];
+        assert_eq!(boundary(&seed, b"alt", false, parts.iter()), other);
+    }
+
+    #[test]
+    fn boundary_prefix_anywhere() {
+        assert!(has_boundary_prefix(b"=_imip_"));
+        assert!(has_boundary_prefix(b"__=_imip_x"));
+        assert!(!has_boundary_prefix(b"_imip_=_imi"));
+        assert!(!has_boundary_prefix(b"=_imip"));
+        assert!(!has_boundary_prefix(b""));
     }
 
     #[test]

@@ -52,26 +52,50 @@ pub fn detect_eol(block: &[u8]) -> &'static str {
 /// Splits a header block into fields. Bytes before the first field that do not form a
 /// field (e.g. an mbox `From ` line) become a field with an empty name.
 pub fn split_fields(block: &[u8]) -> Vec<RawField<'_>> {
-    let mut fields = Vec::new();
-    let mut start = 0;
-    let mut pos = 0;
-    while pos < block.len() {
-        let line_end = block
-            .get(pos..)
-            .and_then(|rest| memchr::memchr(b'\n', rest))
-            .map_or(block.len(), |i| pos + i + 1);
-        let next_is_continuation = matches!(block.get(line_end), Some(b' ' | b'\t'));
-        if !next_is_continuation {
-            let bytes = block.get(start..line_end).unwrap_or_default();
-            fields.push(RawField {
-                name: field_name(bytes),
-                bytes,
-            });
-            start = line_end;
+    fields(block)
+        .map(|bytes| RawField {
+            name: field_name(bytes),
+            bytes,
+        })
+        .collect()
+}
+
+/// The fields of a header block as [`split_fields`] finds them (each field's bytes,
+/// continuation lines and line end included), one at a time and without allocating.
+pub fn fields(block: &[u8]) -> Fields<'_> {
+    Fields { block, pos: 0 }
+}
+
+/// Iterator returned by [`fields`].
+#[derive(Debug, Clone)]
+pub struct Fields<'a> {
+    block: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let block = self.block;
+        let start = self.pos;
+        if start >= block.len() {
+            return None;
         }
-        pos = line_end;
+        let mut end = start;
+        // Lines up to one not followed by a continuation line (or the end of the block).
+        loop {
+            end = block
+                .get(end..)
+                .and_then(|rest| memchr::memchr(b'\n', rest))
+                .map_or(block.len(), |i| end + i + 1);
+            if !matches!(block.get(end), Some(b' ' | b'\t')) {
+                break;
+            }
+        }
+        self.pos = end;
+        block.get(start..end)
     }
-    fields
 }
 
 fn field_name(bytes: &[u8]) -> &str {
@@ -98,6 +122,16 @@ mod tests {
         assert_eq!(f[1].bytes, b"Subject: one\r\n two\r\n");
         assert_eq!(f[1].value(), "one two");
         assert_eq!(f.iter().map(|f| f.bytes.len()).sum::<usize>(), block.len());
+    }
+
+    #[test]
+    fn fields_without_a_final_line_end_or_with_a_from_line() {
+        let block = b"From a@b Mon\nX: 1\n\t2\nY: 3";
+        let f: Vec<&[u8]> = fields(block).collect();
+        assert_eq!(f, [&b"From a@b Mon\n"[..], b"X: 1\n\t2\n", b"Y: 3"]);
+        assert_eq!(split_fields(block)[0].name, "");
+        assert_eq!(fields(b"").count(), 0);
+        assert_eq!(fields(b" \n\tx").collect::<Vec<_>>(), [&b" \n\tx"[..]]);
     }
 
     #[test]
