@@ -150,8 +150,8 @@ pub struct Property {
     /// The unfolded text this property was read from (`None` for a property built by
     /// a stage). Kept after a change, for the ranges that still point into it.
     source: Option<Arc<str>>,
-    /// Where the content line is in `source`.
-    line: Range<usize>,
+    /// Where the content line is in `source` (which the parser keeps under 4 GiB).
+    line: Range<u32>,
     /// A standard name is not copied (see [`known_name`]).
     name: Cow<'static, str>,
     params: Vec<Param>,
@@ -164,9 +164,17 @@ pub struct Property {
 /// its own.
 #[derive(Clone)]
 enum Text {
-    Source(Range<usize>),
+    Source(Range<u32>),
     Static(&'static str),
     Own(String),
+}
+
+/// A range of a source under 4 GiB; one that does not fit is empty (reads as no text).
+fn narrow(r: Range<usize>) -> Range<u32> {
+    match (u32::try_from(r.start), u32::try_from(r.end)) {
+        (Ok(start), Ok(end)) => start..end,
+        _ => 0..0,
+    }
 }
 
 /// `name` as a property name: a standard one is not copied.
@@ -201,7 +209,9 @@ impl Property {
     }
 
     /// A parsed property: `line` is where its unfolded content line is in `source`,
-    /// `value` where its value is (a range that is not one reads as empty text).
+    /// `value` where its value is (a range that is not one reads as empty text). The
+    /// parser keeps sources under 4 GiB ([`crate::ical::parse::ParseError::TooLarge`]);
+    /// a range past that would read as empty text.
     pub(crate) fn from_source(
         source: Arc<str>,
         line: Range<usize>,
@@ -211,19 +221,19 @@ impl Property {
     ) -> Self {
         Property {
             source: Some(source),
-            line,
+            line: narrow(line),
             name: property_name(name),
             params,
-            value: Text::Source(value),
+            value: Text::Source(narrow(value)),
             original: true,
         }
     }
 
     /// The text at `range` of the source.
-    fn source_text(&self, range: &Range<usize>) -> &str {
+    fn source_text(&self, range: &Range<u32>) -> &str {
         self.source
             .as_deref()
-            .and_then(|s| s.get(range.clone()))
+            .and_then(|s| s.get(range.start as usize..range.end as usize))
             .unwrap_or_default()
     }
 

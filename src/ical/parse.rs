@@ -20,6 +20,8 @@ pub enum ParseError {
     LineTooLong(usize),
     /// A component of the calendar with more ATTENDEEs than the limit.
     TooManyAttendees(usize),
+    /// A calendar text of 4 GiB or more (the model keeps 32-bit offsets into it).
+    TooLarge(usize),
 }
 
 /// Bounds on what one calendar may contain.
@@ -68,6 +70,7 @@ impl std::fmt::Display for ParseError {
             }
             ParseError::LineTooLong(n) => write!(f, "a content line longer than {n} bytes"),
             ParseError::TooManyAttendees(n) => write!(f, "an event with more than {n} attendees"),
+            ParseError::TooLarge(n) => write!(f, "the calendar is {n} bytes, 4 GiB or more"),
         }
     }
 }
@@ -95,6 +98,9 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Parsed, ParseError> {
 /// # Errors
 /// As [`parse`], plus the limit errors.
 pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, ParseError> {
+    if u32::try_from(text.len()).is_err() {
+        return Err(ParseError::TooLarge(text.len()));
+    }
     let mut parsed = Parsed::default();
     let mut stack: Vec<Open> = Vec::new();
     // The properties of every open component, the innermost last: a component takes
