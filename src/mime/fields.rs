@@ -121,7 +121,10 @@ pub fn content_type(value: &[u8]) -> Option<ContentType<'_>> {
         subtype = Some(lower(text(at + 1, end)?));
         at = end;
     }
-    let mut attributes: Vec<Attribute<'_>> = Vec::new();
+    // Room for two parameters when there may be some (few values have more): not the
+    // four a first push would make room for.
+    let mut attributes: Vec<Attribute<'_>> =
+        Vec::with_capacity(if value.contains(&b';') { 2 } else { 0 });
     loop {
         at = skip_blanks(value, at);
         match value.get(at) {

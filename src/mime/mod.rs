@@ -224,7 +224,7 @@ fn read_with<'a>(raw: &'a [u8], limits: &Limits, fields: scan::Fields) -> Result
     let mut walk = Walk {
         raw,
         parts: &parts,
-        leaves: Vec::new(),
+        leaves: Vec::with_capacity(parts.len()),
     };
     walk.visit(0, None, 0);
     let leaves = walk.leaves;
