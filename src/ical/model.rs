@@ -252,6 +252,38 @@ impl Property {
         names.iter().any(|n| self.name.eq_ignore_ascii_case(n))
     }
 
+    /// [`Property::is`] for a name written in upper case (as every standard name is):
+    /// a standard name is decided by one exact comparison, without a case-insensitive
+    /// loop. `upper` must contain no lower-case ASCII letter.
+    #[inline]
+    pub fn is_upper(&self, upper: &str) -> bool {
+        match &self.name {
+            // A standard name is upper case: ignoring case, it equals an upper-case
+            // name only when it is that name exactly.
+            Cow::Borrowed(name) => *name == upper,
+            Cow::Owned(name) => name.eq_ignore_ascii_case(upper),
+        }
+    }
+
+    /// [`Property::is_any`] for names written in upper case (see
+    /// [`Property::is_upper`]).
+    #[inline]
+    pub fn is_any_upper(&self, upper: &[&str]) -> bool {
+        upper.iter().any(|n| self.is_upper(n))
+    }
+
+    /// The name in ASCII upper case: borrowed when it already is (always for a standard
+    /// name, which is not scanned).
+    pub fn upper_name(&self) -> Cow<'_, str> {
+        match &self.name {
+            Cow::Borrowed(name) => Cow::Borrowed(name),
+            Cow::Owned(name) if name.bytes().any(|b| b.is_ascii_lowercase()) => {
+                Cow::Owned(name.to_ascii_uppercase())
+            }
+            Cow::Owned(name) => Cow::Borrowed(name),
+        }
+    }
+
     /// The raw value.
     pub fn value(&self) -> &str {
         match &self.value {
@@ -645,6 +677,27 @@ impl Component {
     /// The first property called `name`, mutably.
     pub fn property_mut(&mut self, name: &str) -> Option<&mut Property> {
         self.properties.iter_mut().find(|p| p.is(name))
+    }
+
+    /// [`Component::property`] for a name written in upper case (see
+    /// [`Property::is_upper`]).
+    #[inline]
+    pub fn property_upper(&self, upper: &str) -> Option<&Property> {
+        self.properties.iter().find(|p| p.is_upper(upper))
+    }
+
+    /// [`Component::property_mut`] for a name written in upper case (see
+    /// [`Property::is_upper`]).
+    #[inline]
+    pub fn property_upper_mut(&mut self, upper: &str) -> Option<&mut Property> {
+        self.properties.iter_mut().find(|p| p.is_upper(upper))
+    }
+
+    /// [`Component::properties_named`] for a name written in upper case (see
+    /// [`Property::is_upper`]).
+    #[inline]
+    pub fn properties_upper<'a>(&'a self, upper: &'a str) -> impl Iterator<Item = &'a Property> {
+        self.properties.iter().filter(move |p| p.is_upper(upper))
     }
 
     /// Every property called `name`.

@@ -12,7 +12,7 @@ use crate::mime::{Mailbox, Skip};
 use crate::report::{FixCode, Method, Report, WarningCode};
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
-use text::{concat, Decimal};
+use text::{concat, trim, Decimal};
 
 /// What normalisation needs to know about the message around the calendar.
 #[derive(Debug, Clone)]
@@ -80,8 +80,7 @@ pub fn normalise(
             "no VEVENT: only meeting requests for events are repaired",
         ));
     }
-    rename_illegal_names(cal, report);
-    fix_addresses(cal, report);
+    fix_names_and_addresses(cal, report);
     clean_event_properties(cal, report);
     let method = fix_method(cal, ctx, report)?;
     let method = repair::correct_method(cal, method, report);
@@ -114,7 +113,7 @@ pub fn normalise(
 }
 
 fn fix_version(cal: &mut Component, report: &mut Report) -> Result<(), Skip> {
-    match cal.property_mut("VERSION") {
+    match cal.property_upper_mut("VERSION") {
         Some(v) if v.value() == "2.0" => {}
         Some(v) if v.value().trim() == "1.0" => {
             return Err(skip(
@@ -135,7 +134,7 @@ fn fix_version(cal: &mut Component, report: &mut Report) -> Result<(), Skip> {
             report.fix(FixCode::VersionSet, "VERSION:2.0 added");
         }
     }
-    if cal.property("PRODID").is_none() {
+    if cal.property_upper("PRODID").is_none() {
         cal.properties
             .insert(0, Property::constant("PRODID", PRODID));
         report.fix(FixCode::ProdidAdded, format!("PRODID:{PRODID} added"));
@@ -143,23 +142,34 @@ fn fix_version(cal: &mut Component, report: &mut Report) -> Result<(), Skip> {
     Ok(())
 }
 
-/// Renames property names containing `_` (illegal in RFC 5545) to the `-` form.
-fn rename_illegal_names(cal: &mut Component, report: &mut Report) {
+/// Renames property names containing `_` (illegal in RFC 5545) to the `-` form, then
+/// lowercases `MAILTO:` schemes and adds the scheme to bare addresses, in values and in
+/// address parameters: one walk over every property. (A renamed property is never an
+/// address property, whose names have no `_` or `-`.)
+fn fix_names_and_addresses(cal: &mut Component, report: &mut Report) {
     let mut renamed: Vec<(String, String)> = Vec::new();
+    let mut counts = AddressCounts::default();
     cal.walk_mut(&mut |c| {
         for p in &mut c.properties {
-            // A standard name has no `_`: only the others are looked at.
-            if !p.has_standard_name() && p.name().as_bytes().contains(&b'_') {
-                let new = p.name().replace('_', "-");
-                if !renamed.iter().any(|(old, _)| old == p.name()) {
-                    renamed.push((p.name().to_owned(), new.clone()));
-                }
-                p.rename(new);
-            }
+            rename_illegal_name(p, &mut renamed);
+            fix_address(p, &mut counts);
         }
     });
     for (old, new) in renamed {
         report.fix(FixCode::PropertyRenamed, concat(&[&old, " -> ", &new]));
+    }
+    counts.report(report);
+}
+
+/// Renames `p` when its name contains `_`, noting each old name once in `renamed`.
+fn rename_illegal_name(p: &mut Property, renamed: &mut Vec<(String, String)>) {
+    // A standard name has no `_`: only the others are looked at.
+    if !p.has_standard_name() && p.name().as_bytes().contains(&b'_') {
+        let new = p.name().replace('_', "-");
+        if !renamed.iter().any(|(old, _)| old == p.name()) {
+            renamed.push((p.name().to_owned(), new.clone()));
+        }
+        p.rename(new);
     }
 }
 
@@ -204,33 +214,33 @@ fn clean_event_properties(cal: &mut Component, report: &mut Report) {
         .iter_mut()
         .filter(|c| c.is("VEVENT") || c.is("VTODO"))
     {
-        // One pass: empty values of NON_EMPTY_PROPS go, then a TZID property goes.
-        ev.properties.retain(|p| {
-            let empty = is_blank(p.value()) && p.is_any(NON_EMPTY_PROPS);
-            if empty {
-                if !emptied.iter().any(|e| p.is(e)) {
+        // One pass: empty values of NON_EMPTY_PROPS go, then a TZID property goes; the
+        // properties kept get their TEXT escapes and RECUR values checked.
+        ev.properties.retain_mut(|p| {
+            if is_blank(p.value()) && p.is_any_upper(NON_EMPTY_PROPS) {
+                if !emptied.iter().any(|e| p.is_upper(e)) {
                     emptied.push(p.name().to_ascii_uppercase());
                 }
                 return false;
             }
-            if p.is("TZID") {
+            if p.is_upper("TZID") {
                 tzids.push(p.value().trim().to_owned());
                 return false;
             }
-            true
-        });
-        for p in &mut ev.properties {
-            if p.is_any(TEXT_PROPS) {
+            if p.is_any_upper(TEXT_PROPS) {
                 if let Some(fixed) = fix_text_escapes(p.value()) {
                     p.set_value(fixed);
                     escapes += 1;
                 }
-            } else if (p.is("RRULE") || p.is("EXRULE")) && p.value().contains(char::is_whitespace) {
+            } else if (p.is_upper("RRULE") || p.is_upper("EXRULE"))
+                && p.value().contains(char::is_whitespace)
+            {
                 let fixed: String = p.value().chars().filter(|c| !c.is_whitespace()).collect();
                 p.set_value(fixed);
                 recurs += 1;
             }
-        }
+            true
+        });
     }
     for name in emptied {
         report.fix(
@@ -251,7 +261,7 @@ fn clean_event_properties(cal: &mut Component, report: &mut Report) {
         );
     }
     if let Some(tzid) = tzids.into_iter().find(|t| !t.is_empty()) {
-        let detail = if cal.property("X-WR-TIMEZONE").is_none() {
+        let detail = if cal.property_upper("X-WR-TIMEZONE").is_none() {
             cal.insert_property_after(
                 &["PRODID", "VERSION", "CALSCALE", "METHOD"],
                 Property::new("X-WR-TIMEZONE", tzid.clone()),
@@ -302,78 +312,83 @@ fn fix_text_escapes(value: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-/// Lowercases `MAILTO:` schemes and adds the scheme to bare addresses, in values and
-/// in address parameters.
-fn fix_addresses(cal: &mut Component, report: &mut Report) {
-    let mut lowered = 0usize;
-    let mut added = 0usize;
-    cal.walk_mut(&mut |c| {
-        for p in &mut c.properties {
-            if p.is_any(CAL_ADDRESS_PROPS) {
-                match fixed_address(p.value()) {
-                    AddressFix::Lowered(v) => {
-                        p.set_value(v);
-                        lowered += 1;
-                    }
-                    AddressFix::Added(v) => {
-                        p.set_value(v);
-                        added += 1;
-                    }
-                    AddressFix::None => {}
-                }
+/// How many addresses [`fix_address`] changed, by kind.
+#[derive(Default)]
+struct AddressCounts {
+    lowered: usize,
+    added: usize,
+}
+
+impl AddressCounts {
+    /// Counts `fix`; the new text when there is one.
+    fn count(&mut self, fix: AddressFix) -> Option<String> {
+        match fix {
+            AddressFix::Lowered(v) => {
+                self.lowered += 1;
+                Some(v)
             }
-            let needs = p.params().iter().any(|param| {
-                CAL_ADDRESS_PARAMS
-                    .iter()
-                    .any(|n| param.name.eq_ignore_ascii_case(n))
-                    && param
-                        .values
-                        .iter()
-                        .any(|v| !matches!(fixed_address(&v.text), AddressFix::None))
-            });
-            if !needs {
-                continue;
+            AddressFix::Added(v) => {
+                self.added += 1;
+                Some(v)
             }
-            for param in p.params_mut() {
-                if !CAL_ADDRESS_PARAMS
-                    .iter()
-                    .any(|n| param.name.eq_ignore_ascii_case(n))
-                {
-                    continue;
-                }
-                for v in &mut param.values {
-                    match fixed_address(&v.text) {
-                        AddressFix::Lowered(new) => {
-                            v.text = new.into();
-                            lowered += 1;
-                        }
-                        AddressFix::Added(new) => {
-                            v.text = new.into();
-                            added += 1;
-                        }
-                        AddressFix::None => {}
-                    }
-                }
+            AddressFix::None => None,
+        }
+    }
+
+    fn report(&self, report: &mut Report) {
+        if self.lowered > 0 {
+            report.fix(
+                FixCode::MailtoLowercased,
+                concat(&[
+                    Decimal::new(self.lowered).as_str(),
+                    " address(es) had an uppercase MAILTO: scheme",
+                ]),
+            );
+        }
+        if self.added > 0 {
+            report.fix(
+                FixCode::MailtoAdded,
+                concat(&[
+                    Decimal::new(self.added).as_str(),
+                    " bare address(es) got a mailto: scheme",
+                ]),
+            );
+        }
+    }
+}
+
+/// Lowercases a `MAILTO:` scheme and adds the scheme to a bare address, in the value of
+/// an address property and in address parameters.
+fn fix_address(p: &mut Property, counts: &mut AddressCounts) {
+    if p.is_any_upper(CAL_ADDRESS_PROPS) {
+        if let Some(value) = counts.count(fixed_address(p.value())) {
+            p.set_value(value);
+        }
+    }
+    let is_address_param = |param: &crate::ical::model::Param| {
+        CAL_ADDRESS_PARAMS
+            .iter()
+            .any(|n| param.name.eq_ignore_ascii_case(n))
+    };
+    let needs = p.params().iter().any(|param| {
+        is_address_param(param)
+            && param
+                .values
+                .iter()
+                .any(|v| !matches!(fixed_address(&v.text), AddressFix::None))
+    });
+    if !needs {
+        return;
+    }
+    for param in p.params_mut() {
+        if !is_address_param(param) {
+            continue;
+        }
+        for v in &mut param.values {
+            if let Some(text) = counts.count(fixed_address(&v.text)) {
+                v.text = text.into();
             }
         }
-    });
-    if lowered > 0 {
-        report.fix(
-            FixCode::MailtoLowercased,
-            concat(&[
-                Decimal::new(lowered).as_str(),
-                " address(es) had an uppercase MAILTO: scheme",
-            ]),
-        );
-    }
-    if added > 0 {
-        report.fix(
-            FixCode::MailtoAdded,
-            concat(&[
-                Decimal::new(added).as_str(),
-                " bare address(es) got a mailto: scheme",
-            ]),
-        );
     }
 }
 
@@ -384,7 +399,7 @@ enum AddressFix {
 }
 
 fn fixed_address(value: &str) -> AddressFix {
-    let v = value.trim();
+    let v = trim(value);
     if let Some(scheme) = v.get(..7) {
         if scheme.eq_ignore_ascii_case("mailto:") {
             return if scheme == "mailto:" {
@@ -420,12 +435,12 @@ pub fn address_of(value: &str) -> String {
 
 /// The address of a calendar user value as written, without `mailto:`.
 pub(crate) fn address_part(value: &str) -> &str {
-    let v = value.trim();
+    let v = trim(value);
     let v = match v.get(..7) {
         Some(s) if s.eq_ignore_ascii_case("mailto:") => v.get(7..).unwrap_or(""),
         _ => v,
     };
-    v.trim()
+    trim(v)
 }
 
 /// Whether [`address_of`] `value` is `address` (in any ASCII case), without
@@ -436,9 +451,9 @@ pub(crate) fn is_address(value: &str, address: &str) -> bool {
 
 fn fix_method(cal: &mut Component, ctx: &Context<'_>, report: &mut Report) -> Result<Method, Skip> {
     let param = ctx.method_param.map(str::trim).filter(|s| !s.is_empty());
-    if let Some(prop) = cal.property_mut("METHOD") {
-        let written = prop.value().trim().to_owned();
-        let Some(method) = Method::parse(&written) else {
+    if let Some(prop) = cal.property_upper_mut("METHOD") {
+        let written = prop.value().trim();
+        let Some(method) = Method::parse(written) else {
             return Err(skip(
                 WarningCode::UnsupportedMethod,
                 format!("unknown METHOD:{written}"),
@@ -483,28 +498,27 @@ const REPLY_PARTSTATS: &[&str] = &["ACCEPTED", "DECLINED", "TENTATIVE", "DELEGAT
 /// event is a CANCEL; an answer from an ATTENDEE is a REPLY; ATTENDEEs sent by the
 /// organizer (or with no organizer) are a REQUEST; no ATTENDEE is a PUBLISH.
 fn infer_method(cal: &Component, ctx: &Context<'_>) -> Result<(Method, Cow<'static, str>), Skip> {
-    let events: Vec<&Component> = cal.components_named("VEVENT").collect();
-    if events.iter().any(|e| {
-        e.property("STATUS")
+    let events = || cal.components_named("VEVENT");
+    if events().any(|e| {
+        e.property_upper("STATUS")
             .is_some_and(|s| s.value().trim().eq_ignore_ascii_case("CANCELLED"))
     }) {
         return Ok((Method::Cancel, "the event has STATUS:CANCELLED".into()));
     }
-    let attendees: Vec<&Property> = events
-        .iter()
-        .flat_map(|e| e.properties_named("ATTENDEE"))
-        .collect();
-    if attendees.is_empty() {
+    let attendees = || events().flat_map(|e| e.properties_upper("ATTENDEE"));
+    if attendees().next().is_none() {
         return Ok((Method::Publish, "no ATTENDEE: not a meeting".into()));
     }
-    let from = ctx.from.map(|m| m.address.to_ascii_lowercase());
-    let organizer = events
-        .iter()
-        .find_map(|e| e.property("ORGANIZER"))
-        .map(|o| address_of(o.value()));
-    if from.is_some() && from == organizer {
-        return Ok((Method::Request, "the sender is the ORGANIZER".into()));
+    let organizer = events().find_map(|e| e.property_upper("ORGANIZER"));
+    // The sender is the ORGANIZER when the addresses are equal in lower case.
+    if let (Some(f), Some(o)) = (ctx.from, organizer) {
+        if is_address(o.value(), &f.address) {
+            return Ok((Method::Request, "the sender is the ORGANIZER".into()));
+        }
     }
+    let from = ctx.from.map(|m| m.address.to_ascii_lowercase());
+    let organizer = organizer.map(|o| address_of(o.value()));
+    let attendees: Vec<&Property> = attendees().collect();
     let answered = |a: &&Property| {
         a.param_value("PARTSTAT")
             .is_some_and(|s| REPLY_PARTSTATS.iter().any(|r| s.eq_ignore_ascii_case(r)))
@@ -560,7 +574,7 @@ fn infer_method(cal: &Component, ctx: &Context<'_>) -> Result<(Method, Cow<'stat
 fn derived_uid(cal: &Component, ctx: &Context<'_>) -> String {
     let ev = cal.components_named("VEVENT").next();
     let value = |name: &str| {
-        ev.and_then(|e| e.property(name))
+        ev.and_then(|e| e.property_upper(name))
             .map_or("", |p| p.value().trim())
     };
     let mut h = StableHasher::new();
@@ -581,11 +595,17 @@ fn fix_events(
     ctx: &Context<'_>,
     report: &mut Report,
 ) -> Result<(), Skip> {
-    let dtstamp = text::utc_date_time(&ctx.stamp_time);
+    // Written only when an event needs a DTSTAMP.
+    let mut dtstamp: Option<String> = None;
+    let mut stamp = || {
+        dtstamp
+            .get_or_insert_with(|| text::utc_date_time(&ctx.stamp_time))
+            .clone()
+    };
     let organizer = organizer_source(method, ctx);
     // Derived only when an event has no UID.
     let needs_uid = cal.components_named("VEVENT").any(|ev| {
-        ev.property("UID")
+        ev.property_upper("UID")
             .is_none_or(|u| u.value().trim().is_empty())
     });
     let uid = if needs_uid {
@@ -598,35 +618,35 @@ fn fix_events(
     let mut orgs: Vec<String> = Vec::new();
     let mut no_organizer = false;
     for ev in cal.components_named_mut("VEVENT") {
-        if method == Method::Request && ev.property("DTSTART").is_none() {
+        if method == Method::Request && ev.property_upper("DTSTART").is_none() {
             missing_dtstart = true;
         }
         if ev
-            .property("UID")
+            .property_upper("UID")
             .is_none_or(|u| u.value().trim().is_empty())
         {
-            ev.properties.retain(|p| !p.is("UID"));
+            ev.properties.retain(|p| !p.is_upper("UID"));
             ev.properties.insert(0, Property::new("UID", uid.clone()));
             uids += 1;
         }
-        match ev.property_mut("DTSTAMP") {
+        match ev.property_upper_mut("DTSTAMP") {
             None => {
-                ev.insert_property_after(&["UID"], Property::new("DTSTAMP", dtstamp.clone()));
+                ev.insert_property_after(&["UID"], Property::new("DTSTAMP", stamp()));
                 stamps += 1;
             }
             // DTSTAMP must be UTC (RFC 5545 3.8.7.2); a local or zoned one cannot be
             // converted here without guessing its zone, so it is restamped.
             Some(p) if !is_utc_date_time(p.value()) || p.param("TZID").is_some() => {
-                *p = Property::new("DTSTAMP", dtstamp.clone());
+                *p = Property::new("DTSTAMP", stamp());
                 restamped += 1;
             }
             Some(_) => {}
         }
-        if ev.property("SEQUENCE").is_none() {
+        if ev.property_upper("SEQUENCE").is_none() {
             ev.insert_property_after(&["DTSTAMP", "UID"], Property::constant("SEQUENCE", "0"));
             seqs += 1;
         }
-        if ev.property("ORGANIZER").is_none() {
+        if ev.property_upper("ORGANIZER").is_none() {
             let prop = chair_organizer(ev)
                 .map(|p| (p, "the ATTENDEE with ROLE=CHAIR"))
                 .or_else(|| {
@@ -645,7 +665,7 @@ fn fix_events(
                     let pos = ev
                         .properties
                         .iter()
-                        .position(|p| p.is("ATTENDEE"))
+                        .position(|p| p.is_upper("ATTENDEE"))
                         .unwrap_or(ev.properties.len());
                     ev.properties.insert(pos, prop);
                 }
@@ -680,6 +700,7 @@ fn fix_events(
             ]),
         );
     }
+    let dtstamp = dtstamp.unwrap_or_default();
     if stamps > 0 {
         report.fix(
             FixCode::DtstampAdded,
@@ -730,7 +751,7 @@ fn is_utc_date_time(v: &str) -> bool {
 /// An ORGANIZER built from the one ATTENDEE marked `ROLE=CHAIR` (Lotus Notes writes the
 /// organizer only that way); `None` when there is not exactly one.
 fn chair_organizer(ev: &Component) -> Option<Property> {
-    let mut chairs = ev.properties_named("ATTENDEE").filter(|a| {
+    let mut chairs = ev.properties_upper("ATTENDEE").filter(|a| {
         a.param_value("ROLE")
             .is_some_and(|r| r.trim().eq_ignore_ascii_case("CHAIR"))
     });
@@ -797,9 +818,9 @@ fn check_sender(cal: &Component, method: Method, ctx: &Context<'_>, report: &mut
     let from_attendee = matches!(method, Method::Reply | Method::Counter | Method::Refresh);
     let ok = match method {
         _ if from_attendee => ev
-            .properties_named("ATTENDEE")
+            .properties_upper("ATTENDEE")
             .any(|a| is_address(a.value(), from)),
-        _ => ev.property("ORGANIZER").is_some_and(|o| {
+        _ => ev.property_upper("ORGANIZER").is_some_and(|o| {
             is_address(o.value(), from)
                 || o.param_value("SENT-BY")
                     .is_some_and(|s| is_address(s, from))
@@ -827,7 +848,7 @@ fn message_class(cal: &Component, method: Method) -> Option<&'static str> {
         Method::Reply => {
             let partstat = cal
                 .components_named("VEVENT")
-                .flat_map(|e| e.properties_named("ATTENDEE"))
+                .flat_map(|e| e.properties_upper("ATTENDEE"))
                 .find_map(|a| a.param_value("PARTSTAT"))?
                 .to_ascii_uppercase();
             match partstat.as_str() {

@@ -15,8 +15,8 @@ pub fn correct_method(cal: &mut Component, method: Method, report: &mut Report) 
         return method;
     }
     let looks_like_request = cal.components_named("VEVENT").any(|ev| {
-        ev.property("ORGANIZER").is_some()
-            && ev.properties_named("ATTENDEE").any(|a| {
+        ev.property_upper("ORGANIZER").is_some()
+            && ev.properties_upper("ATTENDEE").any(|a| {
                 a.param_value("RSVP")
                     .is_some_and(|r| r.trim().eq_ignore_ascii_case("TRUE"))
             })
@@ -41,13 +41,13 @@ pub fn repair_events(cal: &mut Component, method: Method, from: Option<&str>, re
     let mut cancelled = 0usize;
     let mut durations = 0usize;
     for ev in cal.components_named_mut("VEVENT") {
-        if ev.property("DTEND").is_some() && ev.property("DURATION").is_some() {
-            ev.properties.retain(|p| !p.is("DURATION"));
+        if ev.property_upper("DTEND").is_some() && ev.property_upper("DURATION").is_some() {
+            ev.properties.retain(|p| !p.is_upper("DURATION"));
             durations += 1;
         }
         match method {
             Method::Reply => {
-                let count = ev.properties_named("ATTENDEE").count();
+                let count = ev.properties_upper("ATTENDEE").count();
                 if count <= 1 {
                     continue;
                 }
@@ -56,14 +56,14 @@ pub fn repair_events(cal: &mut Component, method: Method, from: Option<&str>, re
                     continue;
                 };
                 if !ev
-                    .properties_named("ATTENDEE")
+                    .properties_upper("ATTENDEE")
                     .any(|a| address_of(a.value()) == from)
                 {
                     unknown = true;
                     continue;
                 }
                 ev.properties.retain(|p| {
-                    if p.is("ATTENDEE") && address_of(p.value()) != from {
+                    if p.is_upper("ATTENDEE") && address_of(p.value()) != from {
                         trimmed.push(address_of(p.value()));
                         false
                     } else {
@@ -72,7 +72,8 @@ pub fn repair_events(cal: &mut Component, method: Method, from: Option<&str>, re
                 });
             }
             Method::Cancel
-                if ev.property("STATUS").is_none() && ev.property("RECURRENCE-ID").is_none() =>
+                if ev.property_upper("STATUS").is_none()
+                    && ev.property_upper("RECURRENCE-ID").is_none() =>
             {
                 ev.insert_property_after(
                     &["SEQUENCE", "DTSTAMP", "UID"],
@@ -133,7 +134,7 @@ pub fn value_date(cal: &mut Component, report: &mut Report) {
         .filter(|c| c.is("VEVENT") || c.is("VTODO"))
     {
         for p in ev.properties.iter_mut() {
-            if !p.is_any(DATE_PROPS) || p.param("VALUE").is_some() {
+            if !p.is_any_upper(DATE_PROPS) || p.param("VALUE").is_some() {
                 continue;
             }
             // A value with a `T` is a date-time (or not a date at all): not parsed.
@@ -167,14 +168,14 @@ pub fn summary(cal: &mut Component, subject: Option<&str>, report: &mut Report) 
     // Usually every VEVENT has one: then there is nothing to work out.
     if cal
         .components_named("VEVENT")
-        .all(|e| e.property("SUMMARY").is_some())
+        .all(|e| e.property_upper("SUMMARY").is_some())
     {
         return;
     }
     let master = cal
         .components_named("VEVENT")
-        .find(|e| e.property("RECURRENCE-ID").is_none())
-        .and_then(|e| e.property("SUMMARY"))
+        .find(|e| e.property_upper("RECURRENCE-ID").is_none())
+        .and_then(|e| e.property_upper("SUMMARY"))
         .map(|p| p.value().to_owned());
     let from_subject = subject.map(|s| {
         crate::ical::value::escape_text(&crate::mime::encoded_word::sanitize_header_text(
@@ -183,7 +184,7 @@ pub fn summary(cal: &mut Component, subject: Option<&str>, report: &mut Report) 
     });
     let mut added = Vec::new();
     for ev in cal.components_named_mut("VEVENT") {
-        if ev.property("SUMMARY").is_some() {
+        if ev.property_upper("SUMMARY").is_some() {
             continue;
         }
         let (value, source) = match (&master, &from_subject) {

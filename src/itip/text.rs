@@ -12,6 +12,15 @@ pub(crate) fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// `s.trim()`, deciding on the first and last bytes for nearly every value (an ASCII
+/// graphic byte is a whole character and not whitespace).
+pub(crate) fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// The decimal digits of a number, held on the stack.
 pub(crate) struct Decimal {
     digits: [u8; 20],
@@ -51,14 +60,16 @@ pub(crate) fn utc_date_time(t: &DateTime<Utc>) -> String {
         return t.format("%Y%m%dT%H%M%SZ").to_string();
     }
     let mut out = String::with_capacity(16);
+    // The date and the time are worked out once, not once per field.
+    let (date, time) = (t.date_naive(), t.time());
     // The year is below 10000; every other field below 100.
     let fields = [
-        (t.year().unsigned_abs(), 4),
-        (t.month(), 2),
-        (t.day(), 2),
-        (t.hour(), 2),
-        (t.minute(), 2),
-        (t.second(), 2),
+        (date.year().unsigned_abs(), 4),
+        (date.month(), 2),
+        (date.day(), 2),
+        (time.hour(), 2),
+        (time.minute(), 2),
+        (time.second(), 2),
     ];
     for (i, (value, width)) in fields.into_iter().enumerate() {
         if i == 3 {

@@ -18,6 +18,8 @@
 // Until the pipeline calls the validator, nothing outside the tests uses it. Remove
 // this once `validate_roots` / `validate_ics` are wired in.
 
+use super::address_of;
+use super::text::trim;
 use crate::ical::value::{
     parse_date_or_date_time, parse_duration, parse_recur, unescape_text, DateTimeValue, Frequency,
 };
@@ -26,7 +28,7 @@ use crate::options::Limits;
 use crate::{Method, Profile};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 // ---------------------------------------------------------------------------
@@ -736,7 +738,7 @@ pub fn validate_roots(
     }
     let mut methods: Vec<Cow<'_, str>> = Vec::new();
     for root in roots.iter().filter(|r| r.is("VCALENDAR")) {
-        if let Some(m) = root.property("METHOD") {
+        if let Some(m) = root.property_upper("METHOD") {
             let m = upper(trim(m.value()));
             if !methods.contains(&m) {
                 methods.push(m);
@@ -806,42 +808,42 @@ struct Validator<'a> {
     /// Number of VEVENTs directly under the VCALENDAR.
     events: usize,
     /// TZIDs declared by VTIMEZONEs, raw and with TEXT escapes removed.
-    tzids: HashSet<String>,
+    tzids: BTreeSet<Cow<'a, str>>,
     /// Undefined TZIDs already reported (each is reported once, at its first use).
-    reported_tzids: HashSet<String>,
+    reported_tzids: BTreeSet<String>,
     /// UIDs that have a master VEVENT (no RECURRENCE-ID) with RRULE or RDATE.
-    masters: HashSet<&'a str>,
+    masters: BTreeSet<&'a str>,
     /// The first UID seen, for the same-UID rule.
     first_uid: Option<&'a str>,
     /// First ORGANIZER address seen per group (the UID, or one group when every
     /// VEVENT must share the UID).
-    organizers: HashMap<&'a str, String>,
+    organizers: BTreeMap<&'a str, String>,
     out: Vec<Violation>,
 }
 
 impl<'a> Validator<'a> {
     fn new(cal: &'a Component, profile: Profile) -> Self {
         let method = cal
-            .property("METHOD")
+            .property_upper("METHOD")
             .and_then(|m| Method::parse(m.value()));
-        let mut tzids = HashSet::new();
-        let mut masters = HashSet::new();
+        let mut tzids = BTreeSet::new();
+        let mut masters = BTreeSet::new();
         let mut events = 0usize;
         for c in &cal.components {
             if c.is("VTIMEZONE") {
-                for t in c.properties_named("TZID") {
+                for t in c.properties_upper("TZID") {
                     let raw = trim(t.value());
                     // Without a backslash the unescaped TZID is the raw one.
                     if raw.contains('\\') {
-                        tzids.insert(unescape_text(raw));
+                        tzids.insert(Cow::Owned(unescape_text(raw)));
                     }
-                    tzids.insert(raw.to_owned());
+                    tzids.insert(Cow::Borrowed(raw));
                 }
             } else if c.is("VEVENT") {
                 events += 1;
-                let is_master = c.property("RECURRENCE-ID").is_none()
-                    && (c.property("RRULE").is_some() || c.property("RDATE").is_some());
-                if let (true, Some(uid)) = (is_master, c.property("UID")) {
+                let is_master = c.property_upper("RECURRENCE-ID").is_none()
+                    && (c.property_upper("RRULE").is_some() || c.property_upper("RDATE").is_some());
+                if let (true, Some(uid)) = (is_master, c.property_upper("UID")) {
                     masters.insert(trim(uid.value()));
                 }
             }
@@ -852,10 +854,10 @@ impl<'a> Validator<'a> {
             rules: method.map(event_rules),
             events,
             tzids,
-            reported_tzids: HashSet::new(),
+            reported_tzids: BTreeSet::new(),
             masters,
             first_uid: None,
-            organizers: HashMap::new(),
+            organizers: BTreeMap::new(),
             out: Vec::new(),
         }
     }
@@ -893,7 +895,7 @@ impl<'a> Validator<'a> {
             if p.name().is_empty() {
                 continue;
             }
-            let name = upper(p.name());
+            let name = p.upper_name();
             let slot = ["METHOD", "VERSION", "PRODID", "CALSCALE"]
                 .iter()
                 .position(|&n| n == name);
@@ -957,7 +959,7 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        let written = cal.property("METHOD").map(|m| trim(m.value()));
+        let written = cal.property_upper("METHOD").map(|m| trim(m.value()));
         let param = method_param.map(str::trim).filter(|s| !s.is_empty());
         if let (Some(written), Some(param)) = (written, param) {
             if !written.eq_ignore_ascii_case(param) {
@@ -1018,7 +1020,7 @@ impl<'a> Validator<'a> {
 
     fn timezone(&mut self, tz: &Component) {
         const C: &str = "VTIMEZONE";
-        match tz.properties_named("TZID").count() {
+        match tz.properties_upper("TZID").count() {
             0 => self.push(
                 ViolationCode::PropertyMissing,
                 C,
@@ -1036,7 +1038,7 @@ impl<'a> Validator<'a> {
         if !self.outlook() {
             return;
         }
-        let tzid = tz.property("TZID").map_or("", |t| trim(t.value()));
+        let tzid = tz.property_upper("TZID").map_or("", |t| trim(t.value()));
         let standard = tz.components_named("STANDARD").count();
         let daylight = tz.components_named("DAYLIGHT").count();
         if standard > 1 || daylight > 1 {
@@ -1063,7 +1065,7 @@ impl<'a> Validator<'a> {
             .filter(|c| c.is("STANDARD") || c.is("DAYLIGHT"))
         {
             for needed in ["DTSTART", "TZOFFSETTO"] {
-                if obs.property(needed).is_none() {
+                if obs.property_upper(needed).is_none() {
                     self.push(
                         ViolationCode::OutlookVtimezoneShape,
                         C,
@@ -1084,14 +1086,15 @@ impl<'a> Validator<'a> {
     fn tzid_references(&mut self, comp: &Component) {
         let mut stack = vec![comp];
         while let Some(c) = stack.pop() {
-            let name = upper(&c.name);
             for p in &c.properties {
-                self.tzid_reference(&name, p);
+                self.tzid_reference(&c.name, p);
             }
             stack.extend(c.components.iter().rev());
         }
     }
 
+    /// `timezone_undefined` for the TZID parameter of `p`, a property of the component
+    /// called `component` (in any case).
     fn tzid_reference(&mut self, component: &str, p: &Property) {
         let Some(param) = p.param("TZID") else {
             return;
@@ -1107,8 +1110,8 @@ impl<'a> Validator<'a> {
         };
         self.push(
             ViolationCode::TimezoneUndefined,
-            component,
-            Some(&upper(p.name())),
+            &upper(component),
+            Some(&p.upper_name()),
             message,
         );
     }
@@ -1131,7 +1134,7 @@ impl<'a> Validator<'a> {
             if p.name().is_empty() {
                 continue;
             }
-            let name = upper(p.name());
+            let name = p.upper_name();
             let name = &*name;
             props.note(name, p);
             self.tzid_reference(C, p);
@@ -1451,11 +1454,14 @@ impl<'a> Validator<'a> {
             return;
         }
         if self.method == Some(Method::Request) && name == "ATTENDEE" {
-            let missing: Vec<&str> = ["ROLE", "PARTSTAT", "RSVP"]
-                .into_iter()
-                .filter(|n| p.param(n).is_none())
-                .collect();
-            if !missing.is_empty() {
+            const PARAMS: [&str; 3] = ["ROLE", "PARTSTAT", "RSVP"];
+            let present = PARAMS.map(|n| p.param(n).is_some());
+            if present.contains(&false) {
+                let missing: Vec<&str> = PARAMS
+                    .into_iter()
+                    .zip(present)
+                    .filter_map(|(n, has)| (!has).then_some(n))
+                    .collect();
                 self.push(
                     ViolationCode::OutlookAttendeeParams,
                     C,
@@ -1628,15 +1634,6 @@ impl<'a> EventProps<'a> {
     }
 }
 
-/// `s.trim()`, deciding on the first and last bytes for nearly every value (an ASCII
-/// graphic byte is a whole character and not whitespace).
-fn trim(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
-        _ => s.trim(),
-    }
-}
-
 /// A non-negative RFC 5545 INTEGER (optional `+`, at most 2147483647).
 fn parse_non_negative(value: &str) -> Option<u32> {
     let digits = value.strip_prefix('+').unwrap_or(value);
@@ -1688,16 +1685,6 @@ fn list_date_problem(name: &str, p: &Property) -> Option<String> {
         .map(str::trim)
         .find_map(|item| parse_date_or_date_time(item, tzid).err())
         .map(|e| format!("{name}: {e}"))
-}
-
-/// A calendar user address for comparison: without `mailto:`, lower-case.
-fn address_of(value: &str) -> String {
-    let v = value.trim();
-    let v = match v.get(..7) {
-        Some(s) if s.eq_ignore_ascii_case("mailto:") => v.get(7..).unwrap_or(""),
-        _ => v,
-    };
-    v.trim().to_ascii_lowercase()
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ const ALT_DESC_LIMIT: usize = 32 * 1024;
 /// Whether the calendar was written by Outlook 2003+ or Exchange (whose own output is
 /// what the other producers are being brought to).
 pub fn is_outlook_sender(cal: &Component) -> bool {
-    cal.property("PRODID")
+    cal.property_upper("PRODID")
         .is_some_and(|p| names_outlook(p.value().as_bytes()))
 }
 
@@ -38,7 +38,11 @@ pub fn is_outlook_sender(cal: &Component) -> bool {
 fn names_outlook(prodid: &[u8]) -> bool {
     const EXCHANGE: &[u8] = b"microsoft exchange server";
     const OUTLOOK: &[u8] = b"outlook 1";
-    (0..prodid.len()).any(|i| {
+    prodid.iter().enumerate().any(|(i, &b)| {
+        // Only an `m` or an `o` can start a name: nothing else is sliced.
+        if !matches!(b | 0x20, b'm' | b'o') {
+            return false;
+        }
         let rest = prodid.get(i..).unwrap_or_default();
         match rest.first().map(|b| b | 0x20) {
             Some(b'm') => rest
@@ -61,10 +65,10 @@ fn names_outlook(prodid: &[u8]) -> bool {
 /// TENTATIVE for STATUS:TENTATIVE, else BUSY.
 pub fn busy_status(ev: &Component, method: Method) -> &'static str {
     let transparent = ev
-        .property("TRANSP")
+        .property_upper("TRANSP")
         .is_some_and(|t| t.value().trim().eq_ignore_ascii_case("TRANSPARENT"));
     let tentative = ev
-        .property("STATUS")
+        .property_upper("STATUS")
         .is_some_and(|s| s.value().trim().eq_ignore_ascii_case("TENTATIVE"));
     if method == Method::Cancel || transparent {
         "FREE"
@@ -79,7 +83,7 @@ pub fn busy_status(ev: &Component, method: Method) -> &'static str {
 /// 6-9 low (0).
 pub fn importance(ev: &Component) -> &'static str {
     match ev
-        .property("PRIORITY")
+        .property_upper("PRIORITY")
         .and_then(|p| p.value().trim().parse::<u8>().ok())
     {
         Some(1..=4) => "2",
@@ -90,9 +94,9 @@ pub fn importance(ev: &Component) -> &'static str {
 
 /// X-MICROSOFT-CDO-INSTTYPE: 0 single, 1 recurring master, 3 exception.
 pub fn inst_type(ev: &Component) -> &'static str {
-    if ev.property("RECURRENCE-ID").is_some() {
+    if ev.property_upper("RECURRENCE-ID").is_some() {
         "3"
-    } else if ev.property("RRULE").is_some() || ev.property("RDATE").is_some() {
+    } else if ev.property_upper("RRULE").is_some() || ev.property_upper("RDATE").is_some() {
         "1"
     } else {
         "0"
@@ -101,7 +105,7 @@ pub fn inst_type(ev: &Component) -> &'static str {
 
 /// X-MICROSOFT-CDO-ALLDAYEVENT: TRUE when DTSTART is a DATE.
 pub fn all_day(ev: &Component) -> &'static str {
-    let date = ev.property("DTSTART").is_some_and(|p| {
+    let date = ev.property_upper("DTSTART").is_some_and(|p| {
         p.param_value("VALUE")
             .is_some_and(|v| v.eq_ignore_ascii_case("DATE"))
             || matches!(
@@ -142,11 +146,11 @@ pub fn apply(
         // Each value is worked out only when its property is missing. The values read
         // none of the properties added here, so the order does not matter.
         for name in OUTLOOK_PROPERTIES {
-            if ev.property(name).is_some() {
+            if ev.property_upper(name).is_some() {
                 continue;
             }
             let prop = match name {
-                "X-MICROSOFT-CDO-APPT-SEQUENCE" => match ev.property("SEQUENCE") {
+                "X-MICROSOFT-CDO-APPT-SEQUENCE" => match ev.property_upper("SEQUENCE") {
                     Some(s) => Property::new(name, s.value().trim()),
                     None => Property::constant(name, "0"),
                 },
@@ -160,6 +164,10 @@ pub fn apply(
             };
             ev.properties.push(prop);
             if !added.contains(&name) {
+                if added.is_empty() {
+                    // One allocation for all the names.
+                    added.reserve_exact(OUTLOOK_PROPERTIES.len());
+                }
                 added.push(name);
             }
         }
@@ -169,7 +177,7 @@ pub fn apply(
             let mut organizer: Option<Option<usize>> = None;
             for i in 0..ev.properties.len() {
                 let missing = ev.properties.get(i).map_or(0, |a| {
-                    if a.is("ATTENDEE") {
+                    if a.is_upper("ATTENDEE") {
                         ["ROLE", "PARTSTAT", "RSVP"]
                             .iter()
                             .filter(|n| a.param(n).is_none())
@@ -181,8 +189,9 @@ pub fn apply(
                 if missing == 0 {
                     continue;
                 }
-                let at = *organizer
-                    .get_or_insert_with(|| ev.properties.iter().position(|p| p.is("ORGANIZER")));
+                let at = *organizer.get_or_insert_with(|| {
+                    ev.properties.iter().position(|p| p.is_upper("ORGANIZER"))
+                });
                 let is_organizer =
                     match (at.and_then(|j| ev.properties.get(j)), ev.properties.get(i)) {
                         (Some(o), Some(a)) => {
@@ -228,8 +237,8 @@ pub fn apply(
             }
         }
         if let Some((html, _)) = alt_desc {
-            let master = ev.property("RECURRENCE-ID").is_none();
-            if master && ev.property("X-ALT-DESC").is_none() && html.len() <= ALT_DESC_LIMIT {
+            let master = ev.property_upper("RECURRENCE-ID").is_none();
+            if master && ev.property_upper("X-ALT-DESC").is_none() && html.len() <= ALT_DESC_LIMIT {
                 let mut p = Property::new("X-ALT-DESC", escape_text(html));
                 p.set_param("FMTTYPE", "text/html");
                 ev.properties.push(p);
@@ -262,16 +271,16 @@ pub fn apply(
 /// regular daily or weekly series (same time, same zone); else warns.
 fn rdate_to_rrule(cal: &mut Component, report: &mut Report) {
     for ev in cal.components_named_mut("VEVENT") {
-        if ev.property("RRULE").is_some() || ev.property("RDATE").is_none() {
+        if ev.property_upper("RRULE").is_some() || ev.property_upper("RDATE").is_none() {
             continue;
         }
         match regular_series(ev) {
             Some(rule) => {
                 let dates: Vec<String> = ev
-                    .properties_named("RDATE")
+                    .properties_upper("RDATE")
                     .map(|p| p.value().to_owned())
                     .collect();
-                ev.properties.retain(|p| !p.is("RDATE"));
+                ev.properties.retain(|p| !p.is_upper("RDATE"));
                 ev.insert_property_after(
                     &["DTEND", "DURATION", "DTSTART"],
                     Property::new("RRULE", rule.clone()),
@@ -293,13 +302,13 @@ fn rdate_to_rrule(cal: &mut Component, report: &mut Report) {
 /// The RRULE equivalent of DTSTART plus RDATEs, when they are evenly spaced by whole
 /// days (same wall-clock time and TZID) and not a PERIOD list.
 fn regular_series(ev: &Component) -> Option<String> {
-    let start = ev.property("DTSTART")?;
+    let start = ev.property_upper("DTSTART")?;
     let tzid = start
         .param_value("TZID")
         .map(|t| t.trim_matches('"').to_owned());
     let first = parse_date_or_date_time(start.value(), tzid.as_deref()).ok()?;
     let mut times: Vec<NaiveDateTime> = vec![naive(&first)?];
-    for p in ev.properties_named("RDATE") {
+    for p in ev.properties_upper("RDATE") {
         if p.param_value("VALUE")
             .is_some_and(|v| v.eq_ignore_ascii_case("PERIOD"))
         {
