@@ -784,8 +784,44 @@ pub fn outlook_vtimezone(tzid: &str, pair: &RulePair) -> Component {
     BUILT.get_or_compute_with(
         |(t, p)| t == tzid && p == pair,
         || (tzid.to_owned(), pair.clone()),
-        || build_outlook_vtimezone(tzid, pair),
+        || with_shared_values(&build_outlook_vtimezone(tzid, pair)),
     )
+}
+
+/// `component` with the values of its properties without parameters (and those of its
+/// sub-components) held in one shared text, so that a clone of it, which
+/// [`outlook_vtimezone`]'s memo hands out, copies no text. Written the same.
+fn with_shared_values(component: &Component) -> Component {
+    fn collect(c: &Component, text: &mut String) {
+        for p in c.properties.iter().filter(|p| p.params().is_empty()) {
+            text.push_str(p.value());
+        }
+        for sub in &c.components {
+            collect(sub, text);
+        }
+    }
+    fn share(c: &Component, text: &Arc<str>, at: &mut usize) -> Component {
+        let properties = c
+            .properties
+            .iter()
+            .map(|p| {
+                if !p.params().is_empty() {
+                    return p.clone();
+                }
+                let start = *at;
+                *at = start.saturating_add(p.value().len());
+                Property::with_shared_value(p.name(), Arc::clone(text), start..*at)
+            })
+            .collect();
+        Component {
+            name: c.name.clone(),
+            properties,
+            components: c.components.iter().map(|s| share(s, text, at)).collect(),
+        }
+    }
+    let mut text = String::new();
+    collect(component, &mut text);
+    share(component, &Arc::from(text), &mut 0)
 }
 
 /// [`outlook_vtimezone`], built.

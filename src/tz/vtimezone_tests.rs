@@ -983,3 +983,25 @@ fn pair_offsets_are_those_of_the_pair_changes() {
         );
     }
 }
+
+#[test]
+fn memoised_outlook_vtimezones_are_the_built_ones() {
+    let pairs = [
+        rule_pair(zone("America/New_York"), 2003, at(2003, 9, 25, 14, 0, 0)).0,
+        rule_pair(zone("Europe/Berlin"), 2024, at(2024, 7, 1, 12, 0, 0)).0,
+        rule_pair(zone("Asia/Tokyo"), 2024, at(2024, 7, 1, 12, 0, 0)).0,
+    ];
+    for tzid in [
+        "Eastern Standard Time",
+        "Pacific Time (US & Canada), Tijuana",
+    ] {
+        for pair in &pairs {
+            let built = build_outlook_vtimezone(tzid, pair);
+            for _ in 0..2 {
+                let memoised = outlook_vtimezone(tzid, pair);
+                assert_eq!(memoised, built, "{tzid}");
+                assert_eq!(write(&[memoised], "\r\n"), write(&[built.clone()], "\r\n"));
+            }
+        }
+    }
+}
