@@ -410,7 +410,10 @@ fn identify(
                     // What this stage itself wrote (a calendar with times far apart can
                     // disagree with a one-year pair): never rebuilt twice.
                     || write(std::slice::from_ref(v), "\n")
-                        == write(&[generate(cal, first_start, zone, out, ctx.profile).0], "\n"))
+                        == write(
+                            std::slice::from_ref(&*generate(cal, first_start, zone, out, ctx.profile).0),
+                            "\n",
+                        ))
         });
         let how = match vtz {
             Some(_) => "VTIMEZONE rebuilt",
@@ -638,7 +641,8 @@ fn apply_names(cal: &mut Component, plans: &[Plan]) {
     // Each plan's output name as a parameter value, made once (not per property).
     let texts: Vec<Cow<'static, str>> = plans.iter().map(|p| param_value_static(p.out)).collect();
     for ev in events_mut(cal) {
-        for p in ev.properties.iter_mut() {
+        // A property without parameters has no TZID.
+        for p in ev.properties.iter_mut().filter(|p| !p.params().is_empty()) {
             let Some(i) = plan_index(plans, p) else {
                 continue;
             };
@@ -663,7 +667,7 @@ fn generate(
     zone: Tz,
     out: &str,
     profile: Profile,
-) -> (Component, Option<String>) {
+) -> (Arc<Component>, Option<String>) {
     match profile {
         Profile::Outlook => {
             let at = first_start
@@ -674,7 +678,7 @@ fn generate(
         }
         _ => {
             let (a, b) = time_span(cal).unwrap_or((NaiveDateTime::MIN, NaiveDateTime::MIN));
-            (standard_vtimezone(zone, a, b), None)
+            (Arc::new(standard_vtimezone(zone, a, b)), None)
         }
     }
 }
@@ -711,7 +715,7 @@ fn rebuild_vtimezones(
     profile: Profile,
     report: &mut Report,
 ) {
-    let mut generated: Vec<Component> = Vec::new();
+    let mut generated: Vec<Arc<Component>> = Vec::new();
     // The positions of the VTIMEZONEs that go, and how many of them no property uses,
     // found before any component is changed.
     let mut gone: Vec<usize> = Vec::new();
@@ -782,14 +786,17 @@ fn rebuild_vtimezones(
             }
         }
     }
+    // The VTIMEZONEs that go, kept until the new ones are written over them (which
+    // saves allocating the new ones and freeing the old).
+    let mut spares: Vec<Component> = Vec::new();
     if !gone.is_empty() {
         // `gone` is in ascending order.
         let (mut i, mut gone) = (0usize, gone.iter().peekable());
-        cal.components.retain(|_| {
+        spares.extend(cal.components.extract_if(.., |_| {
             let goes = gone.next_if_eq(&&i).is_some();
             i += 1;
-            !goes
-        });
+            goes
+        }));
     }
     if !generated.is_empty() {
         let pos = cal
@@ -798,7 +805,15 @@ fn rebuild_vtimezones(
             .position(|c| !c.is("VTIMEZONE"))
             .unwrap_or(cal.components.len());
         for (i, g) in generated.into_iter().enumerate() {
-            cal.components.insert(pos + i, g);
+            let component = match (Arc::try_unwrap(g), spares.pop()) {
+                (Ok(own), _) => own,
+                (Err(shared), Some(mut spare)) => {
+                    copy_into(&mut spare, &shared);
+                    spare
+                }
+                (Err(shared), None) => Component::clone(&shared),
+            };
+            cal.components.insert(pos + i, component);
         }
     }
     if removed > 0 {
@@ -806,6 +821,20 @@ fn rebuild_vtimezones(
             FixCode::TimezoneRemoved,
             format!("{removed} VTIMEZONE(s) that no property uses removed"),
         );
+    }
+}
+
+/// Makes `dst` equal to `src`, reusing the allocations `dst` has.
+fn copy_into(dst: &mut Component, src: &Component) {
+    dst.name.clone_from(&src.name);
+    dst.properties.clone_from(&src.properties);
+    let n = src.components.len();
+    dst.components.truncate(n);
+    for (d, s) in dst.components.iter_mut().zip(&src.components) {
+        copy_into(d, s);
+    }
+    if let Some(rest) = src.components.get(dst.components.len()..) {
+        dst.components.extend_from_slice(rest);
     }
 }
 

@@ -778,19 +778,21 @@ fn yearly_rule(t: &Transition) -> String {
 ///
 /// A zone without daylight time gets only a STANDARD observance with
 /// `DTSTART:16010101T000000`, TZOFFSETFROM = TZOFFSETTO and no RRULE.
-pub fn outlook_vtimezone(tzid: &str, pair: &RulePair) -> Component {
+///
+/// The component is shared with a memo: a caller copies it into the calendar.
+pub fn outlook_vtimezone(tzid: &str, pair: &RulePair) -> Arc<Component> {
     /// Components built, by TZID and pair.
-    static BUILT: Memo<(String, RulePair), Component> = Memo::new(64);
+    static BUILT: Memo<(String, RulePair), Arc<Component>> = Memo::new(64);
     BUILT.get_or_compute_with(
         |(t, p)| t == tzid && p == pair,
         || (tzid.to_owned(), pair.clone()),
-        || with_shared_values(&build_outlook_vtimezone(tzid, pair)),
+        || Arc::new(with_shared_values(&build_outlook_vtimezone(tzid, pair))),
     )
 }
 
 /// `component` with the values of its properties without parameters (and those of its
 /// sub-components) held in one shared text, so that a clone of it, which
-/// [`outlook_vtimezone`]'s memo hands out, copies no text. Written the same.
+/// [`outlook_vtimezone`] hands out from its memo, copies no text. Written the same.
 fn with_shared_values(component: &Component) -> Component {
     fn collect(c: &Component, text: &mut String) {
         for p in c.properties.iter().filter(|p| p.params().is_empty()) {
