@@ -572,8 +572,7 @@ pub fn param_value_static(text: &'static str) -> Cow<'static, str> {
     }
 }
 
-/// Whether [`escape_param_text`] changes `text` (it may not even then: a C1 control
-/// is only looked for by its first byte).
+/// Whether [`escape_param_text`] may change `text`; when not, it returns a copy.
 fn has_param_escapes(text: &str) -> bool {
     // C1 controls start with 0xC2.
     text.bytes()

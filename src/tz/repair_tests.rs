@@ -309,3 +309,37 @@ fn copies_into_components_equal_their_sources() {
         }
     }
 }
+
+#[test]
+fn report_quoting_is_debug_quoting() {
+    for s in [
+        "US/Eastern",
+        "Eastern Standard Time",
+        "",
+        "a\"b",
+        "a\\b",
+        "tab\there",
+        "é",
+        "\u{301}x",
+        "x\u{7f}",
+    ] {
+        let mut text = String::new();
+        super::push_debug_str(&mut text, s);
+        assert_eq!(text, format!("{s:?}"));
+    }
+}
+
+#[test]
+fn constant_parameter_values_are_the_escaped_ones() {
+    use crate::ical::model::{param_value_static, param_value_text};
+    for s in [
+        "Eastern Standard Time",
+        "TRUE",
+        "a^b",
+        "a\"b",
+        "line\nbreak",
+        "\u{85}",
+    ] {
+        assert_eq!(param_value_static(s), param_value_text(s));
+    }
+}
