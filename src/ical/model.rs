@@ -148,7 +148,9 @@ impl Param {
 #[derive(Clone)]
 pub struct Property {
     /// The unfolded text this property was read from (`None` for a property built by
-    /// a stage). Kept after a change, for the ranges that still point into it.
+    /// a stage, or the text its value is shared from, see
+    /// [`Property::with_shared_value`]). Kept after a change, for the ranges that still
+    /// point into it.
     source: Option<Arc<str>>,
     /// Where the content line is in `source` (which the parser keeps under 4 GiB).
     line: Range<u32>,
@@ -205,6 +207,21 @@ impl Property {
             params: Vec::new(),
             value,
             original: false,
+        }
+    }
+
+    /// A new property with no parameters whose raw value is the range `value` of the
+    /// shared text `text` (a range that is not one reads as empty text), so that a
+    /// clone copies no text. Like [`Property::new`], a property built by a stage: its
+    /// content line is composed when it is written.
+    pub(crate) fn with_shared_value<N: AsRef<str> + Into<String>>(
+        name: N,
+        text: Arc<str>,
+        value: Range<usize>,
+    ) -> Self {
+        Property {
+            source: Some(text),
+            ..Property::with_value(property_name(name), Text::Source(value))
         }
     }
 
@@ -587,14 +604,28 @@ pub fn param_value_text(text: &str) -> Cow<'static, str> {
     }
 }
 
+/// [`param_value_text`] of a constant: borrowed, not copied, when it has nothing to
+/// escape.
+pub fn param_value_static(text: &'static str) -> Cow<'static, str> {
+    if has_param_escapes(text) {
+        param_value_text(text)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Whether [`escape_param_text`] may change `text`; when not, it returns a copy.
+fn has_param_escapes(text: &str) -> bool {
+    // C1 controls start with 0xC2.
+    text.bytes()
+        .any(|b| matches!(b, b'^' | b'"' | 0x7f | 0xc2) || b < 0x20)
+}
+
 /// Applies RFC 6868 escaping to plain text for use in a parameter value: `^` -> `^^`,
 /// newline -> `^n`, `"` -> `^'`; other control characters become spaces.
 pub fn escape_param_text(text: &str) -> String {
-    // Nearly always there is nothing to escape (C1 controls start with 0xC2).
-    let plain = !text
-        .bytes()
-        .any(|b| matches!(b, b'^' | b'"' | 0x7f | 0xc2) || b < 0x20);
-    if plain {
+    // Nearly always there is nothing to escape.
+    if !has_param_escapes(text) {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len() + 8);

@@ -15,7 +15,7 @@ use super::memo::content_key;
 use super::observe::Reader;
 use super::resolve::{resolve_keyed, windows_name, Hints, Resolved};
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
-use crate::ical::model::{param_value_text, unescape_param_text};
+use crate::ical::model::{param_value_static, unescape_param_text};
 use crate::ical::value::{format_date, parse_date_or_date_time, parse_recur, DateTimeValue};
 use crate::ical::write::write;
 use crate::ical::{Component, Property};
@@ -170,8 +170,8 @@ fn events(cal: &Component) -> impl Iterator<Item = &Component> {
 struct Plan {
     /// The TZID as used (normalised).
     from: String,
-    /// The TZID to write.
-    out: String,
+    /// The TZID to write (a tzdb or a Windows name).
+    out: &'static str,
     zone: Tz,
     /// Whether the VTIMEZONE is (re)built.
     rebuild: bool,
@@ -184,13 +184,45 @@ struct Plan {
 impl Plan {
     /// How the zone was identified, for the report.
     fn identified(&self) -> String {
-        format!(
-            "TZID {:?} identified as {} ({}: {})",
-            self.from,
+        let mut text = String::new();
+        self.push_identified(&mut text);
+        text
+    }
+
+    /// Appends [`Plan::identified`] to `text`:
+    /// `TZID "<from>" identified as <zone> (<rule>: <detail>)`.
+    fn push_identified(&self, text: &mut String) {
+        let (zone, rule, detail) = (
             self.zone.name(),
             self.found.rule.as_str(),
-            self.found.detail
-        )
+            &self.found.detail,
+        );
+        text.reserve(36 + self.from.len() + zone.len() + rule.len() + detail.len());
+        text.push_str("TZID ");
+        push_debug_str(text, &self.from);
+        text.push_str(" identified as ");
+        text.push_str(zone);
+        text.push_str(" (");
+        text.push_str(rule);
+        text.push_str(": ");
+        text.push_str(detail);
+        text.push(')');
+    }
+}
+
+/// Appends `s` as `format!("{s:?}")` writes it: quoted, with `"`, `\` and characters
+/// that are not printable escaped. Printable ASCII (the usual TZID) is copied as it is.
+fn push_debug_str(text: &mut String, s: &str) {
+    if s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        text.push('"');
+        text.push_str(s);
+        text.push('"');
+    } else {
+        use std::fmt::Write;
+        // Writing to a `String` does not fail.
+        let _ = write!(text, "{s:?}");
     }
 }
 
@@ -200,14 +232,28 @@ pub fn repair(cal: &mut Component, ctx: &Context, report: &mut Report) {
     if let Some(zone) = ctx.default_tz {
         anchor_floating(cal, zone, report);
     }
-    let plans = identify(cal, ctx, report);
+    let mut first_start = first_local_start(cal);
+    let plans = identify(cal, first_start, ctx, report);
     unify_event_tzids(cal, &plans, report);
-    if ctx.profile == Profile::Outlook && ctx.method == Method::Cancel {
-        cancel_in_utc(cal, &plans, report);
+    if ctx.profile == Profile::Outlook
+        && ctx.method == Method::Cancel
+        && cancel_in_utc(cal, &plans, report)
+    {
+        // DTSTARTs may now be in UTC.
+        first_start = first_local_start(cal);
     }
     until_in_utc(cal, &plans, report);
     apply_names(cal, &plans);
-    rebuild_vtimezones(cal, &plans, ctx.profile, report);
+    rebuild_vtimezones(cal, &plans, first_start, ctx.profile, report);
+}
+
+/// The local time of the first DTSTART of the calendar's events (unless it is UTC
+/// or a date). Only DTSTARTs change it, and only [`all_day`] and [`cancel_in_utc`]
+/// change those.
+fn first_local_start(cal: &Component) -> Option<NaiveDateTime> {
+    events(cal)
+        .find_map(|e| e.property("DTSTART"))
+        .and_then(|p| local_times_iter(p).next())
 }
 
 /// All-day events: a missing DTEND or one equal to DTSTART becomes DTSTART + 1 day;
@@ -237,12 +283,14 @@ fn all_day(cal: &mut Component, report: &mut Report) {
                 }
             }
         }
-        let start_date =
-            ev.property("DTSTART")
-                .and_then(|p| match parse_date_or_date_time(p.value(), None) {
-                    Ok(DateTimeValue::Date(d)) => Some(d),
-                    _ => None,
-                });
+        // A value with a `T` is a date-time (or nothing), never a date: not parsed.
+        let start_date = ev
+            .property("DTSTART")
+            .filter(|p| !p.value().bytes().any(|b| matches!(b, b'T' | b't')))
+            .and_then(|p| match parse_date_or_date_time(p.value(), None) {
+                Ok(DateTimeValue::Date(d)) => Some(d),
+                _ => None,
+            });
         let Some(start) = start_date else { continue };
         let end_date = ev
             .property("DTEND")
@@ -294,7 +342,13 @@ fn anchor_floating(cal: &mut Component, zone: Tz, report: &mut Report) {
 }
 
 /// Identifies every TZID in use and decides what to write for it.
-fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
+/// `first_start` is [`first_local_start`].
+fn identify(
+    cal: &Component,
+    first_start: Option<NaiveDateTime>,
+    ctx: &Context,
+    report: &mut Report,
+) -> Vec<Plan> {
     let mut used: Vec<String> = Vec::new();
     for ev in events(cal) {
         for p in ev
@@ -307,26 +361,16 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
             }
         }
     }
-    let year = events(cal)
-        .find_map(|e| e.property("DTSTART"))
-        .and_then(|p| local_times_iter(p).next().map(|t| t.year()))
-        .unwrap_or(2000);
-    let x_wr = cal
-        .property("X-WR-TIMEZONE")
-        .map(|p| p.value().trim().to_owned());
+    let year = first_start.map_or(2000, |t| t.year());
+    let x_wr = cal.property("X-WR-TIMEZONE").map(|p| p.value().trim());
     let mut plans = Vec::new();
     for tzid in used {
         let vtz = find_vtimezone(cal, &tzid);
-        let prop_of = |name: &str| {
-            vtz.and_then(|v| v.property(name))
-                .map(|p| p.value().trim().to_owned())
-        };
-        let cftz = prop_of("X-ENTOURAGE-CFTIMEZONE");
-        let cdo = prop_of("X-MICROSOFT-CDO-TZID");
+        let prop_of = |name: &str| vtz.and_then(|v| v.property(name)).map(|p| p.value().trim());
         let hints = Hints {
-            x_wr_timezone: x_wr.as_deref(),
-            entourage_cftimezone: cftz.as_deref(),
-            cdo_tzid: cdo.as_deref(),
+            x_wr_timezone: x_wr,
+            entourage_cftimezone: prop_of("X-ENTOURAGE-CFTIMEZONE"),
+            cdo_tzid: prop_of("X-MICROSOFT-CDO-TZID"),
         };
         // Computed once, for the memos of both `resolve` and `disagreements`.
         let key: Option<Arc<[u8]>> = vtz.and_then(content_key).map(Arc::from);
@@ -339,8 +383,8 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
         };
         let zone = found.zone;
         let out = match ctx.profile {
-            Profile::Outlook => windows_name(zone).unwrap_or(zone.name()).to_owned(),
-            _ => zone.name().to_owned(),
+            Profile::Outlook => windows_name(zone).unwrap_or(zone.name()),
+            _ => zone.name(),
         };
         let disagreements = vtz
             .map(|v| disagreements(cal, &tzid, v, key, zone))
@@ -366,7 +410,10 @@ fn identify(cal: &Component, ctx: &Context, report: &mut Report) -> Vec<Plan> {
                     // What this stage itself wrote (a calendar with times far apart can
                     // disagree with a one-year pair): never rebuilt twice.
                     || write(std::slice::from_ref(v), "\n")
-                        == write(&[generate(cal, zone, &out, ctx.profile).0], "\n"))
+                        == write(
+                            std::slice::from_ref(&*generate(cal, first_start, zone, out, ctx.profile).0),
+                            "\n",
+                        ))
         });
         let how = match vtz {
             Some(_) => "VTIMEZONE rebuilt",
@@ -511,7 +558,8 @@ fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
 }
 
 /// Outlook 2010/2016 reject a CANCEL with TZID-qualified times: write them in UTC.
-fn cancel_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
+/// Whether any was.
+fn cancel_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) -> bool {
     let mut n = 0usize;
     let mut zones: Vec<String> = Vec::new();
     for ev in events_mut(cal) {
@@ -547,6 +595,7 @@ fn cancel_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
             ),
         );
     }
+    n > 0
 }
 
 /// RFC 5545 3.3.10: with a zoned DTSTART, UNTIL must be UTC.
@@ -590,9 +639,10 @@ fn until_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
 /// Writes the output TZID on every property that uses a planned zone.
 fn apply_names(cal: &mut Component, plans: &[Plan]) {
     // Each plan's output name as a parameter value, made once (not per property).
-    let texts: Vec<Cow<'static, str>> = plans.iter().map(|p| param_value_text(&p.out)).collect();
+    let texts: Vec<Cow<'static, str>> = plans.iter().map(|p| param_value_static(p.out)).collect();
     for ev in events_mut(cal) {
-        for p in ev.properties.iter_mut() {
+        // A property without parameters has no TZID.
+        for p in ev.properties.iter_mut().filter(|p| !p.params().is_empty()) {
             let Some(i) = plan_index(plans, p) else {
                 continue;
             };
@@ -609,13 +659,18 @@ fn apply_names(cal: &mut Component, plans: &[Plan]) {
 
 /// The VTIMEZONE this stage writes for `zone` under the name `out`, and the reason the
 /// zone's rules are irregular, if they are. The same calendar always gives the same
-/// component, so a second run recognises its own output.
-fn generate(cal: &Component, zone: Tz, out: &str, profile: Profile) -> (Component, Option<String>) {
+/// component, so a second run recognises its own output. `first_start` is
+/// [`first_local_start`].
+fn generate(
+    cal: &Component,
+    first_start: Option<NaiveDateTime>,
+    zone: Tz,
+    out: &str,
+    profile: Profile,
+) -> (Arc<Component>, Option<String>) {
     match profile {
         Profile::Outlook => {
-            let at = events(cal)
-                .find_map(|e| e.property("DTSTART"))
-                .and_then(|p| local_times_iter(p).next())
+            let at = first_start
                 .or_else(|| time_span(cal).map(|s| s.0))
                 .unwrap_or(NaiveDateTime::MIN);
             let (pair, irregular) = rule_pair(zone, at.year(), at);
@@ -623,7 +678,7 @@ fn generate(cal: &Component, zone: Tz, out: &str, profile: Profile) -> (Componen
         }
         _ => {
             let (a, b) = time_span(cal).unwrap_or((NaiveDateTime::MIN, NaiveDateTime::MIN));
-            (standard_vtimezone(zone, a, b), None)
+            (Arc::new(standard_vtimezone(zone, a, b)), None)
         }
     }
 }
@@ -651,71 +706,98 @@ fn time_span(cal: &Component) -> Option<(NaiveDateTime, NaiveDateTime)> {
 }
 
 /// Replaces rebuilt VTIMEZONEs, adds missing ones and drops unused ones, keeping one
-/// VTIMEZONE per TZID, placed before the first event.
-fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, report: &mut Report) {
-    let mut used: Vec<String> = Vec::new();
-    for ev in events(cal) {
-        for p in ev
-            .properties
+/// VTIMEZONE per TZID, placed before the first event. `first_start` is
+/// [`first_local_start`].
+fn rebuild_vtimezones(
+    cal: &mut Component,
+    plans: &[Plan],
+    first_start: Option<NaiveDateTime>,
+    profile: Profile,
+    report: &mut Report,
+) {
+    let mut generated: Vec<Arc<Component>> = Vec::new();
+    // The positions of the VTIMEZONEs that go, and how many of them no property uses,
+    // found before any component is changed.
+    let mut gone: Vec<usize> = Vec::new();
+    let mut removed = 0usize;
+    {
+        let mut used: Vec<Cow<'_, str>> = Vec::new();
+        for ev in events(cal) {
+            for p in ev
+                .properties
+                .iter()
+                .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
+            {
+                if let Some(t) = tzid_param(p) {
+                    if !used.contains(&t) {
+                        used.push(t);
+                    }
+                }
+            }
+        }
+        let recurring =
+            events(cal).any(|e| e.property("RRULE").is_some() || e.property("RDATE").is_some());
+        for plan in plans
             .iter()
-            .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
+            .filter(|p| p.rebuild && used.iter().any(|u| *u == p.out))
         {
-            if let Some(t) = tzid_param(p) {
-                note_used(&mut used, t);
+            if generated
+                .iter()
+                .any(|g| g.property("TZID").is_some_and(|t| t.value() == plan.out))
+            {
+                continue;
+            }
+            let (vtz, irregular) = generate(cal, first_start, plan.zone, plan.out, profile);
+            // The pair is right at the first occurrence by construction; a change of
+            // rules only matters to a series that runs on past it.
+            if let (Some(why), true) = (irregular, recurring) {
+                report.warn(WarningCode::TimezoneRulesIrregular, why);
+            }
+            // `Plan::identified`, then what happens to the VTIMEZONE, in one go.
+            let mut text = String::new();
+            plan.push_identified(&mut text);
+            text.reserve(6 + plan.how.len() + plan.out.len());
+            text.push_str("; ");
+            text.push_str(plan.how);
+            text.push_str(" as ");
+            push_debug_str(&mut text, plan.out);
+            report.fix(FixCode::TimezoneRebuilt, text);
+            generated.push(vtz);
+        }
+        let rebuilt = |name: &str| {
+            plans
+                .iter()
+                .any(|p| p.rebuild && (p.from == name || p.out == name))
+        };
+        for (i, c) in cal.components.iter().enumerate() {
+            if !c.is("VTIMEZONE") {
+                continue;
+            }
+            let name = c
+                .property("TZID")
+                .map_or(Cow::Borrowed(""), |t| norm_tzid(t.value()));
+            let name = &*name;
+            let rebuilt = rebuilt(name);
+            if rebuilt || !used.iter().any(|u| u == name) {
+                gone.push(i);
+                if !rebuilt {
+                    removed += 1;
+                }
             }
         }
     }
-    let mut removed = 0usize;
-    let mut generated: Vec<Component> = Vec::new();
-    let recurring =
-        events(cal).any(|e| e.property("RRULE").is_some() || e.property("RDATE").is_some());
-    for plan in plans.iter().filter(|p| p.rebuild && used.contains(&p.out)) {
-        if generated
-            .iter()
-            .any(|g| g.property("TZID").is_some_and(|t| t.value() == plan.out))
-        {
-            continue;
-        }
-        let (vtz, irregular) = generate(cal, plan.zone, &plan.out, profile);
-        // The pair is right at the first occurrence by construction; a change of rules
-        // only matters to a series that runs on past it.
-        if let (Some(why), true) = (irregular, recurring) {
-            report.warn(WarningCode::TimezoneRulesIrregular, why);
-        }
-        report.fix(
-            FixCode::TimezoneRebuilt,
-            // `Plan::identified`, then what happens to the VTIMEZONE, in one go.
-            format!(
-                "TZID {:?} identified as {} ({}: {}); {} as {:?}",
-                plan.from,
-                plan.zone.name(),
-                plan.found.rule.as_str(),
-                plan.found.detail,
-                plan.how,
-                plan.out
-            ),
-        );
-        generated.push(vtz);
+    // The VTIMEZONEs that go, kept until the new ones are written over them (which
+    // saves allocating the new ones and freeing the old).
+    let mut spares: Vec<Component> = Vec::new();
+    if !gone.is_empty() {
+        // `gone` is in ascending order.
+        let (mut i, mut gone) = (0usize, gone.iter().peekable());
+        spares.extend(cal.components.extract_if(.., |_| {
+            let goes = gone.next_if_eq(&&i).is_some();
+            i += 1;
+            goes
+        }));
     }
-    let rebuilt: Vec<&str> = plans
-        .iter()
-        .filter(|p| p.rebuild)
-        .flat_map(|p| [p.from.as_str(), p.out.as_str()])
-        .collect();
-    cal.components.retain(|c| {
-        if !c.is("VTIMEZONE") {
-            return true;
-        }
-        let name = c
-            .property("TZID")
-            .map_or(Cow::Borrowed(""), |t| norm_tzid(t.value()));
-        let name = &*name;
-        let keep = used.iter().any(|u| u.as_str() == name) && !rebuilt.contains(&name);
-        if !keep && !rebuilt.contains(&name) {
-            removed += 1;
-        }
-        keep
-    });
     if !generated.is_empty() {
         let pos = cal
             .components
@@ -723,7 +805,15 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
             .position(|c| !c.is("VTIMEZONE"))
             .unwrap_or(cal.components.len());
         for (i, g) in generated.into_iter().enumerate() {
-            cal.components.insert(pos + i, g);
+            let component = match (Arc::try_unwrap(g), spares.pop()) {
+                (Ok(own), _) => own,
+                (Err(shared), Some(mut spare)) => {
+                    copy_into(&mut spare, &shared);
+                    spare
+                }
+                (Err(shared), None) => Component::clone(&shared),
+            };
+            cal.components.insert(pos + i, component);
         }
     }
     if removed > 0 {
@@ -731,6 +821,20 @@ fn rebuild_vtimezones(cal: &mut Component, plans: &[Plan], profile: Profile, rep
             FixCode::TimezoneRemoved,
             format!("{removed} VTIMEZONE(s) that no property uses removed"),
         );
+    }
+}
+
+/// Makes `dst` equal to `src`, reusing the allocations `dst` has.
+fn copy_into(dst: &mut Component, src: &Component) {
+    dst.name.clone_from(&src.name);
+    dst.properties.clone_from(&src.properties);
+    let n = src.components.len();
+    dst.components.truncate(n);
+    for (d, s) in dst.components.iter_mut().zip(&src.components) {
+        copy_into(d, s);
+    }
+    if let Some(rest) = src.components.get(dst.components.len()..) {
+        dst.components.extend_from_slice(rest);
     }
 }
 

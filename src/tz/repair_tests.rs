@@ -293,3 +293,53 @@ fn tzid_names_are_compared_loosely() {
     assert_eq!(norm_tzid(" Eastern\\n"), "Eastern");
     assert_eq!(norm_tzid("a\\;b\\\\c"), "a;b\\c");
 }
+
+#[test]
+fn copies_into_components_equal_their_sources() {
+    let shapes = [
+        "BEGIN:VTIMEZONE\nTZID:A\nX-P;Q=1:v\nBEGIN:STANDARD\nDTSTART:16010101T000000\nEND:STANDARD\nEND:VTIMEZONE\n",
+        "BEGIN:VTIMEZONE\nTZID:Bee\nBEGIN:STANDARD\nTZOFFSETTO:+0100\nEND:STANDARD\nBEGIN:DAYLIGHT\nTZOFFSETTO:+0200\nBEGIN:X\nEND:X\nEND:DAYLIGHT\nBEGIN:DAYLIGHT\nEND:DAYLIGHT\nEND:VTIMEZONE\n",
+        "BEGIN:X-OTHER\nEND:X-OTHER\n",
+    ];
+    for d in shapes {
+        for s in shapes {
+            let (mut dst, src) = (cal(d), cal(s));
+            super::copy_into(&mut dst, &src);
+            assert_eq!(dst, src);
+        }
+    }
+}
+
+#[test]
+fn report_quoting_is_debug_quoting() {
+    for s in [
+        "US/Eastern",
+        "Eastern Standard Time",
+        "",
+        "a\"b",
+        "a\\b",
+        "tab\there",
+        "é",
+        "\u{301}x",
+        "x\u{7f}",
+    ] {
+        let mut text = String::new();
+        super::push_debug_str(&mut text, s);
+        assert_eq!(text, format!("{s:?}"));
+    }
+}
+
+#[test]
+fn constant_parameter_values_are_the_escaped_ones() {
+    use crate::ical::model::{param_value_static, param_value_text};
+    for s in [
+        "Eastern Standard Time",
+        "TRUE",
+        "a^b",
+        "a\"b",
+        "line\nbreak",
+        "\u{85}",
+    ] {
+        assert_eq!(param_value_static(s), param_value_text(s));
+    }
+}

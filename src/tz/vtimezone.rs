@@ -778,14 +778,52 @@ fn yearly_rule(t: &Transition) -> String {
 ///
 /// A zone without daylight time gets only a STANDARD observance with
 /// `DTSTART:16010101T000000`, TZOFFSETFROM = TZOFFSETTO and no RRULE.
-pub fn outlook_vtimezone(tzid: &str, pair: &RulePair) -> Component {
+///
+/// The component is shared with a memo: a caller copies it into the calendar.
+pub fn outlook_vtimezone(tzid: &str, pair: &RulePair) -> Arc<Component> {
     /// Components built, by TZID and pair.
-    static BUILT: Memo<(String, RulePair), Component> = Memo::new(64);
+    static BUILT: Memo<(String, RulePair), Arc<Component>> = Memo::new(64);
     BUILT.get_or_compute_with(
         |(t, p)| t == tzid && p == pair,
         || (tzid.to_owned(), pair.clone()),
-        || build_outlook_vtimezone(tzid, pair),
+        || Arc::new(with_shared_values(&build_outlook_vtimezone(tzid, pair))),
     )
+}
+
+/// `component` with the values of its properties without parameters (and those of its
+/// sub-components) held in one shared text, so that a clone of it, which
+/// [`outlook_vtimezone`] hands out from its memo, copies no text. Written the same.
+fn with_shared_values(component: &Component) -> Component {
+    fn collect(c: &Component, text: &mut String) {
+        for p in c.properties.iter().filter(|p| p.params().is_empty()) {
+            text.push_str(p.value());
+        }
+        for sub in &c.components {
+            collect(sub, text);
+        }
+    }
+    fn share(c: &Component, text: &Arc<str>, at: &mut usize) -> Component {
+        let properties = c
+            .properties
+            .iter()
+            .map(|p| {
+                if !p.params().is_empty() {
+                    return p.clone();
+                }
+                let start = *at;
+                *at = start.saturating_add(p.value().len());
+                Property::with_shared_value(p.name(), Arc::clone(text), start..*at)
+            })
+            .collect();
+        Component {
+            name: c.name.clone(),
+            properties,
+            components: c.components.iter().map(|s| share(s, text, at)).collect(),
+        }
+    }
+    let mut text = String::new();
+    collect(component, &mut text);
+    share(component, &Arc::from(text), &mut 0)
 }
 
 /// [`outlook_vtimezone`], built.

@@ -21,6 +21,11 @@ use crate::tz::observe::utc_offset_at;
 
 const H: i32 = 3_600;
 
+/// [`outlook_vtimezone`], as a component of its own.
+fn outlook_component(tzid: &str, pair: &RulePair) -> Component {
+    Component::clone(&outlook_vtimezone(tzid, pair))
+}
+
 fn zone(name: &str) -> Tz {
     name.parse()
         .unwrap_or_else(|_| panic!("chrono-tz does not know {name}"))
@@ -186,7 +191,7 @@ fn check_zone_year(name: &str, year: i32, tally: &Tally) -> Option<String> {
     // Outlook profile.
     let mid = at(year, 7, 15, 12, 0, 0);
     let (pair, warning) = rule_pair(tz, year, mid);
-    let vtz = outlook_vtimezone("Test Standard Time", &pair);
+    let vtz = outlook_component("Test Standard Time", &pair);
     assert_outlook_shape(&vtz, &pair, &format!("{name} {year}"));
     if year_is_regular(&trans) {
         // One pair describes the whole year, whatever the warning says about the next.
@@ -207,7 +212,7 @@ fn check_zone_year(name: &str, year: i32, tally: &Tally) -> Option<String> {
         for &(local, truth) in &probes {
             let (pair, warning) = rule_pair(tz, year, local);
             assert!(warning.is_some(), "{name} {year} at {local}: no warning");
-            let vtz = outlook_vtimezone("Test Standard Time", &pair);
+            let vtz = outlook_component("Test Standard Time", &pair);
             assert_outlook_shape(&vtz, &pair, &format!("{name} {year} at {local}"));
             assert_eq!(
                 utc_offset_at(&vtz, local),
@@ -664,7 +669,7 @@ fn dublin_negative_dst() {
 #[test]
 fn outlook_profile_text() {
     let (pair, _) = rule_pair(zone("America/New_York"), 2024, at(2024, 7, 15, 12, 0, 0));
-    let text = write(&[outlook_vtimezone("Eastern Standard Time", &pair)], "\r\n");
+    let text = write(&[outlook_component("Eastern Standard Time", &pair)], "\r\n");
     assert_eq!(
         text,
         "BEGIN:VTIMEZONE\r\n\
@@ -685,12 +690,12 @@ fn outlook_profile_text() {
     );
 
     let (pair, _) = rule_pair(zone("Europe/Berlin"), 2024, at(2024, 7, 15, 12, 0, 0));
-    let text = write(&[outlook_vtimezone("W. Europe Standard Time", &pair)], "\n");
+    let text = write(&[outlook_component("W. Europe Standard Time", &pair)], "\n");
     assert!(text.contains("BEGIN:STANDARD\nDTSTART:16011028T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nEND:STANDARD\n"), "{text}");
     assert!(text.contains("BEGIN:DAYLIGHT\nDTSTART:16010325T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\nEND:DAYLIGHT\n"), "{text}");
 
     let (pair, _) = rule_pair(zone("Asia/Tokyo"), 2024, at(2024, 7, 15, 12, 0, 0));
-    let text = write(&[outlook_vtimezone("Tokyo Standard Time", &pair)], "\n");
+    let text = write(&[outlook_component("Tokyo Standard Time", &pair)], "\n");
     assert_eq!(
         text,
         "BEGIN:VTIMEZONE\nTZID:Tokyo Standard Time\nBEGIN:STANDARD\nDTSTART:16010101T000000\n\
@@ -698,7 +703,7 @@ fn outlook_profile_text() {
     );
 
     // A TZID with TEXT specials is escaped.
-    let v = outlook_vtimezone("Pacific Time (US & Canada), Tijuana", &pair);
+    let v = outlook_component("Pacific Time (US & Canada), Tijuana", &pair);
     assert_eq!(
         v.property("TZID").unwrap().value(),
         "Pacific Time (US & Canada)\\, Tijuana"
@@ -716,7 +721,7 @@ fn outlook_profile_round_trips_through_text() {
     ] {
         let tz = zone(name);
         let (pair, _) = rule_pair(tz, 2024, at(2024, 7, 15, 12, 0, 0));
-        let v = outlook_vtimezone("X", &pair);
+        let v = outlook_component("X", &pair);
         let text = write(std::slice::from_ref(&v), "\n");
         let back = parse(&text, 8).unwrap().roots.remove(0);
         for month in 1..=12 {
@@ -854,7 +859,7 @@ fn irregular_years_follow_the_instant() {
     ] {
         let (pair, warning) = rule_pair(casablanca, 2024, local);
         assert!(warning.is_some(), "{local}");
-        let v = outlook_vtimezone("Morocco Standard Time", &pair);
+        let v = outlook_component("Morocco Standard Time", &pair);
         assert_eq!(utc_offset_at(&v, local), Some(want), "{local}");
     }
 }
@@ -865,7 +870,7 @@ fn odd_inputs() {
     let tz = zone("Europe/Berlin");
     for year in [i32::MIN, -300_000, 0, 1601, 9_999, 262_142, i32::MAX] {
         let (pair, _) = rule_pair(tz, year, at(2024, 7, 1, 12, 0, 0));
-        let _ = outlook_vtimezone("X", &pair);
+        let _ = outlook_component("X", &pair);
     }
     // Instants in the gap and in the repeated hour.
     let (_, w) = rule_pair(tz, 2024, at(2024, 3, 31, 2, 30, 0));
@@ -883,7 +888,7 @@ fn odd_inputs() {
         tr(13, Weekday::Sun, 0, 2, 0),
         tr(0, Weekday::Mon, -5, 3, 0),
     );
-    let v = outlook_vtimezone("X", &silly);
+    let v = outlook_component("X", &silly);
     assert_eq!(v.components.len(), 2);
 }
 
@@ -981,5 +986,30 @@ fn pair_offsets_are_those_of_the_pair_changes() {
             Some(offset_from_changes(&changes, pair.standard_offset, ts)),
             "{ts}"
         );
+    }
+}
+
+#[test]
+fn memoised_outlook_vtimezones_are_the_built_ones() {
+    let pairs = [
+        rule_pair(zone("America/New_York"), 2003, at(2003, 9, 25, 14, 0, 0)).0,
+        rule_pair(zone("Europe/Berlin"), 2024, at(2024, 7, 1, 12, 0, 0)).0,
+        rule_pair(zone("Asia/Tokyo"), 2024, at(2024, 7, 1, 12, 0, 0)).0,
+    ];
+    for tzid in [
+        "Eastern Standard Time",
+        "Pacific Time (US & Canada), Tijuana",
+    ] {
+        for pair in &pairs {
+            let built = build_outlook_vtimezone(tzid, pair);
+            for _ in 0..2 {
+                let memoised = outlook_component(tzid, pair);
+                assert_eq!(memoised, built, "{tzid}");
+                assert_eq!(
+                    write(&[memoised], "\r\n"),
+                    write(std::slice::from_ref(&built), "\r\n")
+                );
+            }
+        }
     }
 }
