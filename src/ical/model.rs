@@ -221,7 +221,7 @@ impl Property {
     ) -> Self {
         Property {
             source: Some(text),
-            ..Property::with_value(property_name(name), Text::Source(value))
+            ..Property::with_value(property_name(name), Text::Source(narrow(value)))
         }
     }
 
