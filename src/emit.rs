@@ -771,8 +771,23 @@ pub fn text_to_html(text: &str) -> String {
 /// Whether [`text_to_html`] must look at the character starting with byte `b`: HTML
 /// specials, control characters (C1 ones start with 0xC2) and CR/LF; not tab.
 fn html_special(b: u8) -> bool {
-    matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7f | 0xc2) || (b < 0x20 && b != b'\t')
+    HTML_SPECIAL.get(usize::from(b)).copied().unwrap_or(true)
 }
+
+/// [`html_special`] for every byte, one lookup each.
+// Indexing in a constant is checked when the crate compiles: it cannot fail at run time.
+#[allow(clippy::indexing_slicing)]
+const HTML_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = matches!(c, b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7f | 0xc2)
+            || (c < 0x20 && c != b'\t');
+        b += 1;
+    }
+    table
+};
 
 /// A short plain-text rendering of the event for messages that had no text.
 pub fn summary_text(cal: &Component, method: Method, eol: &str) -> String {

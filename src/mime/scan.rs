@@ -146,6 +146,20 @@ enum Wanted {
 /// The field's name (see [`Wanted`]) and where its value starts (after the colon), or
 /// `None` for a field that is not read.
 fn wanted(field: &[u8], fields: Fields, top: bool) -> Option<(Wanted, usize)> {
+    // A name that starts with a letter starts with that letter (blanks and a first
+    // colon are only skipped before it): most fields are ruled out by it.
+    let all = top && fields == Fields::All;
+    if let Some(&first) = field.first().filter(|b| b.is_ascii_alphabetic()) {
+        let first = first.to_ascii_lowercase();
+        let possible = if all {
+            matches!(first, b'c' | b'f' | b't' | b's' | b'm' | b'd' | b'u' | b'x')
+        } else {
+            first == b'c'
+        };
+        if !possible {
+            return None;
+        }
+    }
     // The usual field: letters, digits and dashes, then the colon.
     let plain = field
         .iter()
