@@ -373,8 +373,8 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
     // HTML alternative built from the text when the sender wrote none.
     let mut html_alt = None;
     if opts.profile == Profile::Outlook {
-        let wants_html = matches!(norm.method, Method::Request | Method::Cancel)
-            && !outlook::is_outlook_sender(vcal);
+        let outlook_sender = outlook::is_outlook_sender(vcal);
+        let wants_html = matches!(norm.method, Method::Request | Method::Cancel) && !outlook_sender;
         if wants_html && mail.html.is_none() {
             let text = match (&mail.text_override, &mail.text) {
                 (Some(t), _) => Some(t.clone()),
@@ -394,7 +394,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
             (None, Some(h)) => Some((h.as_str(), "the HTML built from the text")),
             (None, None) => None,
         };
-        outlook::apply(vcal, norm.method, alt_desc, report);
+        outlook::apply(vcal, norm.method, outlook_sender, alt_desc, report);
     }
     // Repairs can add a level (a vCalendar alarm becomes a VALARM): the output must stay
     // within the limit it would be read back with.

@@ -124,14 +124,15 @@ pub fn all_day(ev: &Component) -> &'static str {
 ///
 /// For a calendar written by Outlook or Exchange itself only missing properties are
 /// added (its values are kept, no X-ALT-DESC and no recurrence rewriting), so a
-/// complete Outlook invitation passes through unchanged.
+/// complete Outlook invitation passes through unchanged. `outlook_sender` is
+/// [`is_outlook_sender`] of `cal` (the caller has it already).
 pub fn apply(
     cal: &mut Component,
     method: Method,
+    outlook_sender: bool,
     alt_desc: Option<(&str, &'static str)>,
     report: &mut Report,
 ) {
-    let outlook_sender = is_outlook_sender(cal);
     let alt_desc = if outlook_sender { None } else { alt_desc };
     if !outlook_sender {
         rdate_to_rrule(cal, report);
