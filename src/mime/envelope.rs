@@ -46,7 +46,9 @@ fn skip_blanks_and_folds(v: &[u8], mut at: usize) -> usize {
 /// Whether `v` (a field value: the bytes after the colon) ends with its line end, has
 /// no encoded word and is UTF-8: what every fast path needs.
 fn plain(v: &[u8]) -> Option<&str> {
-    if !v.ends_with(b"\n") || memchr::memmem::find(v, b"=?").is_some() {
+    // (A `?` after a `=`: no substring searcher is built for two bytes.)
+    let encoded_word = memchr::memchr_iter(b'?', v).any(|i| i > 0 && v.get(i - 1) == Some(&b'='));
+    if !v.ends_with(b"\n") || encoded_word {
         return None;
     }
     std::str::from_utf8(v).ok()
