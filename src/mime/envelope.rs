@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 
 /// An address as mail-parser gives it: display name and `local@domain`, both raw
-/// (untrimmed), before [`super::mailbox`] keeps it or not.
+/// (untrimmed), before [`super::scan::mailbox`] keeps it or not.
 pub type RawAddr<'v> = (Option<&'v str>, &'v str);
 
 /// Bytes that end a display name or an address, or make a value not simple.
