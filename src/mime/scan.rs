@@ -1,12 +1,15 @@
 //! The MIME structure of a message without decoding any body.
 //!
-//! [`parse`] walks the multipart tree by boundary (a SIMD substring search for
-//! `--boundary`, accepted only at a line start as RFC 2046 says) and records, for every
-//! entity, where its header block, body and end are in the input. Header fields are
-//! parsed by mail-parser (its header parser only: addresses, encoded words, RFC 2231
-//! parameters), bodies are not touched: the caller decodes the few parts it needs.
-//! The result has the shape of a [`mail_parser::Message`] (part 0 is the message,
-//! `PartType::Multipart` lists children) so that it can be used the same way.
+//! [`parse`] walks the multipart tree by boundary (a SIMD search for `--`, then a check
+//! for `--boundary`, accepted only at a line start as RFC 2046 says) and records, for
+//! every entity, a [`Part`]: where its header block, body and end are in the input, and
+//! its `Content-*` fields. Each header block is walked once ([`walk_header`]); only the
+//! fields that are read are parsed: simple values by [`super::fields`] (`Content-*`)
+//! and [`super::envelope`] (`From`, `To`, `Cc`, `Subject`, `Message-ID`, `Date`), the
+//! others (encoded words, RFC 2231 parameters, comments, groups...) by mail-parser's
+//! header parser, read as mail-parser's full parser would read them. Bodies are not
+//! touched: the caller decodes the few parts it needs. Part 0 is the message; a
+//! multipart lists its children, which come after it.
 //!
 //! A `--boundary` string in the middle of a line is reported as suspect: a parser that
 //! cuts there (as mail-parser's full parser does) would see different parts than one
