@@ -145,6 +145,7 @@ impl Walk {
         self.parts += 1;
         let mut media: &[u8] = &[];
         let mut boundary: Option<&[u8]> = None;
+        let mut transfer: &[u8] = &[];
         let top = depth == 0;
         let Some((_, body_at)) = scan::walk_header_while(entity, |range| {
             if top && !self.has_field {
@@ -185,6 +186,8 @@ impl Walk {
                     .unwrap_or_default()
                     .trim_ascii();
                 boundary = boundary_of(value);
+            } else if rest.eq_ignore_ascii_case(b"transfer-encoding") {
+                transfer = value.trim_ascii();
             }
             true
         }) else {
@@ -211,8 +214,24 @@ impl Walk {
             };
             return self.multipart_is_clean(body, boundary, depth);
         }
-        if media.is_empty() || media.eq_ignore_ascii_case(b"text/plain") {
-            return !text_may_hide_a_file(body);
+        // The full read opens any text part that looks like BinHex (its banner, in any
+        // case), and looks for uuencoded files in the decoded plain text.
+        if media.is_empty() || starts(b"text/") {
+            if super::binhex::looks_like_binhex(body) {
+                return false;
+            }
+            if media.is_empty() || media.eq_ignore_ascii_case(b"text/plain") {
+                let decoded = if transfer.eq_ignore_ascii_case(b"base64") {
+                    std::borrow::Cow::Owned(super::transfer::decode_base64(body))
+                } else if transfer.eq_ignore_ascii_case(b"quoted-printable") {
+                    std::borrow::Cow::Owned(super::transfer::decode_quoted_printable(body))
+                } else if has_encoding_word(transfer) {
+                    return false; // an encoding written in a way not compared here
+                } else {
+                    std::borrow::Cow::Borrowed(body)
+                };
+                return !may_hold_uuencode(&decoded);
+            }
         }
         // Any other single part (text/html, images, documents...): its header is clean.
         true
@@ -253,22 +272,29 @@ fn boundary_of(value: &[u8]) -> Option<&[u8]> {
     (!value.is_empty()).then_some(value)
 }
 
-/// A plain-text body that may carry a uuencoded file (`begin NNN name` at a line start)
-/// or BinHex (its banner).
-fn text_may_hide_a_file(body: &[u8]) -> bool {
-    static FINDERS: OnceLock<[memmem::Finder<'static>; 3]> = OnceLock::new();
-    let [upper, lower, begin] = FINDERS.get_or_init(|| {
-        [
-            memmem::Finder::new(b"BinHex"),
-            memmem::Finder::new(b"binhex"),
-            memmem::Finder::new(b"\nbegin "),
-        ]
-    });
-    if upper.find(body).is_some() || lower.find(body).is_some() {
-        return true;
-    }
-    let begin_at = |i: usize| body.get(i + 6).is_some_and(|b| b.is_ascii_digit());
-    body.starts_with(b"begin ") && begin_at(0) || begin.find_iter(body).any(|i| begin_at(i + 1))
+/// Whether a `Content-Transfer-Encoding` value that is not exactly `base64` or
+/// `quoted-printable` still names one of them (with a comment, quotes...).
+fn has_encoding_word(value: &[u8]) -> bool {
+    value.windows(6).any(|w| w.eq_ignore_ascii_case(b"base64"))
+        || value.windows(6).any(|w| w.eq_ignore_ascii_case(b"quoted"))
+}
+
+/// A plain-text body (decoded) that may carry a uuencoded file: a line (after LF or CR)
+/// that starts with `begin`, a blank, maybe more blanks, and a digit: what the uuencode
+/// reader takes for a `begin NNN name` line.
+fn may_hold_uuencode(body: &[u8]) -> bool {
+    static BEGIN: OnceLock<memmem::Finder<'static>> = OnceLock::new();
+    let begin = BEGIN.get_or_init(|| memmem::Finder::new(b"begin"));
+    begin.find_iter(body).any(|i| {
+        let line_start = i == 0 || matches!(body.get(i - 1), Some(b'\n' | b'\r'));
+        let rest = body.get(i + 5..).unwrap_or_default();
+        line_start
+            && matches!(rest.first(), Some(b' ' | b'\t'))
+            && rest
+                .iter()
+                .find(|&&b| !matches!(b, b' ' | b'\t' | b'\x0c'))
+                .is_some_and(u8::is_ascii_digit)
+    })
 }
 
 #[cfg(test)]
@@ -351,6 +377,80 @@ mod tests {
             assert_eq!(
                 super::super::read(plain, &tight).err().map(|s| s.code),
                 Some(WarningCode::LimitExceeded)
+            );
+        }
+    }
+
+    #[test]
+    fn text_parts_are_checked_as_the_full_read_opens_them() {
+        let limits = Limits::DEFAULT;
+        let msg = |ctype: &str, cte: &str, body: &str| {
+            format!(
+                "From: a@example.com\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n\
+                 --B\r\nContent-Type: {ctype}\r\nContent-Transfer-Encoding: {cte}\r\n\r\n\
+                 {body}\r\n--B--\r\n"
+            )
+            .into_bytes()
+        };
+        let banner = "(This file must be converted with BinHex 4.0)\r\n:xyz";
+        let uu = "note\r\nbegin 644 a.dat\r\nM4D5\r\n`\r\nend\r\n";
+        let b64 = |s: &str| {
+            let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut out = String::new();
+            for chunk in s.as_bytes().chunks(3) {
+                let n = chunk
+                    .iter()
+                    .enumerate()
+                    .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+                for i in 0..4 {
+                    out.push(if i <= chunk.len() {
+                        alphabet[((n >> (18 - 6 * i)) & 63) as usize] as char
+                    } else {
+                        '='
+                    });
+                }
+            }
+            out
+        };
+        // Clean: nothing the read would open.
+        assert!(certainly_no_calendar(
+            &msg("text/html", "7bit", "<p>hi</p>"),
+            &limits
+        ));
+        assert!(certainly_no_calendar(
+            &msg("text/plain", "base64", &b64("hello")),
+            &limits
+        ));
+        // The read sniffs every text part for BinHex, in any case.
+        for m in [
+            msg("text/html", "7bit", banner),
+            msg("text/plain", "7bit", &banner.to_ascii_uppercase()),
+            msg("text/enriched", "7bit", banner),
+        ] {
+            assert!(
+                !certainly_no_calendar(&m, &limits),
+                "{}",
+                String::from_utf8_lossy(&m)
+            );
+        }
+        // ...and looks for uuencode in the decoded plain text, however the line is written.
+        for m in [
+            msg("text/plain", "7bit", uu),
+            msg("text/plain", "base64", &b64(uu)),
+            msg(
+                "text/plain",
+                "quoted-printable",
+                &uu.replace("begin", "=62egin"),
+            ),
+            msg("text/plain", "7bit", &uu.replace("begin ", "begin\t")),
+            msg("text/plain", "7bit", &uu.replace("begin ", "begin   ")),
+            msg("text/plain", "7bit", &uu.replace("\r\nbegin", "\rbegin")),
+            msg("text/plain", "base64 (encoded)", &b64(uu)),
+        ] {
+            assert!(
+                !certainly_no_calendar(&m, &limits),
+                "{}",
+                String::from_utf8_lossy(&m)
             );
         }
     }
