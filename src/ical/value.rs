@@ -462,27 +462,56 @@ pub fn unescape_text(s: &str) -> String {
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16 + 8);
     let bytes = s.as_bytes();
+    // How much of `s` is in `out`.
     let mut copied = 0;
-    // Every special character is ASCII: copy the runs between them in one go.
-    while let Some(offset) = bytes.get(copied..).and_then(find_text_special) {
-        let at = copied + offset;
-        out.push_str(s.get(copied..at).unwrap_or_default());
-        copied = at + 1;
-        match bytes.get(at) {
-            Some(b'\\') => out.push_str("\\\\"),
-            Some(b';') => out.push_str("\\;"),
-            Some(b',') => out.push_str("\\,"),
-            Some(b'\r') => {
-                if bytes.get(copied) == Some(&b'\n') {
-                    copied += 1;
-                }
-                out.push_str("\\n");
-            }
-            _ => out.push_str("\\n"),
+    // Every special character is ASCII: the runs between them are copied in one go.
+    // Eight bytes are looked at a time, and every candidate of a word is handled
+    // before the next word is read.
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let mut found = text_special_candidates(u64::from_le_bytes(word));
+        while found != 0 {
+            let at = base + (found.trailing_zeros() / 8) as usize;
+            found &= found - 1;
+            copied = escape_text_at(s, &mut out, copied, at);
         }
+        base += 8;
+    }
+    for (i, _) in chunks
+        .remainder()
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| is_text_special(b))
+    {
+        copied = escape_text_at(s, &mut out, copied, base + i);
     }
     out.push_str(s.get(copied..).unwrap_or_default());
     out
+}
+
+/// Writes to `out` the text of `s` from `copied` up to `at` and the escape of the byte
+/// at `at`, when that is one [`escape_text`] rewrites (a candidate may not be) and not
+/// already written (the LF of a CRLF); how much of `s` is then in `out`.
+fn escape_text_at(s: &str, out: &mut String, copied: usize, at: usize) -> usize {
+    let bytes = s.as_bytes();
+    if at < copied {
+        return copied;
+    }
+    let (escaped, next) = match bytes.get(at) {
+        Some(b'\\') => ("\\\\", at + 1),
+        Some(b';') => ("\\;", at + 1),
+        Some(b',') => ("\\,", at + 1),
+        Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => ("\\n", at + 2),
+        Some(b'\r' | b'\n') => ("\\n", at + 1),
+        _ => return copied,
+    };
+    out.push_str(s.get(copied..at).unwrap_or_default());
+    out.push_str(escaped);
+    next
 }
 
 /// The bytes [`escape_text`] rewrites: backslash, semicolon, comma, CR and LF.
@@ -490,27 +519,21 @@ fn is_text_special(b: u8) -> bool {
     matches!(b, b'\\' | b';' | b',' | b'\r' | b'\n')
 }
 
-/// The index of the first byte of `bytes` that [`escape_text`] rewrites.
+/// The index of the first byte of `bytes` that [`escape_text`] rewrites (the search
+/// [`escape_text`] makes, for the tests).
+#[cfg(test)]
 fn find_text_special(bytes: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    // The high bit of each byte of `x` that is zero (and maybe of bytes above one that
-    // is: the lowest bit set is always exact).
-    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
     let mut chunks = bytes.chunks_exact(8);
     let mut base = 0;
     for chunk in &mut chunks {
-        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
-            break;
-        };
-        let x = u64::from_le_bytes(word);
-        let found = zero(x ^ (LO * u64::from(b'\\')))
-            | zero(x ^ (LO * u64::from(b';')))
-            | zero(x ^ (LO * u64::from(b',')))
-            | zero(x ^ (LO * u64::from(b'\r')))
-            | zero(x ^ (LO * u64::from(b'\n')));
-        if found != 0 {
-            return Some(base + (found.trailing_zeros() / 8) as usize);
+        let word = <[u8; 8]>::try_from(chunk).ok()?;
+        let mut found = text_special_candidates(u64::from_le_bytes(word));
+        while found != 0 {
+            let at = base + (found.trailing_zeros() / 8) as usize;
+            if bytes.get(at).is_some_and(|&b| is_text_special(b)) {
+                return Some(at);
+            }
+            found &= found - 1;
         }
         base += 8;
     }
@@ -519,6 +542,22 @@ fn find_text_special(bytes: &[u8]) -> Option<usize> {
         .iter()
         .position(|&b| is_text_special(b))
         .map(|i| base + i)
+}
+
+/// The high bit of each byte of `x` (eight bytes of text, the first in the low byte)
+/// that may be one [`escape_text`] rewrites: every such byte is marked, and the lowest
+/// mark is always one; a mark above it may not be (each is checked).
+fn text_special_candidates(x: u64) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `x` that is zero (and maybe of bytes above one that
+    // is: the lowest bit set is always exact).
+    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    // Bytes below 0x0E (CR, LF and a few other controls), then the three others.
+    let low = x.wrapping_sub(LO * 0x0E) & !x & HI;
+    low | zero(x ^ (LO * u64::from(b'\\')))
+        | zero(x ^ (LO * u64::from(b';')))
+        | zero(x ^ (LO * u64::from(b',')))
 }
 
 /// Splits raw (still escaped) TEXT on commas not preceded by an escaping backslash; items stay escaped.

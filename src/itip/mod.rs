@@ -2,6 +2,7 @@
 //! inventing people or times. Every change is a [`Fix`](crate::Fix) in the report;
 //! what cannot be repaired comes back as a [`Skip`] and the message passes through.
 
+pub(crate) mod names;
 pub mod repair;
 pub(crate) mod text;
 pub mod validate;
@@ -147,7 +148,7 @@ fn fix_version(cal: &mut Component, report: &mut Report) -> Result<(), Skip> {
 /// address parameters: one walk over every property. (A renamed property is never an
 /// address property, whose names have no `_` or `-`.)
 fn fix_names_and_addresses(cal: &mut Component, report: &mut Report) {
-    let mut renamed: Vec<(String, String)> = Vec::new();
+    let mut renamed: Vec<String> = Vec::new();
     let mut counts = AddressCounts::default();
     cal.walk_mut(&mut |c| {
         for p in &mut c.properties {
@@ -155,22 +156,29 @@ fn fix_names_and_addresses(cal: &mut Component, report: &mut Report) {
             fix_address(p, &mut counts);
         }
     });
-    for (old, new) in renamed {
-        report.fix(FixCode::PropertyRenamed, concat(&[&old, " -> ", &new]));
+    for old in renamed {
+        report.fix(
+            FixCode::PropertyRenamed,
+            concat(&[&old, " -> ", &legal_name(&old)]),
+        );
     }
     counts.report(report);
 }
 
 /// Renames `p` when its name contains `_`, noting each old name once in `renamed`.
-fn rename_illegal_name(p: &mut Property, renamed: &mut Vec<(String, String)>) {
+fn rename_illegal_name(p: &mut Property, renamed: &mut Vec<String>) {
     // A standard name has no `_`: only the others are looked at.
     if !p.has_standard_name() && p.name().as_bytes().contains(&b'_') {
-        let new = p.name().replace('_', "-");
-        if !renamed.iter().any(|(old, _)| old == p.name()) {
-            renamed.push((p.name().to_owned(), new.clone()));
+        if !renamed.iter().any(|old| old == p.name()) {
+            renamed.push(p.name().to_owned());
         }
-        p.rename(new);
+        p.rename(legal_name(p.name()));
     }
+}
+
+/// A property name with every `_` written as `-`.
+fn legal_name(name: &str) -> String {
+    name.replace('_', "-")
 }
 
 /// Value types that cannot be empty; an empty one is dropped (Exchange 2003 writes
@@ -618,35 +626,50 @@ fn fix_events(
     let mut orgs: Vec<String> = Vec::new();
     let mut no_organizer = false;
     for ev in cal.components_named_mut("VEVENT") {
+        // What is missing is known before anything is added (the additions below add
+        // none of the names looked up after them).
         if method == Method::Request && ev.property_upper("DTSTART").is_none() {
             missing_dtstart = true;
         }
-        if ev
+        let uid_missing = ev
             .property_upper("UID")
-            .is_none_or(|u| u.value().trim().is_empty())
-        {
+            .is_none_or(|u| u.value().trim().is_empty());
+        let stamp_at = ev.properties.iter().position(|p| p.is_upper("DTSTAMP"));
+        let (has_stamp, has_sequence, has_organizer) = (
+            stamp_at.is_some(),
+            ev.property_upper("SEQUENCE").is_some(),
+            ev.property_upper("ORGANIZER").is_some(),
+        );
+        // Room for everything added, made once.
+        ev.properties.reserve(
+            usize::from(uid_missing)
+                + usize::from(!has_stamp)
+                + usize::from(!has_sequence)
+                + usize::from(!has_organizer),
+        );
+        // DTSTAMP must be UTC (RFC 5545 3.8.7.2); a local or zoned one cannot be
+        // converted here without guessing its zone, so it is restamped (in place, before
+        // the UID changes move it).
+        if let Some(p) = stamp_at.and_then(|i| ev.properties.get_mut(i)) {
+            if !is_utc_date_time(p.value()) || p.param("TZID").is_some() {
+                *p = Property::new("DTSTAMP", stamp());
+                restamped += 1;
+            }
+        }
+        if uid_missing {
             ev.properties.retain(|p| !p.is_upper("UID"));
             ev.properties.insert(0, Property::new("UID", uid.clone()));
             uids += 1;
         }
-        match ev.property_upper_mut("DTSTAMP") {
-            None => {
-                ev.insert_property_after(&["UID"], Property::new("DTSTAMP", stamp()));
-                stamps += 1;
-            }
-            // DTSTAMP must be UTC (RFC 5545 3.8.7.2); a local or zoned one cannot be
-            // converted here without guessing its zone, so it is restamped.
-            Some(p) if !is_utc_date_time(p.value()) || p.param("TZID").is_some() => {
-                *p = Property::new("DTSTAMP", stamp());
-                restamped += 1;
-            }
-            Some(_) => {}
+        if !has_stamp {
+            ev.insert_property_after(&["UID"], Property::new("DTSTAMP", stamp()));
+            stamps += 1;
         }
-        if ev.property_upper("SEQUENCE").is_none() {
+        if !has_sequence {
             ev.insert_property_after(&["DTSTAMP", "UID"], Property::constant("SEQUENCE", "0"));
             seqs += 1;
         }
-        if ev.property_upper("ORGANIZER").is_none() {
+        if !has_organizer {
             let prop = chair_organizer(ev)
                 .map(|p| (p, "the ATTENDEE with ROLE=CHAIR"))
                 .or_else(|| {

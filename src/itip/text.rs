@@ -59,7 +59,6 @@ pub(crate) fn utc_date_time(t: &DateTime<Utc>) -> String {
     if !(0..=9999).contains(&t.year()) || t.nanosecond() >= 1_000_000_000 {
         return t.format("%Y%m%dT%H%M%SZ").to_string();
     }
-    let mut out = String::with_capacity(16);
     // The date and the time are worked out once, not once per field.
     let (date, time) = (t.date_naive(), t.time());
     // The year is below 10000; every other field below 100.
@@ -71,18 +70,21 @@ pub(crate) fn utc_date_time(t: &DateTime<Utc>) -> String {
         (time.minute(), 2),
         (time.second(), 2),
     ];
-    for (i, (value, width)) in fields.into_iter().enumerate() {
+    // Written into a buffer on the stack, then copied once.
+    let mut buf = *b"00000000T000000Z";
+    let mut end = 0;
+    for (i, (mut value, width)) in fields.into_iter().enumerate() {
         if i == 3 {
-            out.push('T');
+            end += 1; // the `T`
         }
-        let mut div = 10u32.pow(width - 1);
-        while div > 0 {
-            out.push(char::from(b'0' + ((value / div) % 10) as u8));
-            div /= 10;
+        end += width;
+        for slot in buf.iter_mut().take(end).rev().take(width) {
+            // `value % 10` is below 10.
+            *slot = b'0' + (value % 10) as u8;
+            value /= 10;
         }
     }
-    out.push('Z');
-    out
+    std::str::from_utf8(&buf).unwrap_or_default().to_owned()
 }
 
 #[cfg(test)]

@@ -18,8 +18,9 @@
 // Until the pipeline calls the validator, nothing outside the tests uses it. Remove
 // this once `validate_roots` / `validate_ics` are wired in.
 
-use super::address_of;
+use super::names::{attendee_params, Name, NAME_COUNT};
 use super::text::trim;
+use super::{address_of, address_part};
 use crate::ical::value::{
     parse_date_or_date_time, parse_duration, parse_recur, unescape_text, DateTimeValue, Frequency,
 };
@@ -27,9 +28,11 @@ use crate::ical::{Component, Property};
 use crate::options::Limits;
 use crate::{Method, Profile};
 use serde::Serialize;
+use std::borrow::Borrow;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::OnceLock;
 
 // ---------------------------------------------------------------------------
 // Codes and findings
@@ -253,7 +256,9 @@ impl EventRules {
     }
 
     /// The position in [`EventRules::properties`] and the presence of `name`, which
-    /// must be upper-case; `None` for an unlisted property.
+    /// must be upper-case; `None` for an unlisted property. (The validator looks names
+    /// up with [`EventRules::listed_name`].)
+    #[cfg(test)]
     fn listed(&self, name: &str) -> Option<(usize, Presence)> {
         // The tables list no X- property (and Outlook writes many).
         if name.starts_with("X-") {
@@ -267,6 +272,43 @@ impl EventRules {
         self.properties.get(i).map(|&(_, p)| (i, p))
     }
 }
+
+impl EventRules {
+    /// [`EventRules::listed`] by [`Name`]: one lookup in a table made once per method.
+    fn listed_name(&self, name: Name) -> Option<(usize, Presence)> {
+        /// The table of each method, in [`METHODS`] order: position and presence by
+        /// [`Name`].
+        type ByName = [Option<(u8, Presence)>; NAME_COUNT];
+        static BY_NAME: OnceLock<[ByName; 8]> = OnceLock::new();
+        let tables = BY_NAME.get_or_init(|| {
+            METHODS.map(|m| {
+                let mut t: ByName = [None; NAME_COUNT];
+                for (i, &(n, presence)) in event_rules(m).properties.iter().enumerate() {
+                    let slot = t.get_mut(Name::of_upper(n.as_bytes()) as usize);
+                    if let (Some(slot @ None), Ok(i)) = (slot, u8::try_from(i)) {
+                        *slot = Some((i, presence));
+                    }
+                }
+                t
+            })
+        });
+        let slot = METHODS.iter().position(|&m| m == self.method)?;
+        let (i, presence) = (*tables.get(slot)?.get(name as usize)?)?;
+        Some((usize::from(i), presence))
+    }
+}
+
+/// Every method, in the order of [`EventRules::listed_name`]'s tables.
+const METHODS: [Method; 8] = [
+    Method::Publish,
+    Method::Request,
+    Method::Reply,
+    Method::Add,
+    Method::Cancel,
+    Method::Refresh,
+    Method::Counter,
+    Method::DeclineCounter,
+];
 
 use Presence::{One, OneOrMore, Zero, ZeroOrMore, ZeroOrOne};
 
@@ -808,16 +850,16 @@ struct Validator<'a> {
     /// Number of VEVENTs directly under the VCALENDAR.
     events: usize,
     /// TZIDs declared by VTIMEZONEs, raw and with TEXT escapes removed.
-    tzids: BTreeSet<Cow<'a, str>>,
+    tzids: Few<Cow<'a, str>>,
     /// Undefined TZIDs already reported (each is reported once, at its first use).
-    reported_tzids: BTreeSet<String>,
+    reported_tzids: Few<String>,
     /// UIDs that have a master VEVENT (no RECURRENCE-ID) with RRULE or RDATE.
-    masters: BTreeSet<&'a str>,
+    masters: Few<&'a str>,
     /// The first UID seen, for the same-UID rule.
     first_uid: Option<&'a str>,
-    /// First ORGANIZER address seen per group (the UID, or one group when every
-    /// VEVENT must share the UID).
-    organizers: BTreeMap<&'a str, String>,
+    /// First ORGANIZER address (as written, see [`address_part`]) seen per group (the
+    /// UID, or one group when every VEVENT must share the UID).
+    organizers: Few<(&'a str, &'a str)>,
     out: Vec<Violation>,
 }
 
@@ -826,8 +868,8 @@ impl<'a> Validator<'a> {
         let method = cal
             .property_upper("METHOD")
             .and_then(|m| Method::parse(m.value()));
-        let mut tzids = BTreeSet::new();
-        let mut masters = BTreeSet::new();
+        let mut tzids = Few::default();
+        let mut masters = Few::default();
         let mut events = 0usize;
         for c in &cal.components {
             if c.is("VTIMEZONE") {
@@ -854,10 +896,10 @@ impl<'a> Validator<'a> {
             rules: method.map(event_rules),
             events,
             tzids,
-            reported_tzids: BTreeSet::new(),
+            reported_tzids: Few::default(),
             masters,
             first_uid: None,
-            organizers: BTreeMap::new(),
+            organizers: Few::default(),
             out: Vec::new(),
         }
     }
@@ -1134,12 +1176,11 @@ impl<'a> Validator<'a> {
             if p.name().is_empty() {
                 continue;
             }
-            let name = p.upper_name();
-            let name = &*name;
-            props.note(name, p);
+            let kind = Name::of(p);
+            props.note(kind, p);
             self.tzid_reference(C, p);
             let listed = rules.and_then(|r| {
-                let (i, presence) = r.listed(name)?;
+                let (i, presence) = r.listed_name(kind)?;
                 let n = counts.get_mut(i)?;
                 *n = n.saturating_add(1);
                 Some((presence, *n))
@@ -1148,6 +1189,7 @@ impl<'a> Validator<'a> {
                 Some((Zero, n)) => {
                     if n == 1 {
                         let cite = self.cite();
+                        let name = kind.as_str();
                         self.push(
                             ViolationCode::PropertyForbidden,
                             C,
@@ -1159,9 +1201,10 @@ impl<'a> Validator<'a> {
                 }
                 // REPLY's ATTENDEE count is judged once, below.
                 Some((presence @ (One | ZeroOrOne), 2))
-                    if !(method == Some(Method::Reply) && name == "ATTENDEE") =>
+                    if !(method == Some(Method::Reply) && kind == Name::Attendee) =>
                 {
                     let cite = self.cite();
+                    let name = kind.as_str();
                     self.push(
                         ViolationCode::PropertyTooMany,
                         C,
@@ -1174,13 +1217,13 @@ impl<'a> Validator<'a> {
                 }
                 _ => {}
             }
-            let parsed = self.event_value(name, p);
-            match (name, parsed) {
-                ("DTSTART", Some(v)) if times.0.is_none() => times.0 = Some(v),
-                ("DTEND", Some(v)) if times.1.is_none() => times.1 = Some(v),
+            let parsed = self.event_value(kind, p);
+            match (kind, parsed) {
+                (Name::Dtstart, Some(v)) if times.0.is_none() => times.0 = Some(v),
+                (Name::Dtend, Some(v)) if times.1.is_none() => times.1 = Some(v),
                 _ => {}
             }
-            self.outlook_property(name, p);
+            self.outlook_property(kind, p);
         }
 
         // What is missing, in table order.
@@ -1264,28 +1307,29 @@ impl<'a> Validator<'a> {
 
     /// Value checks of one VEVENT property. A DTSTART, DTEND or RECURRENCE-ID comes
     /// back parsed (or with its problem).
-    fn event_value(&mut self, name: &str, p: &Property) -> Option<DateTimeResult> {
+    fn event_value(&mut self, kind: Name, p: &Property) -> Option<DateTimeResult> {
         const C: &str = "VEVENT";
+        let name = kind.as_str();
         let value = trim(p.value());
         let mut parsed = None;
-        let problem: Option<String> = match name {
-            "DTSTAMP" => match parse_date_or_date_time(value, None) {
+        let problem: Option<String> = match kind {
+            Name::Dtstamp => match parse_date_or_date_time(value, None) {
                 Ok(DateTimeValue::Utc(_)) => None,
                 Ok(_) => Some(format!("DTSTAMP:{value} is not a UTC date-time")),
                 Err(e) => Some(format!("DTSTAMP: {e}")),
             },
-            "DTSTART" | "DTEND" | "RECURRENCE-ID" => {
+            Name::Dtstart | Name::Dtend | Name::RecurrenceId => {
                 let result = date_time_problem(name, p);
                 let problem = result.as_ref().err().cloned();
                 parsed = Some(result);
                 problem
             }
-            "EXDATE" | "RDATE" => list_date_problem(name, p),
-            "DURATION" => parse_duration(value)
+            Name::Exdate | Name::Rdate => list_date_problem(name, p),
+            Name::Duration => parse_duration(value)
                 .err()
                 .map(|e| format!("DURATION: {e}")),
-            "RRULE" => parse_recur(value).err().map(|e| format!("RRULE: {e}")),
-            "SEQUENCE" => match parse_non_negative(value) {
+            Name::Rrule => parse_recur(value).err().map(|e| format!("RRULE: {e}")),
+            Name::Sequence => match parse_non_negative(value) {
                 None => Some(format!("SEQUENCE:{value} is not a non-negative integer")),
                 // RFC 5546 3.2.4: "MUST be greater than 0".
                 Some(0) if self.method == Some(Method::Add) => {
@@ -1293,7 +1337,7 @@ impl<'a> Validator<'a> {
                 }
                 Some(_) => None,
             },
-            "STATUS" => {
+            Name::Status => {
                 let allowed = self.rules.map_or(STATUS_EVENT, |r| r.status);
                 if allowed.iter().any(|s| s.eq_ignore_ascii_case(value)) {
                     None
@@ -1305,17 +1349,19 @@ impl<'a> Validator<'a> {
                     ))
                 }
             }
-            "PRIORITY" => match parse_non_negative(value) {
+            Name::Priority => match parse_non_negative(value) {
                 Some(0..=9) => None,
                 _ => Some(format!("PRIORITY:{value} is not 0 to 9")),
             },
-            "TRANSP" => {
+            Name::Transp => {
                 let ok = ["OPAQUE", "TRANSPARENT"]
                     .iter()
                     .any(|t| t.eq_ignore_ascii_case(value));
                 (!ok).then(|| format!("TRANSP:{value} is not OPAQUE or TRANSPARENT"))
             }
-            "UID" | "ORGANIZER" | "ATTENDEE" if value.is_empty() => Some(format!("empty {name}")),
+            Name::Uid | Name::Organizer | Name::Attendee if value.is_empty() => {
+                Some(format!("empty {name}"))
+            }
             _ => None,
         };
         if let Some(message) = problem {
@@ -1404,14 +1450,17 @@ impl<'a> Validator<'a> {
                 None => return,
             }
         };
-        let address = address_of(organizer.value());
-        match self.organizers.get(group) {
+        // Compared in any ASCII case (the addresses are lowercased for the message).
+        let address = address_part(organizer.value());
+        match self.organizers.value_of(group) {
             None => {
-                self.organizers.insert(group, address);
+                self.organizers.insert((group, address));
             }
-            Some(first) if *first != address => {
+            Some(first) if !first.eq_ignore_ascii_case(address) => {
                 let message = format!(
-                    "ORGANIZER {address} differs from {first} in another VEVENT of the same event"
+                    "ORGANIZER {} differs from {} in another VEVENT of the same event",
+                    address.to_ascii_lowercase(),
+                    first.to_ascii_lowercase()
                 );
                 self.push(
                     ViolationCode::OrganizerMismatch,
@@ -1448,15 +1497,16 @@ impl<'a> Validator<'a> {
     // -- Outlook ------------------------------------------------------------
 
     /// Outlook rules judged per property (in document order).
-    fn outlook_property(&mut self, name: &str, p: &Property) {
+    fn outlook_property(&mut self, kind: Name, p: &Property) {
         const C: &str = "VEVENT";
         if !self.outlook() {
             return;
         }
-        if self.method == Some(Method::Request) && name == "ATTENDEE" {
+        if self.method == Some(Method::Request) && kind == Name::Attendee {
             const PARAMS: [&str; 3] = ["ROLE", "PARTSTAT", "RSVP"];
-            let present = PARAMS.map(|n| p.param(n).is_some());
-            if present.contains(&false) {
+            let has = attendee_params(p);
+            if has != 0b111 {
+                let present = [has & 1 != 0, has & 2 != 0, has & 4 != 0];
                 let missing: Vec<&str> = PARAMS
                     .into_iter()
                     .zip(present)
@@ -1475,9 +1525,10 @@ impl<'a> Validator<'a> {
             }
         }
         if self.method == Some(Method::Cancel)
-            && matches!(name, "DTSTART" | "DTEND" | "RECURRENCE-ID")
+            && matches!(kind, Name::Dtstart | Name::Dtend | Name::RecurrenceId)
         {
             if let Some(tzid) = tzid_of(p) {
+                let name = kind.as_str();
                 self.push(
                     ViolationCode::OutlookCancelTzid,
                     C,
@@ -1607,29 +1658,91 @@ struct EventProps<'a> {
 }
 
 impl<'a> EventProps<'a> {
-    /// Records `p`, whose name in upper case is `name`.
-    fn note(&mut self, name: &str, p: &'a Property) {
+    /// Records `p`, whose name is `name`.
+    fn note(&mut self, name: Name, p: &'a Property) {
         let slot = match name {
-            "DTSTART" => &mut self.dtstart,
-            "DTEND" => &mut self.dtend,
-            "DURATION" => &mut self.duration,
-            "UID" => &mut self.uid,
-            "ORGANIZER" => &mut self.organizer,
-            "RECURRENCE-ID" => &mut self.recurrence_id,
-            "RRULE" => &mut self.rrule,
-            "RDATE" => &mut self.rdate,
+            Name::Dtstart => &mut self.dtstart,
+            Name::Dtend => &mut self.dtend,
+            Name::Duration => &mut self.duration,
+            Name::Uid => &mut self.uid,
+            Name::Organizer => &mut self.organizer,
+            Name::RecurrenceId => &mut self.recurrence_id,
+            Name::Rrule => &mut self.rrule,
+            Name::Rdate => &mut self.rdate,
             _ => {
-                if name.starts_with("X-MICROSOFT-CDO-") {
-                    let i = OUTLOOK_CDO_PROPERTIES.iter().position(|&c| c == name);
-                    if let Some(seen) = i.and_then(|i| self.cdo.get_mut(i)) {
-                        *seen = true;
-                    }
+                // In the order of OUTLOOK_CDO_PROPERTIES.
+                let i = match name {
+                    Name::CdoBusyStatus => 0,
+                    Name::CdoIntendedStatus => 1,
+                    Name::CdoImportance => 2,
+                    Name::CdoInstType => 3,
+                    Name::CdoAllDayEvent => 4,
+                    Name::CdoApptSequence => 5,
+                    _ => return,
+                };
+                if let Some(seen) = self.cdo.get_mut(i) {
+                    *seen = true;
                 }
                 return;
             }
         };
         if slot.is_none() {
             *slot = Some(p);
+        }
+    }
+}
+
+/// A set of a few values (a calendar has a handful of TZIDs and UIDs): none or one is
+/// held without an allocation.
+#[derive(Default)]
+enum Few<T> {
+    #[default]
+    None,
+    One(T),
+    Many(BTreeSet<T>),
+}
+
+impl<T: Ord> Few<T> {
+    /// Adds `value`; whether it was not there yet.
+    fn insert(&mut self, value: T) -> bool {
+        if self.contains(&value) {
+            return false;
+        }
+        *self = match std::mem::take(self) {
+            Few::None => Few::One(value),
+            Few::One(first) => Few::Many(BTreeSet::from([first, value])),
+            Few::Many(mut set) => {
+                set.insert(value);
+                Few::Many(set)
+            }
+        };
+        true
+    }
+
+    /// Whether `value` is in the set.
+    fn contains<Q: Ord + ?Sized>(&self, value: &Q) -> bool
+    where
+        T: Borrow<Q>,
+    {
+        match self {
+            Few::None => false,
+            Few::One(v) => v.borrow() == value,
+            Few::Many(set) => set.contains(value),
+        }
+    }
+}
+
+impl<'a> Few<(&'a str, &'a str)> {
+    /// The value paired with `key` (the set holds one pair per key).
+    fn value_of(&self, key: &'a str) -> Option<&'a str> {
+        match self {
+            Few::None => None,
+            Few::One((k, v)) => (*k == key).then_some(*v),
+            Few::Many(set) => set
+                .range((key, "")..)
+                .next()
+                .filter(|(k, _)| *k == key)
+                .map(|&(_, v)| v),
         }
     }
 }

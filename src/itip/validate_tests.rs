@@ -1501,3 +1501,18 @@ fn upper_borrows_when_already_upper_case() {
     assert_eq!(upper("x-Wr-calname"), "X-WR-CALNAME");
     assert_eq!(upper("dtstart\u{e9}"), "DTSTART\u{e9}");
 }
+
+#[test]
+fn listed_by_name_agrees_with_the_tables() {
+    use crate::itip::names::Name;
+    for m in METHODS {
+        let r = event_rules(m);
+        for &(name, _) in r.properties {
+            let kind = Name::of_upper(name.as_bytes());
+            assert_ne!(kind, Name::Other, "{name}");
+            assert_eq!(r.listed_name(kind), r.listed(name), "{m} {name}");
+        }
+        assert_eq!(r.listed_name(Name::Other), None);
+        assert_eq!(r.listed_name(Name::AltDesc), None);
+    }
+}

@@ -5,11 +5,15 @@
 
 pub mod thread_index;
 
+use crate::ical::model::{Param, ParamValue, ParamValues};
 use crate::ical::value::{escape_text, parse_date_or_date_time, DateTimeValue};
 use crate::ical::{Component, Property};
+use crate::itip::names::{Index, Name};
 use crate::itip::text::{concat, Decimal};
+use crate::itip::{address_part, is_address};
 use crate::report::{FixCode, Method, Report, WarningCode};
 use chrono::{Datelike, NaiveDateTime};
+use std::borrow::Cow;
 
 /// The properties [`apply`] adds to every REQUEST and CANCEL VEVENT that lacks them,
 /// in the order they are added.
@@ -63,13 +67,23 @@ fn names_outlook(prodid: &[u8]) -> bool {
 
 /// X-MICROSOFT-CDO-BUSYSTATUS for an event: FREE for TRANSPARENT or a CANCEL,
 /// TENTATIVE for STATUS:TENTATIVE, else BUSY.
+#[cfg(test)]
 pub fn busy_status(ev: &Component, method: Method) -> &'static str {
-    let transparent = ev
-        .property_upper("TRANSP")
-        .is_some_and(|t| t.value().trim().eq_ignore_ascii_case("TRANSPARENT"));
-    let tentative = ev
-        .property_upper("STATUS")
-        .is_some_and(|s| s.value().trim().eq_ignore_ascii_case("TENTATIVE"));
+    busy_status_of(
+        ev.property_upper("TRANSP"),
+        ev.property_upper("STATUS"),
+        method,
+    )
+}
+
+/// [`busy_status`] from the event's first TRANSP and STATUS.
+fn busy_status_of(
+    transp: Option<&Property>,
+    status: Option<&Property>,
+    method: Method,
+) -> &'static str {
+    let transparent = transp.is_some_and(|t| t.value().trim().eq_ignore_ascii_case("TRANSPARENT"));
+    let tentative = status.is_some_and(|s| s.value().trim().eq_ignore_ascii_case("TENTATIVE"));
     if method == Method::Cancel || transparent {
         "FREE"
     } else if tentative {
@@ -81,11 +95,14 @@ pub fn busy_status(ev: &Component, method: Method) -> &'static str {
 
 /// X-MICROSOFT-CDO-IMPORTANCE from PRIORITY: 1-4 high (2), 5, 0 or absent normal (1),
 /// 6-9 low (0).
+#[cfg(test)]
 pub fn importance(ev: &Component) -> &'static str {
-    match ev
-        .property_upper("PRIORITY")
-        .and_then(|p| p.value().trim().parse::<u8>().ok())
-    {
+    importance_of(ev.property_upper("PRIORITY"))
+}
+
+/// [`importance`] from the event's first PRIORITY.
+fn importance_of(priority: Option<&Property>) -> &'static str {
+    match priority.and_then(|p| p.value().trim().parse::<u8>().ok()) {
         Some(1..=4) => "2",
         Some(6..=9) => "0",
         _ => "1",
@@ -93,10 +110,19 @@ pub fn importance(ev: &Component) -> &'static str {
 }
 
 /// X-MICROSOFT-CDO-INSTTYPE: 0 single, 1 recurring master, 3 exception.
+#[cfg(test)]
 pub fn inst_type(ev: &Component) -> &'static str {
-    if ev.property_upper("RECURRENCE-ID").is_some() {
+    inst_type_of(
+        ev.property_upper("RECURRENCE-ID").is_some(),
+        ev.property_upper("RRULE").is_some() || ev.property_upper("RDATE").is_some(),
+    )
+}
+
+/// [`inst_type`] from whether the event has a RECURRENCE-ID, and an RRULE or RDATE.
+fn inst_type_of(instance: bool, recurring: bool) -> &'static str {
+    if instance {
         "3"
-    } else if ev.property_upper("RRULE").is_some() || ev.property_upper("RDATE").is_some() {
+    } else if recurring {
         "1"
     } else {
         "0"
@@ -104,8 +130,14 @@ pub fn inst_type(ev: &Component) -> &'static str {
 }
 
 /// X-MICROSOFT-CDO-ALLDAYEVENT: TRUE when DTSTART is a DATE.
+#[cfg(test)]
 pub fn all_day(ev: &Component) -> &'static str {
-    let date = ev.property_upper("DTSTART").is_some_and(|p| {
+    all_day_of(ev.property_upper("DTSTART"))
+}
+
+/// [`all_day`] from the event's first DTSTART.
+fn all_day_of(dtstart: Option<&Property>) -> &'static str {
+    let date = dtstart.is_some_and(|p| {
         p.param_value("VALUE")
             .is_some_and(|v| v.eq_ignore_ascii_case("DATE"))
             || matches!(
@@ -117,6 +149,132 @@ pub fn all_day(ev: &Component) -> &'static str {
         "TRUE"
     } else {
         "FALSE"
+    }
+}
+
+/// The [`Name`]s of [`OUTLOOK_PROPERTIES`], in the same order.
+const OUTLOOK_NAMES: [Name; OUTLOOK_PROPERTIES.len()] = [
+    Name::CdoApptSequence,
+    Name::CdoBusyStatus,
+    Name::CdoIntendedStatus,
+    Name::CdoAllDayEvent,
+    Name::CdoImportance,
+    Name::CdoInstType,
+    Name::DisallowCounter,
+];
+
+/// The report detail when every one of [`OUTLOOK_PROPERTIES`] was added, in order (as
+/// `join(", ")` writes it).
+const ALL_OUTLOOK_PROPERTIES: &str = "X-MICROSOFT-CDO-APPT-SEQUENCE, X-MICROSOFT-CDO-BUSYSTATUS, \
+X-MICROSOFT-CDO-INTENDEDSTATUS, X-MICROSOFT-CDO-ALLDAYEVENT, X-MICROSOFT-CDO-IMPORTANCE, \
+X-MICROSOFT-CDO-INSTTYPE, X-MICROSOFT-DISALLOW-COUNTER";
+
+/// The constant value [`apply`] gives the Outlook property `name` of an event whose
+/// properties are indexed by `index` (for X-MICROSOFT-CDO-APPT-SEQUENCE, the one of an
+/// event without SEQUENCE).
+fn outlook_constant(name: Name, props: &[Property], index: &Index, method: Method) -> &'static str {
+    match name {
+        Name::CdoApptSequence => "0",
+        Name::CdoBusyStatus | Name::CdoIntendedStatus => busy_status_of(
+            index.get(props, Name::Transp),
+            index.get(props, Name::Status),
+            method,
+        ),
+        Name::CdoAllDayEvent => all_day_of(index.get(props, Name::Dtstart)),
+        Name::CdoImportance => importance_of(index.get(props, Name::Priority)),
+        Name::CdoInstType => inst_type_of(
+            index.has(Name::RecurrenceId),
+            index.has(Name::Rrule) || index.has(Name::Rdate),
+        ),
+        _ => "FALSE",
+    }
+}
+
+/// Adds the missing ROLE, PARTSTAT and RSVP to the ATTENDEEs of a REQUEST VEVENT
+/// whose properties are indexed by `index` (properties added after the index was made
+/// are at the end); the number of ATTENDEEs completed.
+fn complete_attendees(ev: &mut Component, index: &Index) -> usize {
+    let (Some(start), organizer) = (index.first(Name::Attendee), index.first(Name::Organizer))
+    else {
+        return 0;
+    };
+    let mut completed = 0;
+    for i in start..ev.properties.len() {
+        let Some(a) = ev.properties.get(i) else {
+            break;
+        };
+        if !a.is_upper("ATTENDEE") {
+            continue;
+        }
+        let has = attendee_params(a);
+        if has == 0b111 {
+            continue;
+        }
+        let is_organizer = organizer
+            .and_then(|j| ev.properties.get(j))
+            .is_some_and(|o| is_address(a.value(), address_part(o.value())));
+        let Some(a) = ev.properties.get_mut(i) else {
+            continue;
+        };
+        // Added in the order ROLE, PARTSTAT, RSVP, each known to be missing.
+        a.reserve_params(3 - has.count_ones() as usize);
+        let params = a.params_mut();
+        if has & 1 == 0 {
+            params.push(standard_param(
+                "ROLE",
+                if is_organizer {
+                    "CHAIR"
+                } else {
+                    "REQ-PARTICIPANT"
+                },
+            ));
+        }
+        if has & 2 == 0 {
+            params.push(standard_param(
+                "PARTSTAT",
+                if is_organizer {
+                    "ACCEPTED"
+                } else {
+                    "NEEDS-ACTION"
+                },
+            ));
+        }
+        if has & 4 == 0 {
+            // The organizer listed as an attendee has nothing to answer.
+            params.push(standard_param(
+                "RSVP",
+                if is_organizer { "FALSE" } else { "TRUE" },
+            ));
+        }
+        completed += 1;
+    }
+    completed
+}
+
+/// Which of ROLE, PARTSTAT and RSVP (bits 0, 1, 2) `p` has, in any ASCII case.
+fn attendee_params(p: &Property) -> u8 {
+    let mut has = 0u8;
+    for param in p.params() {
+        let name = param.name.as_ref();
+        has |= match name.len() {
+            4 if name.eq_ignore_ascii_case("ROLE") => 1,
+            8 if name.eq_ignore_ascii_case("PARTSTAT") => 2,
+            4 if name.eq_ignore_ascii_case("RSVP") => 4,
+            _ => 0,
+        };
+    }
+    has
+}
+
+/// A parameter with one standard value (a name and value that need no escape and
+/// no quotes), as [`Property::set_param`] makes it.
+fn standard_param(name: &'static str, value: &'static str) -> Param {
+    Param {
+        name: Cow::Borrowed(name),
+        values: ParamValues::one(ParamValue {
+            text: Cow::Borrowed(value),
+            quoted: false,
+        }),
     }
 }
 
@@ -144,24 +302,25 @@ pub fn apply(
     let mut attendees = 0usize;
     let mut alt_added = false;
     for ev in cal.components_named_mut("VEVENT") {
-        // Each value is worked out only when its property is missing. The values read
-        // none of the properties added here, so the order does not matter.
-        for name in OUTLOOK_PROPERTIES {
-            if ev.property_upper(name).is_some() {
+        // Each property classified once; the rules below read the index. The values
+        // read none of the properties added here (which go to the end, so the index
+        // stays right), so the order does not matter.
+        let index = Index::of(&ev.properties);
+        let wants_alt = alt_desc.is_some_and(|(html, _)| {
+            !index.has(Name::RecurrenceId)
+                && !index.has(Name::AltDesc)
+                && html.len() <= ALT_DESC_LIMIT
+        });
+        let missing = OUTLOOK_NAMES.iter().filter(|&&n| !index.has(n)).count();
+        ev.properties.reserve(missing + usize::from(wants_alt));
+        for (name, id) in OUTLOOK_PROPERTIES.into_iter().zip(OUTLOOK_NAMES) {
+            if index.has(id) {
                 continue;
             }
-            let prop = match name {
-                "X-MICROSOFT-CDO-APPT-SEQUENCE" => match ev.property_upper("SEQUENCE") {
-                    Some(s) => Property::new(name, s.value().trim()),
-                    None => Property::constant(name, "0"),
-                },
-                "X-MICROSOFT-CDO-BUSYSTATUS" | "X-MICROSOFT-CDO-INTENDEDSTATUS" => {
-                    Property::constant(name, busy_status(ev, method))
-                }
-                "X-MICROSOFT-CDO-ALLDAYEVENT" => Property::constant(name, all_day(ev)),
-                "X-MICROSOFT-CDO-IMPORTANCE" => Property::constant(name, importance(ev)),
-                "X-MICROSOFT-CDO-INSTTYPE" => Property::constant(name, inst_type(ev)),
-                _ => Property::constant(name, "FALSE"),
+            // The sequence is copied from the event; the other values are constants.
+            let prop = match (id, index.get(&ev.properties, Name::Sequence)) {
+                (Name::CdoApptSequence, Some(s)) => Property::new(name, s.value().trim()),
+                _ => Property::constant(name, outlook_constant(id, &ev.properties, &index, method)),
             };
             ev.properties.push(prop);
             if !added.contains(&name) {
@@ -172,83 +331,23 @@ pub fn apply(
                 added.push(name);
             }
         }
-        if method == Method::Request {
-            // Where the ORGANIZER is, looked up for the first incomplete ATTENDEE (no
-            // property is added or removed in this loop).
-            let mut organizer: Option<Option<usize>> = None;
-            for i in 0..ev.properties.len() {
-                let missing = ev.properties.get(i).map_or(0, |a| {
-                    if a.is_upper("ATTENDEE") {
-                        ["ROLE", "PARTSTAT", "RSVP"]
-                            .iter()
-                            .filter(|n| a.param(n).is_none())
-                            .count()
-                    } else {
-                        0
-                    }
-                });
-                if missing == 0 {
-                    continue;
-                }
-                let at = *organizer.get_or_insert_with(|| {
-                    ev.properties.iter().position(|p| p.is_upper("ORGANIZER"))
-                });
-                let is_organizer =
-                    match (at.and_then(|j| ev.properties.get(j)), ev.properties.get(i)) {
-                        (Some(o), Some(a)) => {
-                            crate::itip::is_address(a.value(), crate::itip::address_part(o.value()))
-                        }
-                        _ => false,
-                    };
-                let Some(a) = ev.properties.get_mut(i) else {
-                    continue;
-                };
-                a.reserve_params(missing);
-                let mut changed = false;
-                if a.param("ROLE").is_none() {
-                    a.set_param(
-                        "ROLE",
-                        if is_organizer {
-                            "CHAIR"
-                        } else {
-                            "REQ-PARTICIPANT"
-                        },
-                    );
-                    changed = true;
-                }
-                if a.param("PARTSTAT").is_none() {
-                    a.set_param(
-                        "PARTSTAT",
-                        if is_organizer {
-                            "ACCEPTED"
-                        } else {
-                            "NEEDS-ACTION"
-                        },
-                    );
-                    changed = true;
-                }
-                if a.param("RSVP").is_none() {
-                    // The organizer listed as an attendee has nothing to answer.
-                    a.set_param("RSVP", if is_organizer { "FALSE" } else { "TRUE" });
-                    changed = true;
-                }
-                if changed {
-                    attendees += 1;
-                }
-            }
+        if method == Method::Request && index.has(Name::Attendee) {
+            attendees += complete_attendees(ev, &index);
         }
-        if let Some((html, _)) = alt_desc {
-            let master = ev.property_upper("RECURRENCE-ID").is_none();
-            if master && ev.property_upper("X-ALT-DESC").is_none() && html.len() <= ALT_DESC_LIMIT {
-                let mut p = Property::new("X-ALT-DESC", escape_text(html));
-                p.set_param("FMTTYPE", "text/html");
-                ev.properties.push(p);
-                alt_added = true;
-            }
+        if let (true, Some((html, _))) = (wants_alt, alt_desc) {
+            let mut p = Property::new("X-ALT-DESC", escape_text(html));
+            p.set_param("FMTTYPE", "text/html");
+            ev.properties.push(p);
+            alt_added = true;
         }
     }
     if !added.is_empty() {
-        report.fix(FixCode::CdoPropertiesAdded, added.join(", "));
+        let detail = if added == OUTLOOK_PROPERTIES {
+            ALL_OUTLOOK_PROPERTIES.to_owned()
+        } else {
+            added.join(", ")
+        };
+        report.fix(FixCode::CdoPropertiesAdded, detail);
     }
     if attendees > 0 {
         report.fix(
@@ -267,7 +366,6 @@ pub fn apply(
         );
     }
 }
-
 /// Rewrites an RDATE list without RRULE as an RRULE when DTSTART and the dates form a
 /// regular daily or weekly series (same time, same zone); else warns.
 fn rdate_to_rrule(cal: &mut Component, report: &mut Report) {

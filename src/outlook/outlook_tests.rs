@@ -159,3 +159,53 @@ fn outlook_prodids_in_any_case() {
         assert_eq!(is_outlook_sender(&cal), reference(prodid), "{prodid}");
     }
 }
+
+/// `escape_text` (which writes X-ALT-DESC) as a plain character loop.
+fn escape_text_reference(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("\\n");
+            }
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[test]
+fn escape_text_matches_a_character_loop() {
+    use crate::ical::value::escape_text;
+    let pieces = [
+        "a", "\\", ";", ",", "\r", "\n", "\r\n", "\t", "\x0c", "\x0b", "]", ":", "-", "é", "😀",
+        "\x00", "<br>",
+    ];
+    // Every string of up to three pieces, at every offset within a word.
+    let mut texts = vec![String::new()];
+    for _ in 0..3 {
+        let mut next = Vec::new();
+        for t in &texts {
+            for p in pieces {
+                next.push(format!("{t}{p}"));
+            }
+        }
+        texts.extend(next.iter().cloned());
+        texts.sort();
+        texts.dedup();
+    }
+    for t in &texts {
+        for pad in 0..9 {
+            let s = format!("{}{t}{}", "x".repeat(pad), "y".repeat(pad));
+            assert_eq!(escape_text(&s), escape_text_reference(&s), "{s:?}");
+        }
+    }
+}
