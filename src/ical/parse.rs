@@ -1,7 +1,7 @@
 //! Logical lines to the component tree. Lenient: lowercase names, `_` in names, bare
 //! parameters, missing END lines and stray text are accepted and reported, never fatal.
 
-use super::model::{param_text, Component, Param, ParamValue, ParamValues, Property};
+use super::model::{byte_class, param_text, Component, Param, ParamValue, ParamValues, Property};
 use crate::report::WarningCode;
 use std::sync::Arc;
 
@@ -287,25 +287,6 @@ static NAME_BYTE: [bool; 256] =
 
 /// Which bytes end an unquoted parameter value: `,`, `;`, `:` and `"`.
 static PARAM_VALUE_END: [bool; 256] = byte_class(b",;:\"");
-
-/// A 256-entry table that is `true` for the bytes of `members`.
-const fn byte_class(members: &[u8]) -> [bool; 256] {
-    let mut table = [false; 256];
-    let mut rest = members;
-    while let [b, tail @ ..] = rest {
-        let mut slots: &mut [bool] = &mut table;
-        let mut i = 0;
-        while let [slot, more @ ..] = slots {
-            if i == *b as usize {
-                *slot = true;
-            }
-            slots = more;
-            i += 1;
-        }
-        rest = tail;
-    }
-    table
-}
 
 fn is_name_byte(b: u8) -> bool {
     NAME_BYTE.get(usize::from(b)).copied().unwrap_or(false)
