@@ -1,7 +1,7 @@
 //! Logical lines to the component tree. Lenient: lowercase names, `_` in names, bare
 //! parameters, missing END lines and stray text are accepted and reported, never fatal.
 
-use super::model::{param_text, Component, Param, ParamValue, ParamValues, Property};
+use super::model::{byte_class, param_text, Component, Param, ParamValue, ParamValues, Property};
 use crate::report::WarningCode;
 use std::sync::Arc;
 
@@ -105,7 +105,9 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
     let mut stack: Vec<Open> = Vec::new();
     // The properties of every open component, the innermost last: a component takes
     // its own (a vector of the exact size) when it closes.
-    let mut props: Vec<Property> = Vec::new();
+    // Room for a typical invitation's open components, so that it rarely grows (each
+    // growth copies every property read so far).
+    let mut props: Vec<Property> = Vec::with_capacity(PROPS_CAPACITY);
     let mut components = 0usize;
     // ATTENDEEs of the open component at depth 2 (a child of the VCALENDAR).
     let mut attendees = 0usize;
@@ -180,7 +182,7 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
         }
         match parse_content_line_at(&source, start, line, &mut scratch) {
             Some(prop) => {
-                if depth == 2 && prop.is("ATTENDEE") {
+                if depth == 2 && prop.is_upper("ATTENDEE") {
                     attendees += 1;
                     if attendees > limits.max_attendees {
                         return Err(ParseError::TooManyAttendees(limits.max_attendees));
@@ -219,6 +221,9 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
     }
     Ok(parsed)
 }
+
+/// The initial capacity of the shared property list of [`parse_with_limits`].
+const PROPS_CAPACITY: usize = 32;
 
 /// A component being read, and where its properties start in the shared list.
 struct Open {
@@ -261,8 +266,8 @@ fn attach(stack: &mut [Open], props: &mut Vec<Property>, roots: &mut Vec<Compone
         mut component,
         first_property,
     } = done;
-    // Exactly as many as there are.
-    component.properties = props.drain(first_property.min(props.len())..).collect();
+    // Exactly as many as there are, moved in one copy.
+    component.properties = props.split_off(first_property.min(props.len()));
     match stack.last_mut() {
         Some(parent) => parent.component.components.push(component),
         None => roots.push(component),
@@ -270,12 +275,29 @@ fn attach(stack: &mut [Open], props: &mut Vec<Property>, roots: &mut Vec<Compone
 }
 
 /// `BEGIN:VEVENT` -> `Some("VEVENT")` for keyword `BEGIN`, case-insensitively.
+/// `keyword` must be written in upper case.
 fn keyword_value<'a>(line: &'a str, keyword: &str) -> Option<&'a str> {
-    let head = line.get(..keyword.len())?;
-    if !head.eq_ignore_ascii_case(keyword) {
-        return None;
+    let rest = match line.strip_prefix(keyword) {
+        Some(rest) => rest,
+        None => {
+            let head = line.get(..keyword.len())?;
+            if !head.eq_ignore_ascii_case(keyword) {
+                return None;
+            }
+            line.get(keyword.len()..)?
+        }
+    };
+    // Nearly always `KEYWORD:NAME` with nothing around the name to trim: a name that
+    // starts and ends with a visible ASCII character is what `trim` would leave.
+    if let Some(name) = rest.strip_prefix(':') {
+        let bytes = name.as_bytes();
+        if bytes.first().is_some_and(u8::is_ascii_graphic)
+            && bytes.last().is_some_and(u8::is_ascii_graphic)
+        {
+            return Some(name);
+        }
     }
-    let rest = line.get(keyword.len()..)?.trim_start_matches([' ', '\t']);
+    let rest = rest.trim_start_matches([' ', '\t']);
     let name = rest.strip_prefix(':')?.trim();
     (!name.is_empty()).then_some(name)
 }
@@ -287,25 +309,6 @@ static NAME_BYTE: [bool; 256] =
 
 /// Which bytes end an unquoted parameter value: `,`, `;`, `:` and `"`.
 static PARAM_VALUE_END: [bool; 256] = byte_class(b",;:\"");
-
-/// A 256-entry table that is `true` for the bytes of `members`.
-const fn byte_class(members: &[u8]) -> [bool; 256] {
-    let mut table = [false; 256];
-    let mut rest = members;
-    while let [b, tail @ ..] = rest {
-        let mut slots: &mut [bool] = &mut table;
-        let mut i = 0;
-        while let [slot, more @ ..] = slots {
-            if i == *b as usize {
-                *slot = true;
-            }
-            slots = more;
-            i += 1;
-        }
-        rest = tail;
-    }
-    table
-}
 
 fn is_name_byte(b: u8) -> bool {
     NAME_BYTE.get(usize::from(b)).copied().unwrap_or(false)
