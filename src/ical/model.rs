@@ -380,6 +380,18 @@ impl Property {
         }
     }
 
+    /// Makes this property equal to `source`, as [`Clone::clone_from`] would, field by
+    /// field: the parameter list this property has is reused, not freed and allocated
+    /// again.
+    pub fn assign_from(&mut self, source: &Property) {
+        self.source.clone_from(&source.source);
+        self.line = source.line.clone();
+        self.name.clone_from(&source.name);
+        self.params.clone_from(&source.params);
+        self.value.clone_from(&source.value);
+        self.original = source.original;
+    }
+
     /// Makes room for `additional` more parameters (for a stage about to add several).
     pub fn reserve_params(&mut self, additional: usize) {
         self.params.reserve_exact(additional);
