@@ -384,11 +384,27 @@ impl Property {
     /// field: the parameter list this property has is reused, not freed and allocated
     /// again.
     pub fn assign_from(&mut self, source: &Property) {
-        self.source.clone_from(&source.source);
+        let same_source = match (&self.source, &source.source) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same_source {
+            self.source.clone_from(&source.source);
+        }
         self.line = source.line.clone();
-        self.name.clone_from(&source.name);
-        self.params.clone_from(&source.params);
-        self.value.clone_from(&source.value);
+        match (&mut self.name, &source.name) {
+            (name, Cow::Borrowed(known)) => *name = Cow::Borrowed(known),
+            (name, own) => name.clone_from(own),
+        }
+        if !(self.params.is_empty() && source.params.is_empty()) {
+            self.params.clone_from(&source.params);
+        }
+        match (&mut self.value, &source.value) {
+            (value, Text::Source(range)) => *value = Text::Source(range.clone()),
+            (value, Text::Static(text)) => *value = Text::Static(text),
+            (value, own) => value.clone_from(own),
+        }
         self.original = source.original;
     }
 

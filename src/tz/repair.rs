@@ -179,6 +179,8 @@ struct Plan {
     from: String,
     /// The TZID to write (a tzdb or a Windows name).
     out: &'static str,
+    /// `out` as a parameter value (made once, not per property).
+    out_param: Cow<'static, str>,
     zone: Tz,
     /// Whether the VTIMEZONE is (re)built.
     rebuild: bool,
@@ -192,19 +194,20 @@ impl Plan {
     /// How the zone was identified, for the report.
     fn identified(&self) -> String {
         let mut text = String::new();
-        self.push_identified(&mut text);
+        self.push_identified(&mut text, 0);
         text
     }
 
     /// Appends [`Plan::identified`] to `text`:
-    /// `TZID "<from>" identified as <zone> (<rule>: <detail>)`.
-    fn push_identified(&self, text: &mut String) {
+    /// `TZID "<from>" identified as <zone> (<rule>: <detail>)`, making room for
+    /// `extra` more bytes.
+    fn push_identified(&self, text: &mut String, extra: usize) {
         let (zone, rule, detail) = (
             self.zone.name(),
             self.found.rule.as_str(),
             &self.found.detail,
         );
-        text.reserve(36 + self.from.len() + zone.len() + rule.len() + detail.len());
+        text.reserve(36 + self.from.len() + zone.len() + rule.len() + detail.len() + extra);
         text.push_str("TZID ");
         push_debug_str(text, &self.from);
         text.push_str(" identified as ");
@@ -436,6 +439,7 @@ fn identify(
         plans.push(Plan {
             from: tzid,
             out,
+            out_param: param_value_static(out),
             zone,
             rebuild: !keep,
             found,
@@ -575,16 +579,11 @@ fn outlook_shape(vtz: &Component) -> bool {
 /// The plan for a property's TZID, whether it still has the name as read or already
 /// the output name (a value converted to another event time's zone gets the latter).
 fn plan_for<'p>(plans: &'p [Plan], p: &Property) -> Option<&'p Plan> {
-    plans.get(plan_index(plans, p)?)
-}
-
-/// [`plan_for`], as an index into `plans`.
-fn plan_index(plans: &[Plan], p: &Property) -> Option<usize> {
     let t = tzid_param(p)?;
     plans
         .iter()
-        .position(|pl| *pl.from == *t)
-        .or_else(|| plans.iter().position(|pl| *pl.out == *t))
+        .find(|pl| *pl.from == *t)
+        .or_else(|| plans.iter().find(|pl| *pl.out == *t))
 }
 
 /// DTEND and RECURRENCE-ID in another zone than DTSTART are converted to DTSTART's
@@ -716,20 +715,15 @@ fn until_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
 
 /// Writes the output TZID on every property that uses a planned zone.
 fn apply_names(cal: &mut Component, plans: &[Plan]) {
-    // Each plan's output name as a parameter value, made once (not per property).
-    let texts: Vec<Cow<'static, str>> = plans.iter().map(|p| param_value_static(p.out)).collect();
     for ev in events_mut(cal) {
         // A property without parameters has no TZID.
         for p in ev.properties.iter_mut().filter(|p| !p.params().is_empty()) {
-            let Some(i) = plan_index(plans, p) else {
-                continue;
-            };
-            let (Some(plan), Some(text)) = (plans.get(i), texts.get(i)) else {
+            let Some(plan) = plan_for(plans, p) else {
                 continue;
             };
             let written = p.param_value("TZID").unwrap_or("");
             if written != plan.out {
-                p.set_param_escaped("TZID", text.clone());
+                p.set_param_escaped("TZID", plan.out_param.clone());
             }
         }
     }
@@ -825,8 +819,8 @@ fn rebuild_vtimezones(
             }
             // `Plan::identified`, then what happens to the VTIMEZONE, in one go.
             let mut text = String::new();
-            plan.push_identified(&mut text);
-            text.reserve(6 + plan.how.len() + plan.out.len());
+            // Room for "; <how> as "<out>"" too.
+            plan.push_identified(&mut text, 8 + plan.how.len() + plan.out.len());
             text.push_str("; ");
             text.push_str(plan.how);
             text.push_str(" as ");
