@@ -382,7 +382,7 @@ impl Property {
 
     /// Makes this property equal to `source`, as [`Clone::clone_from`] would, field by
     /// field: the parameter list this property has is reused, not freed and allocated
-    /// again.
+    /// again, and a shared text that both already hold is not counted again.
     pub fn assign_from(&mut self, source: &Property) {
         let same_source = match (&self.source, &source.source) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
