@@ -380,6 +380,34 @@ impl Property {
         }
     }
 
+    /// Makes this property equal to `source`, as [`Clone::clone_from`] would, field by
+    /// field: the parameter list this property has is reused, not freed and allocated
+    /// again, and a shared text that both already hold is not counted again.
+    pub fn assign_from(&mut self, source: &Property) {
+        let same_source = match (&self.source, &source.source) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same_source {
+            self.source.clone_from(&source.source);
+        }
+        self.line = source.line.clone();
+        match (&mut self.name, &source.name) {
+            (name, Cow::Borrowed(known)) => *name = Cow::Borrowed(known),
+            (name, own) => name.clone_from(own),
+        }
+        if !(self.params.is_empty() && source.params.is_empty()) {
+            self.params.clone_from(&source.params);
+        }
+        match (&mut self.value, &source.value) {
+            (value, Text::Source(range)) => *value = Text::Source(range.clone()),
+            (value, Text::Static(text)) => *value = Text::Static(text),
+            (value, own) => value.clone_from(own),
+        }
+        self.original = source.original;
+    }
+
     /// Makes room for `additional` more parameters (for a stage about to add several).
     pub fn reserve_params(&mut self, additional: usize) {
         self.params.reserve_exact(additional);

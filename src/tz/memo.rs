@@ -111,8 +111,9 @@ fn push_field(key: &mut Vec<u8>, tag: u8, text: &str) -> Option<()> {
     if key.len().saturating_add(text.len()).saturating_add(5) > MAX_CONTENT_KEY {
         return None;
     }
-    key.push(tag);
-    key.extend_from_slice(&len.to_le_bytes());
+    // Tag and length in one go.
+    let [a, b, c, d] = len.to_le_bytes();
+    key.extend_from_slice(&[tag, a, b, c, d]);
     key.extend_from_slice(text.as_bytes());
     Some(())
 }

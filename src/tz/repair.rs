@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::memo::content_key;
+use super::memo::{content_key, Memo};
 use super::observe::Reader;
 use super::resolve::{resolve_keyed, windows_name, Hints, Resolved};
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
@@ -110,11 +110,12 @@ fn tzid_param(p: &Property) -> Option<Cow<'_, str>> {
     (!t.is_empty()).then_some(t)
 }
 
-/// Adds `t` to `used` unless it is there already.
-fn note_used(used: &mut Vec<String>, t: Cow<'_, str>) {
-    if !used.iter().any(|u| *u == *t) {
+/// Adds `t` to `used` unless it is there already; its index in `used`.
+fn note_used(used: &mut Vec<String>, t: Cow<'_, str>) -> usize {
+    used.iter().position(|u| *u == *t).unwrap_or_else(|| {
         used.push(t.into_owned());
-    }
+        used.len() - 1
+    })
 }
 
 /// The local date-times of a property's value(s) (not UTC, not dates).
@@ -154,16 +155,22 @@ fn format_offset(secs: i32) -> String {
     format!("{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60)
 }
 
+/// Whether `c` is called `upper` (ignoring ASCII case; `upper` is written in upper
+/// case): the usual exact spelling is decided by one comparison.
+fn is_named(c: &Component, upper: &str) -> bool {
+    c.name == upper || c.is(upper)
+}
+
 fn events_mut(cal: &mut Component) -> impl Iterator<Item = &mut Component> {
     cal.components
         .iter_mut()
-        .filter(|c| c.is("VEVENT") || c.is("VTODO"))
+        .filter(|c| is_named(c, "VEVENT") || is_named(c, "VTODO"))
 }
 
 fn events(cal: &Component) -> impl Iterator<Item = &Component> {
     cal.components
         .iter()
-        .filter(|c| c.is("VEVENT") || c.is("VTODO"))
+        .filter(|c| is_named(c, "VEVENT") || is_named(c, "VTODO"))
 }
 
 /// One identified TZID and what to do with it.
@@ -172,6 +179,8 @@ struct Plan {
     from: String,
     /// The TZID to write (a tzdb or a Windows name).
     out: &'static str,
+    /// `out` as a parameter value (made once, not per property).
+    out_param: Cow<'static, str>,
     zone: Tz,
     /// Whether the VTIMEZONE is (re)built.
     rebuild: bool,
@@ -185,19 +194,20 @@ impl Plan {
     /// How the zone was identified, for the report.
     fn identified(&self) -> String {
         let mut text = String::new();
-        self.push_identified(&mut text);
+        self.push_identified(&mut text, 0);
         text
     }
 
     /// Appends [`Plan::identified`] to `text`:
-    /// `TZID "<from>" identified as <zone> (<rule>: <detail>)`.
-    fn push_identified(&self, text: &mut String) {
+    /// `TZID "<from>" identified as <zone> (<rule>: <detail>)`, making room for
+    /// `extra` more bytes.
+    fn push_identified(&self, text: &mut String, extra: usize) {
         let (zone, rule, detail) = (
             self.zone.name(),
             self.found.rule.as_str(),
             &self.found.detail,
         );
-        text.reserve(36 + self.from.len() + zone.len() + rule.len() + detail.len());
+        text.reserve(36 + self.from.len() + zone.len() + rule.len() + detail.len() + extra);
         text.push_str("TZID ");
         push_debug_str(text, &self.from);
         text.push_str(" identified as ");
@@ -252,7 +262,7 @@ pub fn repair(cal: &mut Component, ctx: &Context, report: &mut Report) {
 /// change those.
 fn first_local_start(cal: &Component) -> Option<NaiveDateTime> {
     events(cal)
-        .find_map(|e| e.property("DTSTART"))
+        .find_map(|e| e.property_upper("DTSTART"))
         .and_then(|p| local_times_iter(p).next())
 }
 
@@ -260,20 +270,20 @@ fn first_local_start(cal: &Component) -> Option<NaiveDateTime> {
 /// local midnight-to-midnight date-times flagged all-day by the sender become dates.
 fn all_day(cal: &mut Component, report: &mut Report) {
     let mut details: Vec<&'static str> = Vec::new();
-    for ev in cal.components.iter_mut().filter(|c| c.is("VEVENT")) {
+    for ev in cal.components.iter_mut().filter(|c| is_named(c, "VEVENT")) {
         let flagged = ALL_DAY_FLAGS.iter().any(|f| {
-            ev.property(f)
+            ev.property_upper(f)
                 .is_some_and(|p| p.value().trim().eq_ignore_ascii_case("TRUE"))
         });
         if flagged {
-            let start = ev.property("DTSTART").map(local_times);
-            let end = ev.property("DTEND").map(local_times);
+            let start = ev.property_upper("DTSTART").map(local_times);
+            let end = ev.property_upper("DTEND").map(local_times);
             if let (Some([s]), Some([e])) = (start.as_deref(), end.as_deref()) {
                 let midnight = |t: &NaiveDateTime| t.time() == chrono::NaiveTime::MIN;
                 if midnight(s) && midnight(e) && e > s {
                     let (s, e) = (s.date(), e.date());
                     for (name, d) in [("DTSTART", s), ("DTEND", e)] {
-                        if let Some(p) = ev.property_mut(name) {
+                        if let Some(p) = ev.property_upper_mut(name) {
                             let mut np = Property::new(name, format_date(d));
                             np.set_param("VALUE", "DATE");
                             *p = np;
@@ -285,7 +295,7 @@ fn all_day(cal: &mut Component, report: &mut Report) {
         }
         // A value with a `T` is a date-time (or nothing), never a date: not parsed.
         let start_date = ev
-            .property("DTSTART")
+            .property_upper("DTSTART")
             .filter(|p| !p.value().bytes().any(|b| matches!(b, b'T' | b't')))
             .and_then(|p| match parse_date_or_date_time(p.value(), None) {
                 Ok(DateTimeValue::Date(d)) => Some(d),
@@ -293,18 +303,18 @@ fn all_day(cal: &mut Component, report: &mut Report) {
             });
         let Some(start) = start_date else { continue };
         let end_date = ev
-            .property("DTEND")
+            .property_upper("DTEND")
             .map(|p| parse_date_or_date_time(p.value(), None));
         let next = start.succ_opt().unwrap_or(start);
         let mut dtend = Property::new("DTEND", format_date(next));
         dtend.set_param("VALUE", "DATE");
         match end_date {
-            None if ev.property("DURATION").is_none() => {
+            None if ev.property_upper("DURATION").is_none() => {
                 ev.insert_property_after(&["DTSTART"], dtend);
                 details.push("DTEND added one day after an all-day DTSTART");
             }
             Some(Ok(DateTimeValue::Date(e))) if e <= start => {
-                if let Some(p) = ev.property_mut("DTEND") {
+                if let Some(p) = ev.property_upper_mut("DTEND") {
                     *p = dtend;
                 }
                 details.push("all-day DTEND not after DTSTART moved to the next day");
@@ -322,11 +332,11 @@ fn all_day(cal: &mut Component, report: &mut Report) {
 fn anchor_floating(cal: &mut Component, zone: Tz, report: &mut Report) {
     let mut n = 0usize;
     for ev in events_mut(cal) {
-        for p in ev.properties.iter_mut().filter(|p| {
-            ["DTSTART", "DTEND", "RECURRENCE-ID", "DUE"]
-                .iter()
-                .any(|n| p.is(n))
-        }) {
+        for p in ev
+            .properties
+            .iter_mut()
+            .filter(|p| p.is_any_upper(&["DTSTART", "DTEND", "RECURRENCE-ID", "DUE"]))
+        {
             if p.param("TZID").is_none() && local_times_iter(p).next().is_some() {
                 p.set_param("TZID", zone.name());
                 n += 1;
@@ -349,24 +359,28 @@ fn identify(
     ctx: &Context,
     report: &mut Report,
 ) -> Vec<Plan> {
+    // Every time property with a TZID, with the index of its TZID in `used`: one scan
+    // of the TZIDs for the whole identification.
     let mut used: Vec<String> = Vec::new();
+    let mut uses: Vec<(&Property, usize)> = Vec::new();
     for ev in events(cal) {
-        for p in ev
-            .properties
-            .iter()
-            .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
-        {
+        for p in ev.properties.iter().filter(|p| p.is_any_upper(TIME_PROPS)) {
             if let Some(t) = tzid_param(p) {
-                note_used(&mut used, t);
+                uses.push((p, note_used(&mut used, t)));
             }
         }
     }
     let year = first_start.map_or(2000, |t| t.year());
-    let x_wr = cal.property("X-WR-TIMEZONE").map(|p| p.value().trim());
+    let x_wr = cal
+        .property_upper("X-WR-TIMEZONE")
+        .map(|p| p.value().trim());
     let mut plans = Vec::new();
-    for tzid in used {
+    for (i, tzid) in used.into_iter().enumerate() {
         let vtz = find_vtimezone(cal, &tzid);
-        let prop_of = |name: &str| vtz.and_then(|v| v.property(name)).map(|p| p.value().trim());
+        let prop_of = |name: &str| {
+            vtz.and_then(|v| v.property_upper(name))
+                .map(|p| p.value().trim())
+        };
         let hints = Hints {
             x_wr_timezone: x_wr,
             entourage_cftimezone: prop_of("X-ENTOURAGE-CFTIMEZONE"),
@@ -387,7 +401,10 @@ fn identify(
             _ => zone.name(),
         };
         let disagreements = vtz
-            .map(|v| disagreements(cal, &tzid, v, key, zone))
+            .map(|v| {
+                let props = uses.iter().filter(|u| u.1 == i).map(|u| u.0);
+                disagreements(props, v, key, zone)
+            })
             .unwrap_or_default();
         if !disagreements.is_empty() {
             report.warn(
@@ -400,7 +417,7 @@ fn identify(
             );
         }
         let named = vtz.is_some_and(|v| {
-            v.property("TZID")
+            v.property_upper("TZID")
                 .is_some_and(|t| *norm_tzid(t.value()) == *out)
         });
         let keep = vtz.is_some_and(|v| {
@@ -422,6 +439,7 @@ fn identify(
         plans.push(Plan {
             from: tzid,
             out,
+            out_param: param_value_static(out),
             zone,
             rebuild: !keep,
             found,
@@ -432,52 +450,103 @@ fn identify(
 }
 
 fn find_vtimezone<'c>(cal: &'c Component, tzid: &str) -> Option<&'c Component> {
-    cal.components_named("VTIMEZONE").find(|v| {
-        v.property("TZID")
-            .is_some_and(|t| *norm_tzid(t.value()) == *tzid)
-    })
+    cal.components
+        .iter()
+        .filter(|c| is_named(c, "VTIMEZONE"))
+        .find(|v| {
+            v.property_upper("TZID")
+                .is_some_and(|t| *norm_tzid(t.value()) == *tzid)
+        })
 }
 
 /// Where the sender's VTIMEZONE and tzdb give different offsets for the calendar's
-/// times in that zone, as short descriptions.
-/// `key` is the VTIMEZONE's [`content_key`].
-fn disagreements(
-    cal: &Component,
-    tzid: &str,
+/// times in that zone (those of `props`, the time properties with its TZID), as
+/// short descriptions. `key` is the VTIMEZONE's [`content_key`].
+///
+/// Memoised (bounded, see [`super::memo`]) by the content key, the zone and the names
+/// and values of `props`, which are all the answer depends on, when the key is known
+/// and the properties are few and short.
+fn disagreements<'p>(
+    props: impl Iterator<Item = &'p Property> + Clone,
+    vtz: &Component,
+    key: Option<Arc<[u8]>>,
+    zone: Tz,
+) -> Vec<String> {
+    /// Answers by VTIMEZONE content, zone, and names and values of the properties.
+    static FOUND: Memo<DisagreementsKey, Vec<String>> = Memo::new(64);
+    let (count, bytes) = props.clone().fold((0usize, 0usize), |(n, b), p| {
+        (n + 1, b + p.name().len() + p.value().len())
+    });
+    let Some(content) = key
+        .clone()
+        .filter(|_| count <= MEMO_MAX_PROPS && bytes <= MEMO_MAX_BYTES)
+    else {
+        return disagreements_computed(props, vtz, key, zone);
+    };
+    FOUND.get_or_compute_with(
+        |k| {
+            k.zone == zone
+                && *k.vtimezone == *content
+                && k.props.len() == count
+                && k.props
+                    .iter()
+                    .zip(props.clone())
+                    .all(|((n, v), p)| **n == *p.name() && **v == *p.value())
+        },
+        || DisagreementsKey {
+            vtimezone: Arc::clone(&content),
+            zone,
+            props: props
+                .clone()
+                .map(|p| (Box::from(p.name()), Box::from(p.value())))
+                .collect(),
+        },
+        || disagreements_computed(props.clone(), vtz, key.clone(), zone),
+    )
+}
+
+/// At most this many properties are memoised in one [`disagreements`] key...
+const MEMO_MAX_PROPS: usize = 16;
+/// ... with at most this many bytes of names and values.
+const MEMO_MAX_BYTES: usize = 1024;
+
+/// What a [`disagreements`] answer is memoised under.
+struct DisagreementsKey {
+    /// The VTIMEZONE's [`content_key`].
+    vtimezone: Arc<[u8]>,
+    zone: Tz,
+    /// Name and value of each time property, in order.
+    props: Vec<(Box<str>, Box<str>)>,
+}
+
+/// [`disagreements`], computed.
+fn disagreements_computed<'p>(
+    props: impl Iterator<Item = &'p Property>,
     vtz: &Component,
     key: Option<Arc<[u8]>>,
     zone: Tz,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let mut theirs_at = Reader::with_key(vtz, key);
-    for ev in events(cal) {
-        for p in ev
-            .properties
-            .iter()
-            .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
-        {
-            if tzid_param(p).as_deref() != Some(tzid) {
+    for p in props {
+        // chrono-tz carries tzdb's transitions through 2099 only; beyond that its
+        // answer is a fixed offset, not a rule worth comparing against.
+        for t in local_times_iter(p).filter(|t| (1900..=2099).contains(&t.year())) {
+            let (Some(theirs), Some(ours)) = (theirs_at.utc_offset_at(t), tzdb_offset(zone, t))
+            else {
                 continue;
-            }
-            // chrono-tz carries tzdb's transitions through 2099 only; beyond that its
-            // answer is a fixed offset, not a rule worth comparing against.
-            for t in local_times_iter(p).filter(|t| (1900..=2099).contains(&t.year())) {
-                let (Some(theirs), Some(ours)) = (theirs_at.utc_offset_at(t), tzdb_offset(zone, t))
-                else {
-                    continue;
-                };
-                if theirs != ours && out.len() < SHOWN_DISAGREEMENTS {
-                    let line = format!(
-                        "{} {}: sender {}, tzdb {} ({} min)",
-                        p.name().to_ascii_uppercase(),
-                        t.format("%Y-%m-%d %H:%M"),
-                        format_offset(theirs),
-                        format_offset(ours),
-                        (ours - theirs) / 60
-                    );
-                    if !out.contains(&line) {
-                        out.push(line);
-                    }
+            };
+            if theirs != ours && out.len() < SHOWN_DISAGREEMENTS {
+                let line = format!(
+                    "{} {}: sender {}, tzdb {} ({} min)",
+                    p.name().to_ascii_uppercase(),
+                    t.format("%Y-%m-%d %H:%M"),
+                    format_offset(theirs),
+                    format_offset(ours),
+                    (ours - theirs) / 60
+                );
+                if !out.contains(&line) {
+                    out.push(line);
                 }
             }
         }
@@ -488,30 +557,33 @@ fn disagreements(
 /// The shape Outlook keeps: one STANDARD, at most one DAYLIGHT, each with DTSTART,
 /// TZOFFSETFROM and TZOFFSETTO.
 fn outlook_shape(vtz: &Component) -> bool {
-    let std = vtz.components_named("STANDARD").count();
-    let dst = vtz.components_named("DAYLIGHT").count();
+    let std = vtz
+        .components
+        .iter()
+        .filter(|c| is_named(c, "STANDARD"))
+        .count();
+    let dst = vtz
+        .components
+        .iter()
+        .filter(|c| is_named(c, "DAYLIGHT"))
+        .count();
     std == 1
         && dst <= 1
         && vtz.components.iter().all(|o| {
             ["DTSTART", "TZOFFSETFROM", "TZOFFSETTO"]
                 .iter()
-                .all(|n| o.property(n).is_some())
+                .all(|n| o.property_upper(n).is_some())
         })
 }
 
 /// The plan for a property's TZID, whether it still has the name as read or already
 /// the output name (a value converted to another event time's zone gets the latter).
 fn plan_for<'p>(plans: &'p [Plan], p: &Property) -> Option<&'p Plan> {
-    plans.get(plan_index(plans, p)?)
-}
-
-/// [`plan_for`], as an index into `plans`.
-fn plan_index(plans: &[Plan], p: &Property) -> Option<usize> {
     let t = tzid_param(p)?;
     plans
         .iter()
-        .position(|pl| *pl.from == *t)
-        .or_else(|| plans.iter().position(|pl| *pl.out == *t))
+        .find(|pl| *pl.from == *t)
+        .or_else(|| plans.iter().find(|pl| *pl.out == *t))
 }
 
 /// DTEND and RECURRENCE-ID in another zone than DTSTART are converted to DTSTART's
@@ -519,7 +591,10 @@ fn plan_index(plans: &[Plan], p: &Property) -> Option<usize> {
 fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
     let mut n = 0usize;
     for ev in events_mut(cal) {
-        let Some(start_plan) = ev.property("DTSTART").and_then(|p| plan_for(plans, p)) else {
+        let Some(start_plan) = ev
+            .property_upper("DTSTART")
+            .and_then(|p| plan_for(plans, p))
+        else {
             continue;
         };
         // The converted value gets the output name directly: the name as read may not
@@ -527,7 +602,9 @@ fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
         let (target_tzid, target_out, target_zone) =
             (&start_plan.from, &start_plan.out, start_plan.zone);
         for name in ["DTEND", "RECURRENCE-ID"] {
-            let Some(p) = ev.property(name) else { continue };
+            let Some(p) = ev.property_upper(name) else {
+                continue;
+            };
             let Some(plan) = plan_for(plans, p) else {
                 continue;
             };
@@ -543,7 +620,7 @@ fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
             let converted = target_zone.from_utc_datetime(&utc).naive_local();
             let mut np = Property::new(name, converted.format("%Y%m%dT%H%M%S").to_string());
             np.set_param("TZID", target_out);
-            if let Some(slot) = ev.property_mut(name) {
+            if let Some(slot) = ev.property_upper_mut(name) {
                 *slot = np;
                 n += 1;
             }
@@ -566,7 +643,7 @@ fn cancel_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) -> bo
         for p in ev
             .properties
             .iter_mut()
-            .filter(|p| CANCEL_UTC_PROPS.iter().any(|n| p.is(n)))
+            .filter(|p| p.is_any_upper(CANCEL_UTC_PROPS))
         {
             let Some(plan) = plan_for(plans, p) else {
                 continue;
@@ -603,7 +680,7 @@ fn until_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
     let mut n = 0usize;
     for ev in events_mut(cal) {
         let Some(zone) = ev
-            .property("DTSTART")
+            .property_upper("DTSTART")
             .and_then(|p| plan_for(plans, p))
             .map(|p| p.zone)
         else {
@@ -612,7 +689,7 @@ fn until_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
         for p in ev
             .properties
             .iter_mut()
-            .filter(|p| p.is("RRULE") || p.is("EXRULE"))
+            .filter(|p| p.is_upper("RRULE") || p.is_upper("EXRULE"))
         {
             let Ok(mut rule) = parse_recur(p.value()) else {
                 continue;
@@ -638,20 +715,15 @@ fn until_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
 
 /// Writes the output TZID on every property that uses a planned zone.
 fn apply_names(cal: &mut Component, plans: &[Plan]) {
-    // Each plan's output name as a parameter value, made once (not per property).
-    let texts: Vec<Cow<'static, str>> = plans.iter().map(|p| param_value_static(p.out)).collect();
     for ev in events_mut(cal) {
         // A property without parameters has no TZID.
         for p in ev.properties.iter_mut().filter(|p| !p.params().is_empty()) {
-            let Some(i) = plan_index(plans, p) else {
-                continue;
-            };
-            let (Some(plan), Some(text)) = (plans.get(i), texts.get(i)) else {
+            let Some(plan) = plan_for(plans, p) else {
                 continue;
             };
             let written = p.param_value("TZID").unwrap_or("");
             if written != plan.out {
-                p.set_param_escaped("TZID", text.clone());
+                p.set_param_escaped("TZID", plan.out_param.clone());
             }
         }
     }
@@ -687,11 +759,7 @@ fn generate(
 fn time_span(cal: &Component) -> Option<(NaiveDateTime, NaiveDateTime)> {
     let mut span: Option<(NaiveDateTime, NaiveDateTime)> = None;
     for ev in events(cal) {
-        for p in ev
-            .properties
-            .iter()
-            .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
-        {
+        for p in ev.properties.iter().filter(|p| p.is_any_upper(TIME_PROPS)) {
             if tzid_param(p).is_some() {
                 for lt in local_times_iter(p) {
                     span = Some(match span {
@@ -723,11 +791,7 @@ fn rebuild_vtimezones(
     {
         let mut used: Vec<Cow<'_, str>> = Vec::new();
         for ev in events(cal) {
-            for p in ev
-                .properties
-                .iter()
-                .filter(|p| TIME_PROPS.iter().any(|n| p.is(n)))
-            {
+            for p in ev.properties.iter().filter(|p| p.is_any_upper(TIME_PROPS)) {
                 if let Some(t) = tzid_param(p) {
                     if !used.contains(&t) {
                         used.push(t);
@@ -735,16 +799,16 @@ fn rebuild_vtimezones(
                 }
             }
         }
-        let recurring =
-            events(cal).any(|e| e.property("RRULE").is_some() || e.property("RDATE").is_some());
+        let recurring = events(cal)
+            .any(|e| e.property_upper("RRULE").is_some() || e.property_upper("RDATE").is_some());
         for plan in plans
             .iter()
             .filter(|p| p.rebuild && used.iter().any(|u| *u == p.out))
         {
-            if generated
-                .iter()
-                .any(|g| g.property("TZID").is_some_and(|t| t.value() == plan.out))
-            {
+            if generated.iter().any(|g| {
+                g.property_upper("TZID")
+                    .is_some_and(|t| t.value() == plan.out)
+            }) {
                 continue;
             }
             let (vtz, irregular) = generate(cal, first_start, plan.zone, plan.out, profile);
@@ -755,8 +819,8 @@ fn rebuild_vtimezones(
             }
             // `Plan::identified`, then what happens to the VTIMEZONE, in one go.
             let mut text = String::new();
-            plan.push_identified(&mut text);
-            text.reserve(6 + plan.how.len() + plan.out.len());
+            // Room for "; <how> as "<out>"" too.
+            plan.push_identified(&mut text, 8 + plan.how.len() + plan.out.len());
             text.push_str("; ");
             text.push_str(plan.how);
             text.push_str(" as ");
@@ -770,11 +834,11 @@ fn rebuild_vtimezones(
                 .any(|p| p.rebuild && (p.from == name || p.out == name))
         };
         for (i, c) in cal.components.iter().enumerate() {
-            if !c.is("VTIMEZONE") {
+            if !is_named(c, "VTIMEZONE") {
                 continue;
             }
             let name = c
-                .property("TZID")
+                .property_upper("TZID")
                 .map_or(Cow::Borrowed(""), |t| norm_tzid(t.value()));
             let name = &*name;
             let rebuilt = rebuilt(name);
@@ -802,7 +866,7 @@ fn rebuild_vtimezones(
         let pos = cal
             .components
             .iter()
-            .position(|c| !c.is("VTIMEZONE"))
+            .position(|c| !is_named(c, "VTIMEZONE"))
             .unwrap_or(cal.components.len());
         for (i, g) in generated.into_iter().enumerate() {
             let component = match (Arc::try_unwrap(g), spares.pop()) {
@@ -827,7 +891,13 @@ fn rebuild_vtimezones(
 /// Makes `dst` equal to `src`, reusing the allocations `dst` has.
 fn copy_into(dst: &mut Component, src: &Component) {
     dst.name.clone_from(&src.name);
-    dst.properties.clone_from(&src.properties);
+    dst.properties.truncate(src.properties.len());
+    for (d, s) in dst.properties.iter_mut().zip(&src.properties) {
+        d.assign_from(s);
+    }
+    if let Some(rest) = src.properties.get(dst.properties.len()..) {
+        dst.properties.extend_from_slice(rest);
+    }
     let n = src.components.len();
     dst.components.truncate(n);
     for (d, s) in dst.components.iter_mut().zip(&src.components) {

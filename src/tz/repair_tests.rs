@@ -343,3 +343,48 @@ fn constant_parameter_values_are_the_escaped_ones() {
         assert_eq!(param_value_static(s), param_value_text(s));
     }
 }
+
+#[test]
+fn memoised_disagreements_are_the_computed_ones() {
+    let vtz = |daylight_rule: &str| {
+        cal(&format!(
+            "BEGIN:VTIMEZONE\nTZID:US/Eastern\nBEGIN:STANDARD\nDTSTART:19671029T020000\n\
+             RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nTZOFFSETFROM:-0400\nTZOFFSETTO:-0500\n\
+             END:STANDARD\nBEGIN:DAYLIGHT\nDTSTART:19870405T020000\nRRULE:{daylight_rule}\n\
+             TZOFFSETFROM:-0500\nTZOFFSETTO:-0400\nEND:DAYLIGHT\nEND:VTIMEZONE\n"
+        ))
+    };
+    let zones = [
+        vtz("FREQ=YEARLY;BYDAY=1SU;BYMONTH=4"),
+        vtz("FREQ=YEARLY;BYDAY=2SU;BYMONTH=3"),
+    ];
+    let times = [
+        ("DTSTART", "20100320T100000"),
+        ("DTEND", "20100320T110000"),
+        ("EXDATE", "20100321T100000,20100322T100000"),
+        ("DTSTART", "20030925T140000"),
+        ("DUE", "21050320T100000"),
+    ];
+    let props: Vec<Property> = times.iter().map(|(n, v)| Property::new(*n, *v)).collect();
+    for vtz in &zones {
+        let key = crate::tz::memo::content_key(vtz).map(Arc::from);
+        for zone in [chrono_tz::America::New_York, chrono_tz::Europe::Berlin] {
+            for n in 0..=props.len() {
+                for skip in 0..props.len() {
+                    let chosen = props.iter().skip(skip).take(n);
+                    let computed = disagreements_computed(chosen.clone(), vtz, None, zone);
+                    // Twice: computed into the memo, then found there.
+                    for _ in 0..2 {
+                        assert_eq!(
+                            disagreements(chosen.clone(), vtz, key.clone(), zone),
+                            computed
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // The old US rules disagree with tzdb in March 2010.
+    let all = disagreements_computed(props.iter(), &zones[0], None, chrono_tz::America::New_York);
+    assert!(!all.is_empty());
+}
