@@ -142,7 +142,7 @@ impl Cte {
 enum Body<'a> {
     /// Written as it is.
     Bytes(Cow<'a, [u8]>),
-    /// Text written with every line end rewritten as the message's ([`normalise_eol`]);
+    /// Text written with every line end rewritten as the message's (CR, LF and CRLF alike);
     /// `lf` is its number of LFs.
     Text { text: &'a str, lf: usize },
 }

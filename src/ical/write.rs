@@ -21,9 +21,9 @@ pub fn write(roots: &[Component], eol: &str) -> String {
 /// [`write_owned`].
 const PRESIZE_LIMIT: usize = 256 * 1024;
 
-/// [`write`] that consumes the components and drops each child of a root as soon as it
+/// [`write()`] that consumes the components and drops each child of a root as soon as it
 /// is written, so that a large calendar's model shrinks while its text grows (a large
-/// text is not sized up front for the same reason). The same bytes as [`write`].
+/// text is not sized up front for the same reason). The same bytes as [`write()`].
 pub fn write_owned(roots: Vec<Component>, eol: &str) -> String {
     // A small calendar is sized up front (no regrowth); a large one grows as the model
     // shrinks.

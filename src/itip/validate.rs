@@ -274,7 +274,7 @@ impl EventRules {
 }
 
 impl EventRules {
-    /// [`EventRules::listed`] by [`Name`]: one lookup in a table made once per method.
+    /// `EventRules::listed` by [`Name`]: one lookup in a table made once per method.
     fn listed_name(&self, name: Name) -> Option<(usize, Presence)> {
         /// The table of each method, in [`METHODS`] order: position and presence by
         /// [`Name`].

@@ -311,7 +311,7 @@ impl<'x> Read<'x> {
     }
 }
 
-/// An address kept as a [`Mailbox`]: one with `@` (display name and address trimmed).
+/// An address kept as a `Mailbox`: one with `@` (display name and address trimmed).
 pub fn mailbox(name: Option<&str>, address: &str) -> Option<Mailbox> {
     let address = address.trim();
     if address.is_empty() || !address.contains('@') {

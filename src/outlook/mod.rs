@@ -76,7 +76,7 @@ pub fn busy_status(ev: &Component, method: Method) -> &'static str {
     )
 }
 
-/// [`busy_status`] from the event's first TRANSP and STATUS.
+/// `busy_status` from the event's first TRANSP and STATUS.
 fn busy_status_of(
     transp: Option<&Property>,
     status: Option<&Property>,
@@ -100,7 +100,7 @@ pub fn importance(ev: &Component) -> &'static str {
     importance_of(ev.property_upper("PRIORITY"))
 }
 
-/// [`importance`] from the event's first PRIORITY.
+/// `importance` from the event's first PRIORITY.
 fn importance_of(priority: Option<&Property>) -> &'static str {
     match priority.and_then(|p| p.value().trim().parse::<u8>().ok()) {
         Some(1..=4) => "2",
@@ -118,7 +118,7 @@ pub fn inst_type(ev: &Component) -> &'static str {
     )
 }
 
-/// [`inst_type`] from whether the event has a RECURRENCE-ID, and an RRULE or RDATE.
+/// `inst_type` from whether the event has a RECURRENCE-ID, and an RRULE or RDATE.
 fn inst_type_of(instance: bool, recurring: bool) -> &'static str {
     if instance {
         "3"
@@ -135,7 +135,7 @@ pub fn all_day(ev: &Component) -> &'static str {
     all_day_of(ev.property_upper("DTSTART"))
 }
 
-/// [`all_day`] from the event's first DTSTART.
+/// `all_day` from the event's first DTSTART.
 fn all_day_of(dtstart: Option<&Property>) -> &'static str {
     let date = dtstart.is_some_and(|p| {
         p.param_value("VALUE")
