@@ -325,7 +325,7 @@ pub fn emit(mail: &Mail<'_>, plan: &Plan<'_>, report: &mut Report) -> Emitted {
     // Subject and Thread-Topic, when written, come from the summary or the subject;
     // encoded words and folding make them at most about twice as long.
     let texts =
-        plan.summary.as_ref().map_or(0, String::len) + mail.subject.as_ref().map_or(0, String::len);
+        plan.summary.as_ref().map_or(0, String::len) + mail.subject.as_deref().map_or(0, str::len);
     let mut out: Vec<u8> = Vec::with_capacity(mail.header_block.len() + 3 * texts + 512 + body_len);
 
     // The input's fields, in runs between the replaced ones. Thread-Index fields depend

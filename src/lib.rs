@@ -525,7 +525,7 @@ fn seed(mail: &mime::Mail<'_>, unfolded_calendar: &[u8]) -> [u8; 16] {
     h.write(
         mail.from
             .as_ref()
-            .map_or("", |f| f.address.as_str())
+            .map_or("", |f| f.address.as_ref())
             .as_bytes(),
     );
     h.write(b"\0");

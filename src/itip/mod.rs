@@ -21,9 +21,9 @@ pub struct Context<'a> {
     /// The MIME `method=` parameter of the calendar part.
     pub method_param: Option<&'a str>,
     /// The message's `From:`.
-    pub from: Option<&'a Mailbox>,
+    pub from: Option<&'a Mailbox<'a>>,
     /// The message's `To:` and `Cc:`.
-    pub recipients: &'a [Mailbox],
+    pub recipients: &'a [Mailbox<'a>],
     /// The message's `Subject:`.
     pub subject: Option<&'a str>,
     /// The time used for a missing DTSTAMP: the message's `Date:`, else now.
@@ -793,7 +793,7 @@ fn chair_organizer(ev: &Component) -> Option<Property> {
 
 /// Where a missing ORGANIZER may come from: the sender of a REQUEST or CANCEL; the one
 /// recipient (other than the sender) of a REPLY.
-fn organizer_source<'a>(method: Method, ctx: &Context<'a>) -> Option<&'a Mailbox> {
+fn organizer_source<'a>(method: Method, ctx: &Context<'a>) -> Option<&'a Mailbox<'a>> {
     match method {
         Method::Reply => {
             let from = ctx.from.map(|f| f.address.to_ascii_lowercase());
@@ -830,7 +830,7 @@ fn organizer_property(mb: &Mailbox) -> Property {
 
 fn check_sender(cal: &Component, method: Method, ctx: &Context<'_>, report: &mut Report) {
     // Compared in any ASCII case; lowercased only for the warning.
-    let Some(from) = ctx.from.map(|f| f.address.as_str()) else {
+    let Some(from) = ctx.from.map(|f| f.address.as_ref()) else {
         return;
     };
     let Some(ev) = cal.components_named("VEVENT").next() else {

@@ -27,13 +27,13 @@ use scan::{Kind, Part};
 use std::borrow::Cow;
 use std::ops::Range;
 
-/// An address from a header.
+/// An address from a header (borrowed from the input when nothing was decoded).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mailbox {
+pub struct Mailbox<'a> {
     /// Display name, decoded.
-    pub name: Option<String>,
+    pub name: Option<Cow<'a, str>>,
     /// `local@domain`.
-    pub address: String,
+    pub address: Cow<'a, str>,
 }
 
 /// A calendar found in the message.
@@ -68,17 +68,17 @@ pub struct Mail<'a> {
     /// The top-level header block, without the blank line that ends it.
     pub header_block: &'a [u8],
     /// `From:`, first address.
-    pub from: Option<Mailbox>,
+    pub from: Option<Mailbox<'a>>,
     /// `To:` and `Cc:` addresses.
-    pub recipients: Vec<Mailbox>,
-    /// `Subject:`, decoded.
-    pub subject: Option<String>,
+    pub recipients: Vec<Mailbox<'a>>,
+    /// `Subject:`, decoded (borrowed from the input when nothing was decoded).
+    pub subject: Option<Cow<'a, str>>,
     /// `Message-ID:` without angle brackets.
-    pub message_id: Option<String>,
+    pub message_id: Option<Cow<'a, str>>,
     /// `Date:` as a Unix timestamp.
     pub date: Option<i64>,
-    /// `User-Agent:` or `X-Mailer:`.
-    pub user_agent: Option<String>,
+    /// `User-Agent:` or `X-Mailer:`, raw and trimmed.
+    pub user_agent: Option<&'a str>,
     /// The charset declared by the body text part, if any.
     pub text_charset: Option<String>,
     /// The calendar to repair first, then other calendars.
@@ -290,10 +290,10 @@ fn read_with<'a>(raw: &'a [u8], limits: &Limits, fields: scan::Fields) -> Result
             r.extend(envelope.cc);
             r
         },
-        subject: envelope.subject.map(Cow::into_owned),
-        message_id: envelope.message_id.map(Cow::into_owned),
+        subject: envelope.subject,
+        message_id: envelope.message_id,
         date: envelope.date,
-        user_agent: envelope.user_agent.or(envelope.x_mailer).map(str::to_owned),
+        user_agent: envelope.user_agent.or(envelope.x_mailer),
         text_charset: None,
         calendars,
         duplicates,
@@ -850,8 +850,7 @@ impl Mail<'_> {
 
     /// Whether the sending mailer is a Mac one (Entourage, Outlook for Mac, Apple Mail).
     pub fn mac_sender(&self) -> bool {
-        self.user_agent.as_deref().is_some_and(|ua| {
-            let ua = ua.to_ascii_lowercase();
+        self.user_agent.is_some_and(|ua| {
             [
                 "entourage",
                 "macintosh",
@@ -861,7 +860,11 @@ impl Mail<'_> {
                 "microsoft-macoutlook",
             ]
             .iter()
-            .any(|m| ua.contains(m))
+            .any(|m| {
+                ua.as_bytes()
+                    .windows(m.len())
+                    .any(|w| w.eq_ignore_ascii_case(m.as_bytes()))
+            })
         })
     }
 }

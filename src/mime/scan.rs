@@ -267,22 +267,17 @@ impl<'x> Read<'x> {
                 };
             }
             HeaderName::From => {
-                self.envelope.from = header
-                    .value
-                    .as_address()
-                    .and_then(|a| a.first())
-                    .and_then(|a| mailbox(a.name.as_deref(), a.address.as_deref()?));
+                // mail-parser's first address, kept only if it is a mailbox.
+                self.envelope.from = into_addresses(header.value)
+                    .into_iter()
+                    .next()
+                    .and_then(|a| mailbox(a.name, a.address?));
             }
             HeaderName::To | HeaderName::Cc => {
-                let list = header
-                    .value
-                    .as_address()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|a| mailbox(a.name.as_deref(), a.address.as_deref()?))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let list = into_addresses(header.value)
+                    .into_iter()
+                    .filter_map(|a| mailbox(a.name, a.address?))
+                    .collect();
                 if header.name == HeaderName::To {
                     self.envelope.to = list;
                 } else {
@@ -312,18 +307,33 @@ impl<'x> Read<'x> {
 }
 
 /// An address kept as a `Mailbox`: one with `@` (display name and address trimmed).
-pub fn mailbox(name: Option<&str>, address: &str) -> Option<Mailbox> {
-    let address = address.trim();
+pub fn mailbox<'a>(name: Option<Cow<'a, str>>, address: Cow<'a, str>) -> Option<Mailbox<'a>> {
+    let address = trim(address);
     if address.is_empty() || !address.contains('@') {
         return None;
     }
     Some(Mailbox {
-        name: name
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned),
-        address: address.to_owned(),
+        name: name.map(trim).filter(|n| !n.is_empty()),
+        address,
     })
+}
+
+/// `text` without surrounding whitespace, borrowed when it was.
+fn trim(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
+        Cow::Owned(t) if t.trim().len() == t.len() => Cow::Owned(t),
+        Cow::Owned(t) => Cow::Owned(t.trim().to_owned()),
+    }
+}
+
+/// The addresses of an address field, groups flattened (as mail-parser's `first` and
+/// `iter` read them).
+fn into_addresses(value: HeaderValue<'_>) -> Vec<mail_parser::Addr<'_>> {
+    match value {
+        HeaderValue::Address(a) => a.into_list(),
+        _ => Vec::new(),
+    }
 }
 
 fn into_content_type(value: HeaderValue<'_>) -> Option<ContentType<'_>> {
@@ -396,14 +406,16 @@ fn read_fields<'h>(entity: &'h [u8], fields: Fields, top: bool) -> (Read<'h>, (u
                     match which {
                         // mail-parser's first address, kept only if it is a mailbox.
                         Wanted::From => {
-                            read.envelope.from = list
-                                .first()
-                                .and_then(|&(name, address)| mailbox(name, address));
+                            read.envelope.from = list.first().and_then(|&(name, address)| {
+                                mailbox(name.map(Cow::Borrowed), Cow::Borrowed(address))
+                            });
                         }
                         _ => {
                             let boxes = list
                                 .into_iter()
-                                .filter_map(|(name, address)| mailbox(name, address))
+                                .filter_map(|(name, address)| {
+                                    mailbox(name.map(Cow::Borrowed), Cow::Borrowed(address))
+                                })
                                 .collect();
                             if which == Wanted::To {
                                 read.envelope.to = boxes;
@@ -662,11 +674,11 @@ impl<'x> Part<'x> {
 #[derive(Debug, Default)]
 pub struct Envelope<'x> {
     /// `From:`: its first address, if that is a mailbox.
-    pub from: Option<Mailbox>,
+    pub from: Option<Mailbox<'x>>,
     /// `To:` mailboxes.
-    pub to: Vec<Mailbox>,
+    pub to: Vec<Mailbox<'x>>,
     /// `Cc:` mailboxes.
-    pub cc: Vec<Mailbox>,
+    pub cc: Vec<Mailbox<'x>>,
     /// `Subject:`, decoded.
     pub subject: Option<Cow<'x, str>>,
     /// `Message-ID:` without angle brackets.
@@ -1040,7 +1052,7 @@ mod tests {
         );
         assert!(matches!(parts[4].kind, Kind::Message));
         assert_eq!(
-            s.envelope.from.as_ref().map(|m| m.address.as_str()),
+            s.envelope.from.as_ref().map(|m| m.address.as_ref()),
             Some("a@example.com")
         );
         // A whole part runs from its header to the line end before the next delimiter.
@@ -1056,7 +1068,7 @@ mod tests {
             X-Other: 1\r\nSubject: one\r\n two\r\n :cOntent- Type: text/plain\r\n\r\n";
         let (read, _) = read_fields(head, Fields::All, true);
         assert_eq!(
-            read.envelope.from.as_ref().map(|m| m.address.as_str()),
+            read.envelope.from.as_ref().map(|m| m.address.as_ref()),
             Some("a@example.com")
         );
         assert_eq!(
@@ -1137,7 +1149,7 @@ mod tests {
         let s = parse(raw, &Limits::DEFAULT, Fields::All).unwrap();
         assert_eq!(s.envelope.subject.as_deref(), Some("café"));
         assert_eq!(
-            s.envelope.from.as_ref().map(|m| m.address.as_str()),
+            s.envelope.from.as_ref().map(|m| m.address.as_ref()),
             Some("b@example.com")
         );
         let raw =
