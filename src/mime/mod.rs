@@ -43,9 +43,9 @@ pub struct CalendarPart<'a> {
     /// input when it needed no decoding).
     pub content: Cow<'a, [u8]>,
     /// Declared charset, if any.
-    pub charset: Option<String>,
+    pub charset: Option<Cow<'a, str>>,
     /// The `method=` parameter, as written.
-    pub method_param: Option<String>,
+    pub method_param: Option<Cow<'a, str>>,
     /// `type/subtype`, lowercase.
     pub media_type: String,
     /// Whether it is a `text/calendar` part, not an attachment, at the top level or in
@@ -80,7 +80,7 @@ pub struct Mail<'a> {
     /// `User-Agent:` or `X-Mailer:`, raw and trimmed.
     pub user_agent: Option<&'a str>,
     /// The charset declared by the body text part, if any.
-    pub text_charset: Option<String>,
+    pub text_charset: Option<Cow<'a, str>>,
     /// The calendar to repair first, then other calendars.
     pub calendars: Vec<CalendarPart<'a>>,
     /// Indices into `calendars` (after the first) that repeat the first calendar.
@@ -99,29 +99,26 @@ pub struct Mail<'a> {
     /// Findings while reading (a corrupt BinHex part, ...).
     pub notes: Vec<(WarningCode, String)>,
     /// The body text part's body, for [`Mail::text_decoded`].
-    text_body: Option<Body>,
+    text_body: Option<Body<'a>>,
     /// The body HTML part's body, for [`Mail::html_decoded`].
-    html_body: Option<Body>,
+    html_body: Option<Body<'a>>,
 }
 
 /// A text body still transfer-encoded in the input, decoded on demand.
 #[derive(Debug, Clone)]
-struct Body {
+struct Body<'a> {
     range: Range<usize>,
     encoding: Encoding,
-    charset: Option<String>,
+    charset: Option<Cow<'a, str>>,
 }
 
-impl Body {
-    fn of(raw: &[u8], part: &Part<'_>) -> Body {
+impl<'a> Body<'a> {
+    fn of(raw: &[u8], part: &Part<'a>) -> Body<'a> {
         let start = clamp(part.offset_body, raw.len());
         Body {
             range: start..clamp(part.offset_end, raw.len()).max(start),
             encoding: part.encoding,
-            charset: part
-                .content_type()
-                .and_then(|ct| ct.attribute("charset"))
-                .map(str::to_owned),
+            charset: type_param(part, "charset"),
         }
     }
 
@@ -400,6 +397,17 @@ impl<'p, 'x> Walk<'p, 'x> {
     }
 }
 
+/// The first parameter `name` (lowercase) of a part's `Content-Type`, not copied when it
+/// was read from the input as it is.
+fn type_param<'a>(part: &Part<'a>, name: &str) -> Option<Cow<'a, str>> {
+    part.content_type()?
+        .attributes
+        .as_ref()?
+        .iter()
+        .find(|a| a.name == name)
+        .map(|a| a.value.clone())
+}
+
 fn clamp(offset: u32, len: usize) -> usize {
     (offset as usize).min(len)
 }
@@ -634,7 +642,7 @@ fn unwrap_leaf<'r, 'p>(
 
 fn calendar_part<'r>(
     raw: &'r [u8],
-    leaf: &Leaf<'_, '_>,
+    leaf: &Leaf<'_, 'r>,
     limits: &Limits,
     notes: &mut Vec<(WarningCode, String)>,
 ) -> Option<CalendarPart<'r>> {
@@ -671,8 +679,7 @@ fn calendar_part<'r>(
     if !calendar {
         return None;
     }
-    let ct = part.content_type();
-    let attr = |n: &str| ct.and_then(|c| c.attribute(n)).map(str::to_owned);
+    let attr = |n: &str| type_param(part, n);
     let inline_in_place = un.fix.is_none()
         && mtype == "text/calendar"
         && !is_attachment(part)
@@ -773,7 +780,7 @@ fn find_duplicates(calendars: &[CalendarPart]) -> Vec<usize> {
 
 /// Sorts the non-calendar leaves into body text, body HTML, other alternatives and
 /// attachments.
-fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: &[usize]) {
+fn classify_rest<'a>(mail: &mut Mail<'a>, leaves: &[Leaf<'_, 'a>], calendar_leaves: &[usize]) {
     let raw_len = mail.raw.len();
     // Calendars that are neither the primary nor duplicates stay as attachments.
     let kept_calendars: Vec<usize> = calendar_leaves
@@ -809,10 +816,7 @@ fn classify_rest(mail: &mut Mail<'_>, leaves: &[Leaf<'_, '_>], calendar_leaves: 
         let in_alternative = leaf.parent_type == Parent::Alternative;
         if body_candidate && mtype == "text/plain" && mail.text.is_none() {
             mail.text = Some(range);
-            mail.text_charset = part
-                .content_type()
-                .and_then(|ct| ct.attribute("charset"))
-                .map(str::to_owned);
+            mail.text_charset = type_param(part, "charset");
             mail.text_body = Some(Body::of(mail.raw, part));
         } else if body_candidate && mtype == "text/html" && mail.html.is_none() {
             mail.html_body = Some(Body::of(mail.raw, part));
