@@ -50,13 +50,15 @@ impl CharsetChoice {
     }
 }
 
-/// Normalises a charset label: trims whitespace and surrounding quotes, lowercases ASCII.
-fn normalize_label(label: &str) -> String {
-    label
-        .trim()
-        .trim_matches(|c| c == '"' || c == '\'')
-        .trim()
-        .to_ascii_lowercase()
+/// Normalises a charset label: trims whitespace and surrounding quotes, lowercases ASCII
+/// (not copied when it is lowercase already).
+fn normalize_label(label: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = label.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+    if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(trimmed.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(trimmed)
+    }
 }
 
 /// Returns true if the normalised label denotes US-ASCII.
@@ -70,7 +72,7 @@ fn is_ascii_label(norm: &str) -> bool {
 /// Resolves a charset label to an encoding, including the crate's extra aliases.
 fn lookup_label(label: &str) -> Option<&'static Encoding> {
     let norm = normalize_label(label);
-    let encoding = match norm.as_str() {
+    let encoding = match norm.as_ref() {
         "macintosh" | "x-mac-roman" | "mac" | "macroman" => encoding_rs::MACINTOSH,
         "utf8" => encoding_rs::UTF_8,
         "latin1" => encoding_rs::WINDOWS_1252,
