@@ -38,21 +38,24 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, in declaration order.
+    pub const ALL: [Method; 8] = [
+        Method::Publish,
+        Method::Request,
+        Method::Reply,
+        Method::Add,
+        Method::Cancel,
+        Method::Refresh,
+        Method::Counter,
+        Method::DeclineCounter,
+    ];
+
     /// Parses a method name, case-insensitively, ignoring surrounding whitespace.
     pub fn parse(s: &str) -> Option<Method> {
         let s = s.trim();
-        [
-            Method::Publish,
-            Method::Request,
-            Method::Reply,
-            Method::Add,
-            Method::Cancel,
-            Method::Refresh,
-            Method::Counter,
-            Method::DeclineCounter,
-        ]
-        .into_iter()
-        .find(|m| m.as_str().eq_ignore_ascii_case(s))
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s))
     }
 
     /// The method name as written in METHOD and in `method=`.

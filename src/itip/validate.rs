@@ -276,12 +276,12 @@ impl EventRules {
 impl EventRules {
     /// `EventRules::listed` by [`Name`]: one lookup in a table made once per method.
     fn listed_name(&self, name: Name) -> Option<(usize, Presence)> {
-        /// The table of each method, in [`METHODS`] order: position and presence by
+        /// The table of each method, in [`Method::ALL`] order: position and presence by
         /// [`Name`].
         type ByName = [Option<(u8, Presence)>; NAME_COUNT];
         static BY_NAME: OnceLock<[ByName; 8]> = OnceLock::new();
         let tables = BY_NAME.get_or_init(|| {
-            METHODS.map(|m| {
+            Method::ALL.map(|m| {
                 let mut t: ByName = [None; NAME_COUNT];
                 for (i, &(n, presence)) in event_rules(m).properties.iter().enumerate() {
                     let slot = t.get_mut(Name::of_upper(n.as_bytes()) as usize);
@@ -292,23 +292,11 @@ impl EventRules {
                 t
             })
         });
-        let slot = METHODS.iter().position(|&m| m == self.method)?;
+        let slot = Method::ALL.iter().position(|&m| m == self.method)?;
         let (i, presence) = (*tables.get(slot)?.get(name as usize)?)?;
         Some((usize::from(i), presence))
     }
 }
-
-/// Every method, in the order of [`EventRules::listed_name`]'s tables.
-const METHODS: [Method; 8] = [
-    Method::Publish,
-    Method::Request,
-    Method::Reply,
-    Method::Add,
-    Method::Cancel,
-    Method::Refresh,
-    Method::Counter,
-    Method::DeclineCounter,
-];
 
 use Presence::{One, OneOrMore, Zero, ZeroOrMore, ZeroOrOne};
 

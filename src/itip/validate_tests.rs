@@ -1366,17 +1366,7 @@ fn codes_are_stable_snake_case_and_unique() {
 
 #[test]
 fn tables_are_consistent() {
-    let methods = [
-        Method::Publish,
-        Method::Request,
-        Method::Reply,
-        Method::Add,
-        Method::Cancel,
-        Method::Refresh,
-        Method::Counter,
-        Method::DeclineCounter,
-    ];
-    for m in methods {
+    for m in Method::ALL {
         let r = event_rules(m);
         assert_eq!(r.method, m);
         assert!(r.section.starts_with("3.2."), "{m}");
@@ -1474,16 +1464,7 @@ fn never_panics_on_truncated_or_hostile_input() {
 
 #[test]
 fn every_table_fits_the_event_counters() {
-    for m in [
-        Method::Publish,
-        Method::Request,
-        Method::Reply,
-        Method::Add,
-        Method::Cancel,
-        Method::Refresh,
-        Method::Counter,
-        Method::DeclineCounter,
-    ] {
+    for m in Method::ALL {
         let r = event_rules(m);
         assert!(r.properties.len() <= MAX_TABLE_PROPERTIES, "{m}");
         for (i, &(name, _)) in r.properties.iter().enumerate() {
@@ -1505,7 +1486,7 @@ fn upper_borrows_when_already_upper_case() {
 #[test]
 fn listed_by_name_agrees_with_the_tables() {
     use crate::itip::names::Name;
-    for m in METHODS {
+    for m in Method::ALL {
         let r = event_rules(m);
         for &(name, _) in r.properties {
             let kind = Name::of_upper(name.as_bytes());

@@ -8,7 +8,7 @@ pub mod thread_index;
 use crate::ical::model::{Param, ParamValue, ParamValues};
 use crate::ical::value::{escape_text, parse_date_or_date_time, DateTimeValue};
 use crate::ical::{Component, Property};
-use crate::itip::names::{Index, Name};
+use crate::itip::names::{attendee_params, Index, Name};
 use crate::itip::text::{concat, Decimal};
 use crate::itip::{address_part, is_address};
 use crate::report::{FixCode, Method, Report, WarningCode};
@@ -249,21 +249,6 @@ fn complete_attendees(ev: &mut Component, index: &Index) -> usize {
         completed += 1;
     }
     completed
-}
-
-/// Which of ROLE, PARTSTAT and RSVP (bits 0, 1, 2) `p` has, in any ASCII case.
-fn attendee_params(p: &Property) -> u8 {
-    let mut has = 0u8;
-    for param in p.params() {
-        let name = param.name.as_ref();
-        has |= match name.len() {
-            4 if name.eq_ignore_ascii_case("ROLE") => 1,
-            8 if name.eq_ignore_ascii_case("PARTSTAT") => 2,
-            4 if name.eq_ignore_ascii_case("RSVP") => 4,
-            _ => 0,
-        };
-    }
-    has
 }
 
 /// A parameter with one standard value (a name and value that need no escape and
