@@ -782,27 +782,29 @@ fn adversarial_inputs_never_panic() {
     assert!(!format_date(NaiveDate::MIN).is_empty());
 }
 
+/// `escape_text` one character at a time.
+fn escape_ref(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push_str("\\n");
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// The TEXT codecs against their one-character-at-a-time definitions.
 #[test]
 fn text_codecs_match_char_by_char_definitions() {
-    fn escape_ref(s: &str) -> String {
-        let mut out = String::new();
-        let mut chars = s.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                ';' => out.push_str("\\;"),
-                ',' => out.push_str("\\,"),
-                '\n' => out.push_str("\\n"),
-                '\r' => {
-                    chars.next_if_eq(&'\n');
-                    out.push_str("\\n");
-                }
-                other => out.push(other),
-            }
-        }
-        out
-    }
     fn unescape_ref(s: &str) -> String {
         let mut out = String::new();
         let mut chars = s.chars();
@@ -876,5 +878,32 @@ fn find_text_special_matches_a_byte_scan() {
     // Bytes that differ from a special one only in the high bit, and 0x00/0xFF.
     for b in [0x00u8, 0xff, 0x80, 0x8a, 0x8d, 0xac, 0xbb, 0xdc, 0x0b, 0x2d] {
         assert_eq!(find_text_special(&[b; 19]), None, "{b:#x}");
+    }
+}
+
+#[test]
+fn escape_text_matches_a_character_loop() {
+    let pieces = [
+        "a", "\\", ";", ",", "\r", "\n", "\r\n", "\t", "\x0c", "\x0b", "]", ":", "-", "é", "😀",
+        "\x00", "<br>",
+    ];
+    // Every string of up to three pieces, at every offset within a word.
+    let mut texts = vec![String::new()];
+    for _ in 0..3 {
+        let mut next = Vec::new();
+        for t in &texts {
+            for p in pieces {
+                next.push(format!("{t}{p}"));
+            }
+        }
+        texts.extend(next.iter().cloned());
+        texts.sort();
+        texts.dedup();
+    }
+    for t in &texts {
+        for pad in 0..9 {
+            let s = format!("{}{t}{}", "x".repeat(pad), "y".repeat(pad));
+            assert_eq!(escape_text(&s), escape_ref(&s), "{s:?}");
+        }
     }
 }
