@@ -50,25 +50,24 @@ pub fn header_end(entity: &[u8]) -> (usize, usize) {
     walk_header(entity, |_| {})
 }
 
-/// [`walk_header`] with a `field` callback that can stop the walk by returning `false`;
+/// [`header_end`], calling `field` with each header field's range on the way, as
+/// [`field_ranges`] gives them over the block and the line that ends it: one pass over
+/// the header lines.
+pub fn walk_header(entity: &[u8], mut field: impl FnMut(Range<usize>)) -> (usize, usize) {
+    walk_header_while(entity, |r| {
+        field(r);
+        true
+    })
+    // Never `None`: the callback never stops the walk.
+    .unwrap_or((entity.len(), entity.len()))
+}
+
+/// [`walk_header`] with a `field` callback that stops the walk by returning `false`;
 /// then `None`.
 pub fn walk_header_while(
     entity: &[u8],
     mut field: impl FnMut(Range<usize>) -> bool,
 ) -> Option<(usize, usize)> {
-    let mut stopped = false;
-    let ends = walk_header(entity, |r| {
-        if !stopped && !field(r) {
-            stopped = true;
-        }
-    });
-    (!stopped).then_some(ends)
-}
-
-/// [`header_end`], calling `field` with each header field's range on the way, as
-/// [`field_ranges`] gives them over the block and the line that ends it: one pass over
-/// the header lines.
-pub fn walk_header(entity: &[u8], mut field: impl FnMut(Range<usize>)) -> (usize, usize) {
     let mut at = 0;
     // Where the current field's range (a line and the lines after it that start with
     // a blank) starts.
@@ -85,7 +84,9 @@ pub fn walk_header(entity: &[u8], mut field: impl FnMut(Range<usize>)) -> (usize
         let line = entity.get(at..end).unwrap_or_default();
         let starts_blank = matches!(line.first(), Some(b' ' | b'\t'));
         if !starts_blank && at > start {
-            field(start..at);
+            if !field(start..at) {
+                return None;
+            }
             start = at;
         }
         let continues = starts_blank && *in_field.get_or_insert_with(|| is_field(head));
@@ -94,18 +95,17 @@ pub fn walk_header(entity: &[u8], mut field: impl FnMut(Range<usize>)) -> (usize
                 .iter()
                 .all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
             if blank && line.last() == Some(&b'\n') {
-                field(start..end);
-                return (at, end);
+                return field(start..end).then_some((at, end));
             }
             head = line;
             in_field = None;
         }
         at = end;
     }
-    if start < entity.len() {
-        field(start..entity.len());
+    if start < entity.len() && !field(start..entity.len()) {
+        return None;
     }
-    (entity.len(), entity.len())
+    Some((entity.len(), entity.len()))
 }
 
 /// The header fields of a block, each as its byte range: a line and the lines after it
@@ -455,34 +455,26 @@ fn read_fields<'h>(entity: &'h [u8], fields: Fields, top: bool) -> (Read<'h>, (u
     (read, ends)
 }
 
-/// A `Content-*` field with a simple value, read without mail-parser (see
-/// [`super::fields`]).
+/// A `Content-*` field with a simple value as the scan reads it without mail-parser
+/// (its name by [`wanted`], its value by [`super::fields`]), as a mail-parser header:
+/// for comparing the two readings.
 pub fn fast_field(field: &[u8]) -> Option<mail_parser::Header<'_>> {
-    use mail_parser::{HeaderName, HeaderValue};
-    let named = |name: &[u8]| {
-        field
-            .get(..name.len())
-            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-            .then(|| field.get(name.len()..))
-            .flatten()
-    };
-    let (name, value) = if let Some(v) = named(b"content-type:") {
-        (
+    let (which, value_at) = wanted(field, Fields::Mime, false)?;
+    let value = field.get(value_at..)?;
+    let (name, value) = match which {
+        Wanted::ContentType => (
             HeaderName::ContentType,
-            HeaderValue::ContentType(super::fields::content_type(v)?),
-        )
-    } else if let Some(v) = named(b"content-disposition:") {
-        (
+            HeaderValue::ContentType(super::fields::content_type(value)?),
+        ),
+        Wanted::ContentDisposition => (
             HeaderName::ContentDisposition,
-            HeaderValue::ContentType(super::fields::content_type(v)?),
-        )
-    } else if let Some(v) = named(b"content-transfer-encoding:") {
-        (
+            HeaderValue::ContentType(super::fields::content_type(value)?),
+        ),
+        Wanted::ContentTransferEncoding => (
             HeaderName::ContentTransferEncoding,
-            HeaderValue::Text(Cow::Borrowed(super::fields::single_token(v)?)),
-        )
-    } else {
-        return None;
+            HeaderValue::Text(Cow::Borrowed(super::fields::single_token(value)?)),
+        ),
+        _ => return None,
     };
     Some(mail_parser::Header {
         name,
