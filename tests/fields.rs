@@ -9,7 +9,7 @@ use common::files;
 use imip_bridge::_internal::envelope;
 use imip_bridge::_internal::scan::fast_field;
 use mail_parser::{HeaderValue, MessageParser};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Every `Content-Type/Disposition/Transfer-Encoding` field at a line start, with its
 /// continuation lines and line end.
@@ -72,17 +72,34 @@ fn normalise(v: &HeaderValue<'_>) -> String {
     }
 }
 
-/// Checks one field; returns whether the fast path took it.
-fn check(field: &[u8], failures: &mut Vec<String>) -> bool {
-    let Some(fast) = fast_field(field) else {
-        return false;
-    };
+/// The fixtures and the shared corpus (absent on CI: then the fixtures only).
+fn sample_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    files(&root.join("fixtures"), &mut paths);
+    files(&root.join("../shared/corpus"), &mut paths);
+    paths
+}
+
+/// mail-parser's header parser on `field` alone (given its line end and the blank
+/// line that ends a header block).
+fn parse_alone(field: &[u8]) -> Option<mail_parser::Message<'static>> {
     let mut whole = field.to_vec();
     if !whole.ends_with(b"\n") {
         whole.extend_from_slice(b"\r\n");
     }
     whole.extend_from_slice(b"\r\n");
-    let parsed = MessageParser::default().parse_headers(&whole);
+    MessageParser::default()
+        .parse_headers(&whole)
+        .map(mail_parser::Message::into_owned)
+}
+
+/// Checks one field; returns whether the fast path took it.
+fn check(field: &[u8], failures: &mut Vec<String>) -> bool {
+    let Some(fast) = fast_field(field) else {
+        return false;
+    };
+    let parsed = parse_alone(field);
     let slow = parsed
         .as_ref()
         .and_then(|m| m.parts.first())
@@ -125,10 +142,7 @@ fn variations(field: &[u8]) -> Vec<Vec<u8>> {
 
 #[test]
 fn fast_content_fields_agree_with_mail_parser() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut paths = Vec::new();
-    files(&root.join("fixtures"), &mut paths);
-    files(&root.join("../shared/corpus"), &mut paths);
+    let paths = sample_files();
     let mut failures = Vec::new();
     let (mut fields, mut fast) = (0usize, 0usize);
     for p in &paths {
@@ -203,12 +217,7 @@ fn envelope_fast(field: &[u8]) -> Option<String> {
 }
 
 fn envelope_slow(field: &[u8]) -> Option<String> {
-    let mut whole = field.to_vec();
-    if !whole.ends_with(b"\n") {
-        whole.extend_from_slice(b"\r\n");
-    }
-    whole.extend_from_slice(b"\r\n");
-    let parsed = MessageParser::default().parse_headers(&whole)?;
+    let parsed = parse_alone(field)?;
     let h = parsed.parts.first()?.headers.first()?;
     Some(match &h.value {
         HeaderValue::Address(a) => format!(
@@ -248,10 +257,7 @@ fn envelope_variations(field: &[u8]) -> Vec<Vec<u8>> {
 
 #[test]
 fn fast_envelope_fields_agree_with_mail_parser() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut paths = Vec::new();
-    files(&root.join("fixtures"), &mut paths);
-    files(&root.join("../shared/corpus"), &mut paths);
+    let paths = sample_files();
     let mut failures = Vec::new();
     let (mut fields, mut fast) = (0usize, 0usize);
     let mut check = |f: &[u8]| {
