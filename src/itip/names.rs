@@ -4,108 +4,84 @@
 
 use crate::ical::Property;
 
-/// A property name a stage looks at (any ASCII case); [`Name::Other`] for the rest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Name {
-    Other,
-    Attach,
-    Attendee,
-    Calscale,
-    Categories,
-    Class,
-    Comment,
-    Contact,
-    Created,
-    Description,
-    Dtend,
-    Dtstamp,
-    Dtstart,
-    Due,
-    Duration,
-    Exdate,
-    Exrule,
-    Geo,
-    LastModified,
-    Location,
-    Method,
-    Organizer,
-    Priority,
-    Prodid,
-    Rdate,
-    RecurrenceId,
-    RelatedTo,
-    RequestStatus,
-    Resources,
-    Rrule,
-    Sequence,
-    Status,
-    Summary,
-    Transp,
-    Tzid,
-    Uid,
-    Url,
-    Version,
-    AltDesc,
-    CdoAllDayEvent,
-    CdoApptSequence,
-    CdoBusyStatus,
-    CdoImportance,
-    CdoInstType,
-    CdoIntendedStatus,
-    DisallowCounter,
+/// Defines [`Name`], its text ([`Name::as_str`]), [`ALL`] and [`NAME_COUNT`] from one
+/// list.
+macro_rules! names {
+    ($($variant:ident => $text:literal,)*) => {
+        /// A property name a stage looks at (any ASCII case); [`Name::Other`] for the
+        /// rest.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum Name {
+            Other,
+            $($variant,)*
+        }
+
+        /// How many [`Name`]s there are.
+        pub(crate) const NAME_COUNT: usize = 1 + [$(stringify!($variant),)*].len();
+
+        /// Every [`Name`] but [`Name::Other`].
+        const ALL: [Name; NAME_COUNT - 1] = [$(Name::$variant,)*];
+
+        impl Name {
+            /// The name in upper case, as the standards write it (empty for
+            /// [`Name::Other`]).
+            pub(crate) const fn as_str(self) -> &'static str {
+                match self {
+                    Name::Other => "",
+                    $(Name::$variant => $text,)*
+                }
+            }
+        }
+    };
 }
 
-/// Every [`Name`] but [`Name::Other`].
-const ALL: [Name; NAME_COUNT - 1] = {
-    use Name::*;
-    [
-        Attach,
-        Attendee,
-        Calscale,
-        Categories,
-        Class,
-        Comment,
-        Contact,
-        Created,
-        Description,
-        Dtend,
-        Dtstamp,
-        Dtstart,
-        Due,
-        Duration,
-        Exdate,
-        Exrule,
-        Geo,
-        LastModified,
-        Location,
-        Method,
-        Organizer,
-        Priority,
-        Prodid,
-        Rdate,
-        RecurrenceId,
-        RelatedTo,
-        RequestStatus,
-        Resources,
-        Rrule,
-        Sequence,
-        Status,
-        Summary,
-        Transp,
-        Tzid,
-        Uid,
-        Url,
-        Version,
-        AltDesc,
-        CdoAllDayEvent,
-        CdoApptSequence,
-        CdoBusyStatus,
-        CdoImportance,
-        CdoInstType,
-        CdoIntendedStatus,
-        DisallowCounter,
-    ]
-};
+names! {
+    Attach => "ATTACH",
+    Attendee => "ATTENDEE",
+    Calscale => "CALSCALE",
+    Categories => "CATEGORIES",
+    Class => "CLASS",
+    Comment => "COMMENT",
+    Contact => "CONTACT",
+    Created => "CREATED",
+    Description => "DESCRIPTION",
+    Dtend => "DTEND",
+    Dtstamp => "DTSTAMP",
+    Dtstart => "DTSTART",
+    Due => "DUE",
+    Duration => "DURATION",
+    Exdate => "EXDATE",
+    Exrule => "EXRULE",
+    Geo => "GEO",
+    LastModified => "LAST-MODIFIED",
+    Location => "LOCATION",
+    Method => "METHOD",
+    Organizer => "ORGANIZER",
+    Priority => "PRIORITY",
+    Prodid => "PRODID",
+    Rdate => "RDATE",
+    RecurrenceId => "RECURRENCE-ID",
+    RelatedTo => "RELATED-TO",
+    RequestStatus => "REQUEST-STATUS",
+    Resources => "RESOURCES",
+    Rrule => "RRULE",
+    Sequence => "SEQUENCE",
+    Status => "STATUS",
+    Summary => "SUMMARY",
+    Transp => "TRANSP",
+    Tzid => "TZID",
+    Uid => "UID",
+    Url => "URL",
+    Version => "VERSION",
+    AltDesc => "X-ALT-DESC",
+    CdoAllDayEvent => "X-MICROSOFT-CDO-ALLDAYEVENT",
+    CdoApptSequence => "X-MICROSOFT-CDO-APPT-SEQUENCE",
+    CdoBusyStatus => "X-MICROSOFT-CDO-BUSYSTATUS",
+    CdoImportance => "X-MICROSOFT-CDO-IMPORTANCE",
+    CdoInstType => "X-MICROSOFT-CDO-INSTTYPE",
+    CdoIntendedStatus => "X-MICROSOFT-CDO-INTENDEDSTATUS",
+    DisallowCounter => "X-MICROSOFT-DISALLOW-COUNTER",
+}
 
 /// Where a name of three bytes or more hashes in [`BY_HASH`]: its length and its
 /// second, second-last and last bytes, multiplied by a constant chosen so that no two
@@ -142,9 +118,6 @@ const BY_HASH: [Name; 128] = {
     }
     table
 };
-
-/// How many [`Name`]s there are.
-pub(crate) const NAME_COUNT: usize = Name::DisallowCounter as usize + 1;
 
 /// The longest name [`Name::of`] knows ("X-MICROSOFT-CDO-INTENDEDSTATUS").
 const LONGEST: usize = 30;
@@ -187,60 +160,6 @@ impl Name {
             name
         } else {
             Name::Other
-        }
-    }
-
-    /// The name in upper case, as the standards write it (empty for
-    /// [`Name::Other`]).
-    pub(crate) const fn as_str(self) -> &'static str {
-        use Name::*;
-        match self {
-            Other => "",
-            Attach => "ATTACH",
-            Attendee => "ATTENDEE",
-            Calscale => "CALSCALE",
-            Categories => "CATEGORIES",
-            Class => "CLASS",
-            Comment => "COMMENT",
-            Contact => "CONTACT",
-            Created => "CREATED",
-            Description => "DESCRIPTION",
-            Dtend => "DTEND",
-            Dtstamp => "DTSTAMP",
-            Dtstart => "DTSTART",
-            Due => "DUE",
-            Duration => "DURATION",
-            Exdate => "EXDATE",
-            Exrule => "EXRULE",
-            Geo => "GEO",
-            LastModified => "LAST-MODIFIED",
-            Location => "LOCATION",
-            Method => "METHOD",
-            Organizer => "ORGANIZER",
-            Priority => "PRIORITY",
-            Prodid => "PRODID",
-            Rdate => "RDATE",
-            RecurrenceId => "RECURRENCE-ID",
-            RelatedTo => "RELATED-TO",
-            RequestStatus => "REQUEST-STATUS",
-            Resources => "RESOURCES",
-            Rrule => "RRULE",
-            Sequence => "SEQUENCE",
-            Status => "STATUS",
-            Summary => "SUMMARY",
-            Transp => "TRANSP",
-            Tzid => "TZID",
-            Uid => "UID",
-            Url => "URL",
-            Version => "VERSION",
-            AltDesc => "X-ALT-DESC",
-            CdoAllDayEvent => "X-MICROSOFT-CDO-ALLDAYEVENT",
-            CdoApptSequence => "X-MICROSOFT-CDO-APPT-SEQUENCE",
-            CdoBusyStatus => "X-MICROSOFT-CDO-BUSYSTATUS",
-            CdoImportance => "X-MICROSOFT-CDO-IMPORTANCE",
-            CdoInstType => "X-MICROSOFT-CDO-INSTTYPE",
-            CdoIntendedStatus => "X-MICROSOFT-CDO-INTENDEDSTATUS",
-            DisallowCounter => "X-MICROSOFT-DISALLOW-COUNTER",
         }
     }
 

@@ -456,7 +456,7 @@ fn read_fields<'h>(entity: &'h [u8], fields: Fields, top: bool) -> (Read<'h>, (u
 }
 
 /// A `Content-*` field with a simple value as the scan reads it without mail-parser
-/// (its name by [`wanted`], its value by [`super::fields`]), as a mail-parser header:
+/// (its name as the scan reads names, its value by [`super::fields`]), as a mail-parser header:
 /// for comparing the two readings.
 pub fn fast_field(field: &[u8]) -> Option<mail_parser::Header<'_>> {
     let (which, value_at) = wanted(field, Fields::Mime, false)?;
