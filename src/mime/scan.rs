@@ -166,13 +166,31 @@ fn wanted(field: &[u8], fields: Fields, top: bool) -> Option<(Wanted, usize)> {
     // The usual field: letters, digits and dashes, then the colon.
     let plain = field
         .iter()
-        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+        .position(|&b| !is_name_byte(b))
         .filter(|&i| i > 0 && field.get(i) == Some(&b':'));
     let (name, value_at) = match plain {
         Some(colon) => (field.get(..colon)?, colon + 1),
         None => return wanted_unusual(field, fields, top),
     };
     Some((named(name, fields, top)?, value_at))
+}
+
+/// ASCII letters, digits and `-`: the bytes of a usual field name, one lookup each.
+// Indexing in a constant is checked when the crate compiles: it cannot fail at run time.
+#[allow(clippy::indexing_slicing)]
+const NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-';
+        b += 1;
+    }
+    table
+};
+
+fn is_name_byte(b: u8) -> bool {
+    NAME_BYTES.get(usize::from(b)).copied().unwrap_or(false)
 }
 
 /// Which field a name (any case, no blanks) is, among those read.
