@@ -17,6 +17,9 @@ const TOKEN: u8 = 1;
 const PLAIN: u8 = 2;
 /// A token byte that is also plain (not `*`).
 const SIMPLE: u8 = 4;
+/// A plain byte that may stand inside a quoted value read here: not CR, LF or `?`
+/// (a `?` is checked apart: only `=?` starts an encoded word).
+const QUOTED: u8 = 8;
 
 // Indexing in a constant is checked when the crate compiles: it cannot fail at run time.
 #[allow(clippy::indexing_slicing)]
@@ -49,6 +52,10 @@ const CLASS: [u8; 256] = {
         if table[b] & (TOKEN | PLAIN) == TOKEN | PLAIN {
             table[b] |= SIMPLE;
         }
+        if table[b] & PLAIN != 0 && b != b'\r' as usize && b != b'\n' as usize && b != b'?' as usize
+        {
+            table[b] |= QUOTED;
+        }
         b += 1;
     }
     table
@@ -56,11 +63,6 @@ const CLASS: [u8; 256] = {
 
 fn class(b: u8) -> u8 {
     CLASS.get(usize::from(b)).copied().unwrap_or(0)
-}
-
-/// Bytes that make a value "not simple" when absent from this class.
-fn is_plain(b: u8) -> bool {
-    class(b) & PLAIN != 0
 }
 
 /// An RFC 2045 token byte: printable ASCII but the tspecials.
@@ -148,10 +150,11 @@ pub fn content_type(value: &[u8]) -> Option<ContentType<'_>> {
         let param = if value.get(at) == Some(&b'"') {
             let close = at + 1 + memchr::memchr(b'"', value.get(at + 1..)?)?;
             let inner = value.get(at + 1..close)?;
-            // No fold, no escape, no comment, no encoded word inside the quotes.
+            // No fold, no escape, no comment, no encoded word inside the quotes: one
+            // lookup a byte, and a look back at a `?` (rare).
             let mut prev = 0u8;
             for &b in inner {
-                if !is_plain(b) || b == b'\r' || b == b'\n' || (b == b'?' && prev == b'=') {
+                if class(b) & QUOTED == 0 && (b != b'?' || prev == b'=') {
                     return None;
                 }
                 prev = b;
