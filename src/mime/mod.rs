@@ -420,12 +420,11 @@ fn part_range(part: &Part<'_>, len: usize) -> Range<usize> {
 }
 
 /// Whether the part's media type is `ctype/subtype` (both given in lowercase).
+/// Whether the part's type is `ctype/subtype` (both given in lowercase: the scan reads
+/// types in lowercase, see [`scan::Part::content_type`]).
 fn is_media(part: &Part<'_>, ctype: &str, subtype: &str) -> bool {
     match part.content_type() {
-        Some(ct) => {
-            ct.ctype().eq_ignore_ascii_case(ctype)
-                && ct.subtype().unwrap_or("").eq_ignore_ascii_case(subtype)
-        }
+        Some(ct) => ct.ctype() == ctype && ct.subtype().unwrap_or("") == subtype,
         None => ctype == "text" && subtype == "plain",
     }
 }
@@ -462,9 +461,7 @@ fn media_type(part: &Part<'_>) -> Cow<'static, str> {
     // Both are lowercase as read; a common type is named without a copy.
     let known = KNOWN_TYPES.iter().find(|k| {
         k.len() == t.len() + 1 + sub.len()
-            && k.starts_with(t)
-            && k.as_bytes().get(t.len()) == Some(&b'/')
-            && k.ends_with(sub)
+            && k.split_once('/').is_some_and(|(kt, ks)| kt == t && ks == sub)
     });
     match known {
         Some(k) => Cow::Borrowed(k),

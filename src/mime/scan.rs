@@ -643,7 +643,8 @@ pub struct Part<'x> {
     pub offset_body: u32,
     /// Where it ends (before the line break that precedes the next delimiter).
     pub offset_end: u32,
-    /// `Content-Type`, as mail-parser reads it.
+    /// `Content-Type`, as mail-parser reads it: type, subtype and parameter names in
+    /// lowercase.
     pub content_type: Option<ContentType<'x>>,
     /// `Content-Disposition`, as mail-parser reads it.
     pub content_disposition: Option<ContentType<'x>>,
@@ -819,11 +820,9 @@ impl<'x> Walker<'x> {
         let id = offset(self.parts.len());
 
         let ct = part.content_type.as_ref();
-        let ctype_is = |t: &str| ct.is_some_and(|c| c.ctype().eq_ignore_ascii_case(t));
-        let subtype_is = |t: &str| {
-            ct.and_then(|c| c.subtype())
-                .is_some_and(|s| s.eq_ignore_ascii_case(t))
-        };
+        // Types are read in lowercase (see `Part::content_type`).
+        let ctype_is = |t: &str| ct.is_some_and(|c| c.ctype() == t);
+        let subtype_is = |t: &str| ct.and_then(|c| c.subtype()).is_some_and(|s| s == t);
         let boundary = ct
             .filter(|_| ctype_is("multipart"))
             .and_then(|c| c.attribute("boundary"));
@@ -1069,6 +1068,36 @@ mod tests {
         let whole = &raw[parts[1].offset_header as usize..parts[1].offset_end as usize];
         assert!(whole.starts_with(b"Content-Type: multipart/alternative"));
         assert!(whole.ends_with(b"--I--"));
+    }
+
+    #[test]
+    fn types_are_read_in_lowercase_on_both_paths() {
+        // The second part's value has a comment: mail-parser reads it, not the fast
+        // path. The type checks here and in `mime` compare lowercase text exactly.
+        let raw = b"From: a@example.com\r\nContent-Type: MultiPart/Mixed; Boundary=\"O\"\r\n\r\n\
+            --O\r\nContent-Type: TEXT/Calendar (c); METHOD=REQUEST\r\n\r\nx\r\n\
+            --O\r\nContent-Type: Message/RFC822\r\n\r\nFrom: b@example.com\r\n\r\ny\r\n--O--\r\n";
+        let s = parse(raw, &Limits::DEFAULT, Fields::All).unwrap();
+        let parts = &s.parts;
+        assert!(matches!(&parts[0].kind, Kind::Multipart(c) if c == &[1, 2]));
+        let types: Vec<(&str, Option<&str>)> = parts
+            .iter()
+            .filter_map(|p| p.content_type())
+            .map(|c| (c.ctype(), c.subtype()))
+            .collect();
+        assert_eq!(
+            types,
+            [
+                ("multipart", Some("mixed")),
+                ("text", Some("calendar")),
+                ("message", Some("rfc822"))
+            ]
+        );
+        assert_eq!(
+            parts[1].content_type().and_then(|c| c.attribute("method")),
+            Some("REQUEST")
+        );
+        assert!(matches!(parts[2].kind, Kind::Message));
     }
 
     #[test]
