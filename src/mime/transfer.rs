@@ -31,10 +31,15 @@ const NOT_BASE64: u16 = 1 << 15;
 /// The decode table for one character: its 6-bit value, or [`NOT_BASE64`].
 static DECODE: [u16; 256] = decode_table();
 
+/// The pair-table entry of a pair with a byte outside the alphabet (`=` included).
+const BAD_PAIR: i16 = -1;
+
 /// The decode table for two characters at once, indexed by `first | second << 8` (a
-/// little-endian `u16` read from the input): the 12 bits they encode, or
-/// [`NOT_BASE64`] when either is not in the alphabet.
-static DECODE_PAIR: [u16; 65536] = decode_pair_table();
+/// little-endian `u16` read from the input): the 12 bits they encode, or [`BAD_PAIR`]
+/// when either is not in the alphabet. Valid entries are never negative, so a group
+/// or block put together from them with shifts and ors is negative exactly when one of
+/// its pairs was bad: one sign test checks a whole block.
+static DECODE_PAIR: [i16; 65536] = decode_pair_table();
 
 const fn decode_table() -> [u16; 256] {
     let mut table = [NOT_BASE64; 256];
@@ -50,14 +55,14 @@ const fn decode_table() -> [u16; 256] {
     table
 }
 
-const fn decode_pair_table() -> [u16; 65536] {
-    let mut table = [NOT_BASE64; 65536];
-    let mut rest: &mut [u16] = &mut table;
+const fn decode_pair_table() -> [i16; 65536] {
+    let mut table = [BAD_PAIR; 65536];
+    let mut rest: &mut [i16] = &mut table;
     let mut index: u16 = 0;
     while let [entry, tail @ ..] = rest {
         let [first, second] = index.to_le_bytes();
         if let (Some(a), Some(b)) = (base64_value(first), base64_value(second)) {
-            *entry = ((a as u16) << 6) | b as u16;
+            *entry = ((a as i16) << 6) | b as i16;
         }
         rest = tail;
         index = index.wrapping_add(1);
@@ -70,14 +75,22 @@ fn value_of(c: u8) -> u16 {
     DECODE.get(usize::from(c)).copied().unwrap_or(NOT_BASE64)
 }
 
-/// Looks up two characters, `first | second << 8`.
-fn pair_value(pair: u16) -> u64 {
-    u64::from(
+/// Looks up two characters: their 12 bits, or a negative number.
+#[inline(always)]
+fn pair(chars: [u8; 2]) -> i64 {
+    i64::from(
         DECODE_PAIR
-            .get(usize::from(pair))
+            .get(usize::from(u16::from_le_bytes(chars)))
             .copied()
-            .unwrap_or(NOT_BASE64),
+            .unwrap_or(BAD_PAIR),
     )
+}
+
+/// Decodes a group of four characters (two pairs): its 24 bits, or a negative number
+/// when one of them is not in the alphabet.
+#[inline(always)]
+fn group(first: [u8; 2], second: [u8; 2]) -> i64 {
+    (pair(first) << 12) | pair(second)
 }
 
 /// Returns the base64 character for the low six bits of `v`.
@@ -96,9 +109,9 @@ pub fn decode_base64(input: &[u8]) -> Vec<u8> {
     let mut acc: u32 = 0;
     let mut count: u8 = 0;
     loop {
-        // Whole groups in one go, from a group boundary where a group starts.
+        // Clean lines in one go, from a group boundary where a group starts.
         if count == 0 && rest.first().is_some_and(|&c| value_of(c) != NOT_BASE64) {
-            let (read, written) = decode_groups(rest, out.get_mut(len..).unwrap_or_default());
+            let (read, written) = decode_clean(rest, out.get_mut(len..).unwrap_or_default());
             rest = rest.get(read..).unwrap_or_default();
             len += written;
         }
@@ -134,50 +147,150 @@ pub fn decode_base64(input: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Decodes whole groups of four alphabet characters from the start of `input` into
-/// `out` until a group holds anything else (or either runs out). Returns the bytes
-/// read and written. Two groups at a time, then one.
-fn decode_groups(input: &[u8], out: &mut [u8]) -> (usize, usize) {
+/// The characters of a full-length base64 body line (RFC 2045 section 6.8: 76).
+const LINE_CHARS: usize = BASE64_LINE_LEN;
+
+/// The bytes a full-length line decodes to.
+const LINE_BYTES: usize = LINE_CHARS / 4 * 3;
+
+// [`full_line`] decodes eight characters at a time and then one last group.
+const _: () = assert!(LINE_CHARS % 8 == 4);
+
+/// Decodes the clean part at the start of `input` into `out`: whole groups of four
+/// alphabet characters, and the line ends (LF or CRLF) between them, until anything
+/// else (or either runs out). Line ends can be stepped over because they fall between
+/// groups: whatever follows them starts a group. Returns the bytes read and written.
+fn decode_clean(input: &[u8], out: &mut [u8]) -> (usize, usize) {
     let (mut read, mut written) = (0, 0);
-    for (src, dst) in input.chunks_exact(8).zip(out.chunks_exact_mut(6)) {
-        let Ok(src) = <[u8; 8]>::try_from(src) else {
+    loop {
+        let (r, w) = full_lines(
+            input.get(read..).unwrap_or_default(),
+            out.get_mut(written..).unwrap_or_default(),
+        );
+        read += r;
+        written += w;
+        let (r, w) = clean_groups(
+            input.get(read..).unwrap_or_default(),
+            out.get_mut(written..).unwrap_or_default(),
+        );
+        read += r;
+        written += w;
+        match input.get(read..) {
+            Some([b'\n', ..]) => read += 1,
+            Some([b'\r', b'\n', ..]) => read += 2,
+            _ => return (read, written),
+        }
+    }
+}
+
+/// Decodes clean full-length lines with their line ends (LF or CRLF) from the start of
+/// `input` into `out`, as many as there are. Returns the bytes read and written.
+fn full_lines(input: &[u8], out: &mut [u8]) -> (usize, usize) {
+    let mut src = input;
+    let (slots, _) = out.as_chunks_mut::<LINE_BYTES>();
+    let mut lines = 0;
+    for slot in slots {
+        let Some((line, rest)) = src.split_first_chunk::<LINE_CHARS>() else {
             break;
         };
-        let w = u64::from_le_bytes(src);
-        let (p0, p1, p2, p3) = (
-            pair_value(w as u16),
-            pair_value((w >> 16) as u16),
-            pair_value((w >> 32) as u16),
-            pair_value((w >> 48) as u16),
-        );
-        if (p0 | p1 | p2 | p3) & u64::from(NOT_BASE64) != 0 {
+        let next = match rest {
+            [b'\n', next @ ..] | [b'\r', b'\n', next @ ..] => next,
+            _ => break,
+        };
+        if !full_line(line, slot) {
             break;
         }
-        let n = (p0 << 36) | (p1 << 24) | (p2 << 12) | p3;
-        let [_, _, bytes @ ..] = n.to_be_bytes();
-        dst.copy_from_slice(&bytes);
-        read += 8;
-        written += 6;
+        src = next;
+        lines += 1;
     }
-    // Fewer than eight characters were left, or the second group of the last eight
-    // was not clean: at most one more whole group.
-    if let (Some(&[a, b, c, d]), Some([o0, o1, o2])) =
-        (input.get(read..read + 4), out.get_mut(written..written + 3))
-    {
-        let (p0, p1) = (
-            pair_value(u16::from_le_bytes([a, b])),
-            pair_value(u16::from_le_bytes([c, d])),
-        );
-        if (p0 | p1) & u64::from(NOT_BASE64) == 0 {
-            let [.., x, y, z] = ((p0 << 12) | p1).to_be_bytes();
-            *o0 = x;
-            *o1 = y;
-            *o2 = z;
-            read += 4;
-            written += 3;
+    (input.len() - src.len(), lines * LINE_BYTES)
+}
+
+/// Decodes whole groups of four alphabet characters from the start of `input` into
+/// `out` until a group holds anything else (or either runs out): a line of any length,
+/// up to its line end. Returns the bytes read and written. Not inlined: in its own frame
+/// it leaves the registers of the full-line loop alone.
+#[inline(never)]
+fn clean_groups(input: &[u8], out: &mut [u8]) -> (usize, usize) {
+    // Sixteen characters (four groups, twelve bytes) at a time.
+    let (pairs, _) = input.as_chunks::<2>();
+    let (blocks, _) = pairs.as_chunks::<8>();
+    let (slots, _) = out.as_chunks_mut::<12>();
+    let mut blocks_done = 0;
+    for (&[a, b, c, d, e, f, g, h], slot) in blocks.iter().zip(slots) {
+        let hi = block(a, b, c, d);
+        let lo = block(e, f, g, h);
+        if hi | lo < 0 {
+            break;
+        }
+        // Bytes 0-5 from `hi`, 6-11 from `lo`.
+        let [b0, b1, b2, b3, ..] = ((hi as u64) << 16).to_be_bytes();
+        let second = (((hi as u64) << 48) | lo as u64).to_be_bytes();
+        let (head, tail) = slot.split_at_mut(4);
+        head.copy_from_slice(&[b0, b1, b2, b3]);
+        tail.copy_from_slice(&second);
+        blocks_done += 1;
+    }
+    let (read, written) = (blocks_done * 16, blocks_done * 12);
+    // Then single groups.
+    let (pairs, _) = input.get(read..).unwrap_or_default().as_chunks::<2>();
+    let (groups, _) = pairs.as_chunks::<2>();
+    let (slots, _) = out
+        .get_mut(written..)
+        .unwrap_or_default()
+        .as_chunks_mut::<3>();
+    let mut groups_done = 0;
+    for (&[a, b], slot) in groups.iter().zip(slots) {
+        let v = group(a, b);
+        if v < 0 {
+            break;
+        }
+        let [_, _, _, _, _, x, y, z] = v.to_be_bytes();
+        *slot = [x, y, z];
+        groups_done += 1;
+    }
+    (read + groups_done * 4, written + groups_done * 3)
+}
+
+/// Decodes eight characters (two groups): their 48 bits, or a negative number when one
+/// of them is not in the alphabet.
+#[inline(always)]
+fn block(a: [u8; 2], b: [u8; 2], c: [u8; 2], d: [u8; 2]) -> i64 {
+    (group(a, b) << 24) | group(c, d)
+}
+
+/// Decodes a full-length line into `out`: false (and `out` holding junk) when one of
+/// its characters is not in the alphabet.
+#[inline(always)]
+fn full_line(line: &[u8; LINE_CHARS], out: &mut [u8; LINE_BYTES]) -> bool {
+    let (pairs, _) = line.as_chunks::<2>();
+    let (units, tail) = pairs.as_chunks::<4>();
+    // Eight characters (six bytes) at a time, each written as eight bytes whose last
+    // two the next write replaces.
+    let mut at = 0;
+    let mut last = 0;
+    for &[a, b, c, d] in units {
+        last = block(a, b, c, d);
+        if last < 0 {
+            return false;
+        }
+        if let Some(dst) = out.get_mut(at..at + 8) {
+            dst.copy_from_slice(&((last as u64) << 16).to_be_bytes());
+        }
+        at += 6;
+    }
+    // The last group (76 = 9 * 8 + 4): its three bytes after the last byte before it,
+    // in one four-byte write.
+    if let [a, b] = *tail {
+        let v = group(a, b);
+        if v < 0 {
+            return false;
+        }
+        if let Some(dst) = out.get_mut(LINE_BYTES - 4..) {
+            dst.copy_from_slice(&(((last as u32) << 24) | v as u32).to_be_bytes());
         }
     }
-    (read, written)
+    true
 }
 
 /// Writes `bytes` at `out[*len..]` (growing `out` if it is too short) and advances `len`.

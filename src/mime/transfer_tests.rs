@@ -522,7 +522,7 @@ mod properties {
     fn mangled_base64() -> impl Strategy<Value = Vec<u8>> {
         (
             prop::collection::vec(any::<u8>(), 0..400),
-            1usize..100,
+            prop_oneof![1 => 1usize..100, 1 => prop::sample::select(vec![76usize, 72, 64, 60, 77, 75, 80])],
             eol(),
             any::<bool>(),
             prop::collection::vec(
@@ -740,6 +740,36 @@ fn qp_matches_reference_on_generated_input() {
                 input.push(pool[(state >> 16) as usize % pool.len()]);
             }
             check_qp(&input);
+        }
+    }
+}
+
+#[test]
+fn base64_matches_references_on_full_length_lines() {
+    // Lines of 76 characters (the fast path), LF or CRLF, with one odd byte at every
+    // position of the first two lines and their line ends, or a line end dropped,
+    // doubled or changed.
+    let data: Vec<u8> = (0..=255u8).cycle().take(57 * 4 + 20).collect();
+    for eol in ["\r\n", "\n"] {
+        let text = encode_base64_lines(&data, eol).into_bytes();
+        check_base64(&text);
+        let span = 2 * (76 + eol.len()) + 1;
+        for at in 0..span {
+            for odd in [b'=', b'\n', b'\r', b' ', b'*', b'\x00', b'\xff', b'A'] {
+                let mut input = text.clone();
+                input.insert(at, odd);
+                check_base64(&input);
+                let mut input = text.clone();
+                input[at] = odd;
+                check_base64(&input);
+            }
+            let mut input = text.clone();
+            input.remove(at);
+            check_base64(&input);
+        }
+        // Cut anywhere.
+        for len in 0..text.len() {
+            check_base64(&text[..len]);
         }
     }
 }
