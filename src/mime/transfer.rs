@@ -361,20 +361,9 @@ fn hex_value(c: u8) -> Option<u8> {
     }
 }
 
-/// Splits off the first line of `input`: returns (content, line ending, rest).
-///
-/// The line ending is CRLF, LF or a bare CR, or empty at the end of input.
-fn split_line(input: &[u8]) -> (&[u8], &[u8], &[u8]) {
-    let Some(pos) = memchr::memchr2(b'\r', b'\n', input) else {
-        return (input, &[], &[]);
-    };
-    let (content, tail) = input.split_at(pos);
-    let eol_len = match tail {
-        [b'\r', b'\n', ..] => 2,
-        _ => 1,
-    };
-    let (eol, rest) = tail.split_at(eol_len.min(tail.len()));
-    (content, eol, rest)
+/// True for the blanks that are dropped at the end of a line (RFC 2045 6.7, rule 3).
+fn is_blank(c: u8) -> bool {
+    c == b' ' || c == b'\t'
 }
 
 /// Decodes quoted-printable (RFC 2045 6.7) leniently, keeping the input's own line endings.
@@ -382,52 +371,121 @@ fn split_line(input: &[u8]) -> (&[u8], &[u8], &[u8]) {
 /// `=XX` (hex digits of either case) becomes the byte; `=` at the end of a line,
 /// optionally followed by spaces or tabs, is a soft line break and is removed
 /// together with the line ending; trailing spaces and tabs before a hard line
-/// break (or the end of input) are removed; any other `=` is kept literally.
+/// break (or the end of input) are removed; any other `=` is kept literally. Lines
+/// end at CRLF, LF or a bare CR.
 pub fn decode_quoted_printable(input: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(input.len());
-    let mut rest = input;
-    while !rest.is_empty() {
-        let (line, eol, next) = split_line(rest);
-        rest = next;
-        let mut content = line;
-        while let [head @ .., b' ' | b'\t'] = content {
-            content = head;
+    // `input[copied..at]` is text still to be copied as it is: runs of plain text,
+    // hard line ends and literal `=` signs are copied in one go when something else
+    // comes (or the end).
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(i) = next_qp_event(input, at) {
+        let next = input.get(i + 1).copied();
+        if input.get(i) != Some(&b'=') {
+            // A line end after a blank: the line end stays, the blanks before it go
+            // (before the CR of a CRLF).
+            let text = input.get(copied..i).unwrap_or_default();
+            out.extend_from_slice(trim_blanks(text));
+            copied = i;
+            at = if input.get(i) == Some(&b'\r') && next == Some(b'\n') {
+                i + 2
+            } else {
+                i + 1
+            };
+            continue;
         }
-        let soft_break = if let [head @ .., b'='] = content {
-            content = head;
-            true
-        } else {
-            false
+        // An `=`: an escape, a soft line break or itself.
+        if let (Some(hi), Some(lo)) = (
+            next.and_then(hex_value),
+            input.get(i + 2).copied().and_then(hex_value),
+        ) {
+            out.extend_from_slice(input.get(copied..i).unwrap_or_default());
+            out.push((hi << 4) | lo);
+            copied = i + 3;
+            at = copied;
+            continue;
+        }
+        let after = input.get(i + 1..).unwrap_or_default();
+        let blanks = after.iter().take_while(|&&c| is_blank(c)).count();
+        let eol = match after.get(blanks..).unwrap_or_default() {
+            [] => Some(0),
+            [b'\r', b'\n', ..] => Some(2),
+            [b'\r' | b'\n', ..] => Some(1),
+            _ => None,
         };
-        decode_qp_content(content, &mut out);
-        if !soft_break {
-            out.extend_from_slice(eol);
+        if let Some(eol) = eol {
+            // A soft line break: the `=`, its blanks and the line end go.
+            out.extend_from_slice(input.get(copied..i).unwrap_or_default());
+            copied = i + 1 + blanks + eol;
+            at = copied;
+        } else {
+            // Kept literally, with the text around it.
+            at = i + 1;
         }
     }
+    // The last line, without a line end: its trailing blanks go too.
+    let text = input.get(copied..).unwrap_or_default();
+    out.extend_from_slice(trim_blanks(text));
     out
 }
 
-/// Decodes the `=XX` escapes of one quoted-printable line (without its line ending).
-fn decode_qp_content(content: &[u8], out: &mut Vec<u8>) {
-    let mut rest = content;
-    // Copy the text between `=` signs in one go.
-    while let Some(i) = memchr::memchr(b'=', rest) {
-        out.extend_from_slice(rest.get(..i).unwrap_or_default());
-        let hi = rest.get(i + 1).copied().and_then(hex_value);
-        let lo = rest.get(i + 2).copied().and_then(hex_value);
-        let used = match (hi, lo) {
-            (Some(hi), Some(lo)) => {
-                out.push((hi << 4) | lo);
-                3
+/// The position of the next byte from `from` on that quoted-printable decoding cannot
+/// copy as it is: an `=`, or a line end (CR or LF) right after a blank. Other line
+/// ends stay as they are, and a CRLF after a blank is found at its CR.
+fn next_qp_event(input: &[u8], from: usize) -> Option<usize> {
+    let rest = input.get(from..)?;
+    let (words, tail) = rest.as_chunks::<8>();
+    let mut word_at = from;
+    for &word in words {
+        let mut flags = qp_flags(word);
+        while flags != 0 {
+            let i = word_at + (flags.trailing_zeros() / 8) as usize;
+            if is_qp_event(input, i) {
+                return Some(i);
             }
-            _ => {
-                out.push(b'=');
-                1
-            }
-        };
-        rest = rest.get(i + used..).unwrap_or_default();
+            flags &= flags - 1;
+        }
+        word_at += 8;
     }
-    out.extend_from_slice(rest);
+    (word_at..word_at + tail.len()).find(|&i| is_qp_event(input, i))
+}
+
+/// Whether `input[i]` is an `=` or a line end after a blank.
+#[inline(always)]
+fn is_qp_event(input: &[u8], i: usize) -> bool {
+    match input.get(i) {
+        Some(b'=') => true,
+        Some(b'\r' | b'\n') => i
+            .checked_sub(1)
+            .and_then(|j| input.get(j))
+            .copied()
+            .is_some_and(is_blank),
+        _ => false,
+    }
+}
+
+/// For eight bytes, flags (their top bits) for the bytes equal to `=` or below 0x0e
+/// (CR and LF, but also tab and other control bytes). Every such byte is flagged; a
+/// byte right above one may be flagged wrongly too (a borrow), so callers look at the
+/// flagged bytes themselves.
+#[inline(always)]
+fn qp_flags(word: [u8; 8]) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    let word = u64::from_le_bytes(word);
+    // Zero bytes of `eq` are `=` signs; `=` is below 0x80, so `eq` has the top bits of
+    // `word` and one `!word` serves both tests.
+    let eq = word ^ (ONES * u64::from(b'='));
+    (eq.wrapping_sub(ONES) | word.wrapping_sub(ONES * 0x0e)) & !word & HIGH
+}
+
+/// `text` without its trailing spaces and tabs.
+fn trim_blanks(mut text: &[u8]) -> &[u8] {
+    while let [head @ .., b' ' | b'\t'] = text {
+        text = head;
+    }
+    text
 }
 
 #[cfg(test)]

@@ -436,7 +436,7 @@ fn check_qp(input: &[u8]) {
 }
 
 /// Every input up to `max_len` bytes over `alphabet`, passed to `check`.
-fn for_all_strings(alphabet: &[u8], max_len: usize, check: impl Fn(&[u8])) {
+fn for_all_strings(alphabet: &[u8], max_len: usize, mut check: impl FnMut(&[u8])) {
     let mut input = Vec::with_capacity(max_len);
     let mut digits = Vec::with_capacity(max_len);
     for len in 0..=max_len {
@@ -772,4 +772,24 @@ fn base64_matches_references_on_full_length_lines() {
             check_base64(&text[..len]);
         }
     }
+}
+
+#[test]
+fn qp_matches_reference_at_every_word_offset() {
+    // Short strings over the interesting bytes (with `<` and 0x0e, which the
+    // eight-byte scan can flag wrongly right above an `=` or a control byte), at every
+    // offset inside plain text long enough for whole eight-byte words on both sides.
+    let mut input = Vec::new();
+    for_all_strings(b"=0aFg \t\r\n\xe9<\x0e", 4, |s| {
+        for offset in 0..9 {
+            input.clear();
+            input.extend_from_slice(&b"abcdefghijklmnopq"[..offset]);
+            input.extend_from_slice(s);
+            input.extend_from_slice(b"rstuvwxyzABCDEFG");
+            check_qp(&input);
+            // And at the very end, where the scan goes byte by byte.
+            input.truncate(offset + s.len());
+            check_qp(&input);
+        }
+    });
 }
