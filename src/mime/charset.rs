@@ -50,33 +50,49 @@ impl CharsetChoice {
     }
 }
 
-/// Normalises a charset label: trims whitespace and surrounding quotes, lowercases ASCII
-/// (not copied when it is lowercase already).
-fn normalize_label(label: &str) -> std::borrow::Cow<'_, str> {
-    let trimmed = label.trim().trim_matches(|c| c == '"' || c == '\'').trim();
-    if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
-        std::borrow::Cow::Owned(trimmed.to_ascii_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(trimmed)
-    }
+/// Normalises a charset label: trims whitespace and surrounding quotes. Its case is
+/// left as it is: every comparison of labels is ASCII case-insensitive (as
+/// `Encoding::for_label` is), so no lowercase copy is made.
+fn normalize_label(label: &str) -> &str {
+    label.trim().trim_matches(|c| c == '"' || c == '\'').trim()
+}
+
+/// Whether `norm` is one of `names` (lowercase), ignoring ASCII case.
+fn is_one_of(norm: &str, names: &[&str]) -> bool {
+    names.iter().any(|name| norm.eq_ignore_ascii_case(name))
 }
 
 /// Returns true if the normalised label denotes US-ASCII.
 fn is_ascii_label(norm: &str) -> bool {
-    matches!(
+    is_one_of(
         norm,
-        "us-ascii" | "ascii" | "ansi_x3.4-1968" | "iso646-us" | "iso-ir-6" | "us" | "cp367"
+        &[
+            "us-ascii",
+            "ascii",
+            "ansi_x3.4-1968",
+            "iso646-us",
+            "iso-ir-6",
+            "us",
+            "cp367",
+        ],
     )
 }
 
 /// Resolves a charset label to an encoding, including the crate's extra aliases.
+/// Callers that test a normalised label first pass that (normalised a second time
+/// here, which removes quotes that were inside blanks).
 fn lookup_label(label: &str) -> Option<&'static Encoding> {
     let norm = normalize_label(label);
-    let encoding = match norm.as_ref() {
-        "macintosh" | "x-mac-roman" | "mac" | "macroman" => encoding_rs::MACINTOSH,
-        "utf8" => encoding_rs::UTF_8,
-        "latin1" => encoding_rs::WINDOWS_1252,
-        other => Encoding::for_label(other.as_bytes())?,
+    let encoding = if is_one_of(norm, &["macintosh", "x-mac-roman", "mac", "macroman"]) {
+        encoding_rs::MACINTOSH
+    } else if is_one_of(norm, &["utf-8", "utf8"]) {
+        // "utf-8": the label `for_label` would find, without its search.
+        encoding_rs::UTF_8
+    } else if is_one_of(norm, &["iso-8859-1", "latin1"]) {
+        // "iso-8859-1": as `for_label` reads it (WHATWG), without its search.
+        encoding_rs::WINDOWS_1252
+    } else {
+        Encoding::for_label(norm.as_bytes())?
     };
     // encoding_rs maps a few dangerous labels (ISO-2022-KR, HZ, ...) to the
     // "replacement" encoding, which decodes everything to U+FFFD. Treat those
@@ -102,14 +118,14 @@ fn strip_utf8_bom(bytes: &[u8]) -> &[u8] {
 pub fn decode_to_utf8(bytes: &[u8], declared: Option<&str>) -> (String, CharsetChoice) {
     if let Some(label) = declared {
         let norm = normalize_label(label);
-        if is_ascii_label(&norm) {
+        if is_ascii_label(norm) {
             if bytes.is_ascii() {
                 // ASCII is a subset of every encoding we could pick; no BOM is possible.
                 let text = String::from_utf8_lossy(bytes).into_owned();
                 return (text, CharsetChoice::Declared("US-ASCII".into()));
             }
             // Declared ASCII but 8-bit content: the label is a lie, sniff instead.
-        } else if let Some(encoding) = lookup_label(&norm) {
+        } else if let Some(encoding) = lookup_label(norm) {
             let (text, used, _had_errors) = encoding.decode(bytes);
             return (
                 text.into_owned(),
@@ -146,8 +162,8 @@ pub fn decode_with_hints(
     }
     if let Some(label) = text_part_charset {
         let norm = normalize_label(label);
-        if !is_ascii_label(&norm) {
-            if let Some(encoding) = lookup_label(&norm).filter(|e| *e != encoding_rs::UTF_8) {
+        if !is_ascii_label(norm) {
+            if let Some(encoding) = lookup_label(norm).filter(|e| *e != encoding_rs::UTF_8) {
                 let (text, _) = encoding.decode_without_bom_handling(bytes);
                 return (
                     text.into_owned(),

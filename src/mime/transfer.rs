@@ -31,10 +31,15 @@ const NOT_BASE64: u16 = 1 << 15;
 /// The decode table for one character: its 6-bit value, or [`NOT_BASE64`].
 static DECODE: [u16; 256] = decode_table();
 
+/// The pair-table entry of a pair with a byte outside the alphabet (`=` included).
+const BAD_PAIR: i16 = -1;
+
 /// The decode table for two characters at once, indexed by `first | second << 8` (a
-/// little-endian `u16` read from the input): the 12 bits they encode, or
-/// [`NOT_BASE64`] when either is not in the alphabet.
-static DECODE_PAIR: [u16; 65536] = decode_pair_table();
+/// little-endian `u16` read from the input): the 12 bits they encode, or [`BAD_PAIR`]
+/// when either is not in the alphabet. Valid entries are never negative, so a group
+/// or block put together from them with shifts and ors is negative exactly when one of
+/// its pairs was bad: one sign test checks a whole block.
+static DECODE_PAIR: [i16; 65536] = decode_pair_table();
 
 const fn decode_table() -> [u16; 256] {
     let mut table = [NOT_BASE64; 256];
@@ -50,14 +55,14 @@ const fn decode_table() -> [u16; 256] {
     table
 }
 
-const fn decode_pair_table() -> [u16; 65536] {
-    let mut table = [NOT_BASE64; 65536];
-    let mut rest: &mut [u16] = &mut table;
+const fn decode_pair_table() -> [i16; 65536] {
+    let mut table = [BAD_PAIR; 65536];
+    let mut rest: &mut [i16] = &mut table;
     let mut index: u16 = 0;
     while let [entry, tail @ ..] = rest {
         let [first, second] = index.to_le_bytes();
         if let (Some(a), Some(b)) = (base64_value(first), base64_value(second)) {
-            *entry = ((a as u16) << 6) | b as u16;
+            *entry = ((a as i16) << 6) | b as i16;
         }
         rest = tail;
         index = index.wrapping_add(1);
@@ -70,14 +75,22 @@ fn value_of(c: u8) -> u16 {
     DECODE.get(usize::from(c)).copied().unwrap_or(NOT_BASE64)
 }
 
-/// Looks up two characters, `first | second << 8`.
-fn pair_value(pair: u16) -> u64 {
-    u64::from(
+/// Looks up two characters: their 12 bits, or a negative number.
+#[inline(always)]
+fn pair(chars: [u8; 2]) -> i64 {
+    i64::from(
         DECODE_PAIR
-            .get(usize::from(pair))
+            .get(usize::from(u16::from_le_bytes(chars)))
             .copied()
-            .unwrap_or(NOT_BASE64),
+            .unwrap_or(BAD_PAIR),
     )
+}
+
+/// Decodes a group of four characters (two pairs): its 24 bits, or a negative number
+/// when one of them is not in the alphabet.
+#[inline(always)]
+fn group(first: [u8; 2], second: [u8; 2]) -> i64 {
+    (pair(first) << 12) | pair(second)
 }
 
 /// Returns the base64 character for the low six bits of `v`.
@@ -96,9 +109,9 @@ pub fn decode_base64(input: &[u8]) -> Vec<u8> {
     let mut acc: u32 = 0;
     let mut count: u8 = 0;
     loop {
-        // Whole groups in one go, from a group boundary where a group starts.
+        // Clean lines in one go, from a group boundary where a group starts.
         if count == 0 && rest.first().is_some_and(|&c| value_of(c) != NOT_BASE64) {
-            let (read, written) = decode_groups(rest, out.get_mut(len..).unwrap_or_default());
+            let (read, written) = decode_clean(rest, out.get_mut(len..).unwrap_or_default());
             rest = rest.get(read..).unwrap_or_default();
             len += written;
         }
@@ -134,50 +147,150 @@ pub fn decode_base64(input: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Decodes whole groups of four alphabet characters from the start of `input` into
-/// `out` until a group holds anything else (or either runs out). Returns the bytes
-/// read and written. Two groups at a time, then one.
-fn decode_groups(input: &[u8], out: &mut [u8]) -> (usize, usize) {
+/// The characters of a full-length base64 body line (RFC 2045 section 6.8: 76).
+const LINE_CHARS: usize = BASE64_LINE_LEN;
+
+/// The bytes a full-length line decodes to.
+const LINE_BYTES: usize = LINE_CHARS / 4 * 3;
+
+// [`full_line`] decodes eight characters at a time and then one last group.
+const _: () = assert!(LINE_CHARS % 8 == 4);
+
+/// Decodes the clean part at the start of `input` into `out`: whole groups of four
+/// alphabet characters, and the line ends (LF or CRLF) between them, until anything
+/// else (or either runs out). Line ends can be stepped over because they fall between
+/// groups: whatever follows them starts a group. Returns the bytes read and written.
+fn decode_clean(input: &[u8], out: &mut [u8]) -> (usize, usize) {
     let (mut read, mut written) = (0, 0);
-    for (src, dst) in input.chunks_exact(8).zip(out.chunks_exact_mut(6)) {
-        let Ok(src) = <[u8; 8]>::try_from(src) else {
+    loop {
+        let (r, w) = full_lines(
+            input.get(read..).unwrap_or_default(),
+            out.get_mut(written..).unwrap_or_default(),
+        );
+        read += r;
+        written += w;
+        let (r, w) = clean_groups(
+            input.get(read..).unwrap_or_default(),
+            out.get_mut(written..).unwrap_or_default(),
+        );
+        read += r;
+        written += w;
+        match input.get(read..) {
+            Some([b'\n', ..]) => read += 1,
+            Some([b'\r', b'\n', ..]) => read += 2,
+            _ => return (read, written),
+        }
+    }
+}
+
+/// Decodes clean full-length lines with their line ends (LF or CRLF) from the start of
+/// `input` into `out`, as many as there are. Returns the bytes read and written.
+fn full_lines(input: &[u8], out: &mut [u8]) -> (usize, usize) {
+    let mut src = input;
+    let (slots, _) = out.as_chunks_mut::<LINE_BYTES>();
+    let mut lines = 0;
+    for slot in slots {
+        let Some((line, rest)) = src.split_first_chunk::<LINE_CHARS>() else {
             break;
         };
-        let w = u64::from_le_bytes(src);
-        let (p0, p1, p2, p3) = (
-            pair_value(w as u16),
-            pair_value((w >> 16) as u16),
-            pair_value((w >> 32) as u16),
-            pair_value((w >> 48) as u16),
-        );
-        if (p0 | p1 | p2 | p3) & u64::from(NOT_BASE64) != 0 {
+        let next = match rest {
+            [b'\n', next @ ..] | [b'\r', b'\n', next @ ..] => next,
+            _ => break,
+        };
+        if !full_line(line, slot) {
             break;
         }
-        let n = (p0 << 36) | (p1 << 24) | (p2 << 12) | p3;
-        let [_, _, bytes @ ..] = n.to_be_bytes();
-        dst.copy_from_slice(&bytes);
-        read += 8;
-        written += 6;
+        src = next;
+        lines += 1;
     }
-    // Fewer than eight characters were left, or the second group of the last eight
-    // was not clean: at most one more whole group.
-    if let (Some(&[a, b, c, d]), Some([o0, o1, o2])) =
-        (input.get(read..read + 4), out.get_mut(written..written + 3))
-    {
-        let (p0, p1) = (
-            pair_value(u16::from_le_bytes([a, b])),
-            pair_value(u16::from_le_bytes([c, d])),
-        );
-        if (p0 | p1) & u64::from(NOT_BASE64) == 0 {
-            let [.., x, y, z] = ((p0 << 12) | p1).to_be_bytes();
-            *o0 = x;
-            *o1 = y;
-            *o2 = z;
-            read += 4;
-            written += 3;
+    (input.len() - src.len(), lines * LINE_BYTES)
+}
+
+/// Decodes whole groups of four alphabet characters from the start of `input` into
+/// `out` until a group holds anything else (or either runs out): a line of any length,
+/// up to its line end. Returns the bytes read and written. Not inlined: in its own frame
+/// it leaves the registers of the full-line loop alone.
+#[inline(never)]
+fn clean_groups(input: &[u8], out: &mut [u8]) -> (usize, usize) {
+    // Sixteen characters (four groups, twelve bytes) at a time.
+    let (pairs, _) = input.as_chunks::<2>();
+    let (blocks, _) = pairs.as_chunks::<8>();
+    let (slots, _) = out.as_chunks_mut::<12>();
+    let mut blocks_done = 0;
+    for (&[a, b, c, d, e, f, g, h], slot) in blocks.iter().zip(slots) {
+        let hi = block(a, b, c, d);
+        let lo = block(e, f, g, h);
+        if hi | lo < 0 {
+            break;
+        }
+        // Bytes 0-5 from `hi`, 6-11 from `lo`.
+        let [b0, b1, b2, b3, ..] = ((hi as u64) << 16).to_be_bytes();
+        let second = (((hi as u64) << 48) | lo as u64).to_be_bytes();
+        let (head, tail) = slot.split_at_mut(4);
+        head.copy_from_slice(&[b0, b1, b2, b3]);
+        tail.copy_from_slice(&second);
+        blocks_done += 1;
+    }
+    let (read, written) = (blocks_done * 16, blocks_done * 12);
+    // Then single groups.
+    let (pairs, _) = input.get(read..).unwrap_or_default().as_chunks::<2>();
+    let (groups, _) = pairs.as_chunks::<2>();
+    let (slots, _) = out
+        .get_mut(written..)
+        .unwrap_or_default()
+        .as_chunks_mut::<3>();
+    let mut groups_done = 0;
+    for (&[a, b], slot) in groups.iter().zip(slots) {
+        let v = group(a, b);
+        if v < 0 {
+            break;
+        }
+        let [_, _, _, _, _, x, y, z] = v.to_be_bytes();
+        *slot = [x, y, z];
+        groups_done += 1;
+    }
+    (read + groups_done * 4, written + groups_done * 3)
+}
+
+/// Decodes eight characters (two groups): their 48 bits, or a negative number when one
+/// of them is not in the alphabet.
+#[inline(always)]
+fn block(a: [u8; 2], b: [u8; 2], c: [u8; 2], d: [u8; 2]) -> i64 {
+    (group(a, b) << 24) | group(c, d)
+}
+
+/// Decodes a full-length line into `out`: false (and `out` holding junk) when one of
+/// its characters is not in the alphabet.
+#[inline(always)]
+fn full_line(line: &[u8; LINE_CHARS], out: &mut [u8; LINE_BYTES]) -> bool {
+    let (pairs, _) = line.as_chunks::<2>();
+    let (units, tail) = pairs.as_chunks::<4>();
+    // Eight characters (six bytes) at a time, each written as eight bytes whose last
+    // two the next write replaces.
+    let mut at = 0;
+    let mut last = 0;
+    for &[a, b, c, d] in units {
+        last = block(a, b, c, d);
+        if last < 0 {
+            return false;
+        }
+        if let Some(dst) = out.get_mut(at..at + 8) {
+            dst.copy_from_slice(&((last as u64) << 16).to_be_bytes());
+        }
+        at += 6;
+    }
+    // The last group (76 = 9 * 8 + 4): its three bytes after the last byte before it,
+    // in one four-byte write.
+    if let [a, b] = *tail {
+        let v = group(a, b);
+        if v < 0 {
+            return false;
+        }
+        if let Some(dst) = out.get_mut(LINE_BYTES - 4..) {
+            dst.copy_from_slice(&(((last as u32) << 24) | v as u32).to_be_bytes());
         }
     }
-    (read, written)
+    true
 }
 
 /// Writes `bytes` at `out[*len..]` (growing `out` if it is too short) and advances `len`.
@@ -248,20 +361,9 @@ fn hex_value(c: u8) -> Option<u8> {
     }
 }
 
-/// Splits off the first line of `input`: returns (content, line ending, rest).
-///
-/// The line ending is CRLF, LF or a bare CR, or empty at the end of input.
-fn split_line(input: &[u8]) -> (&[u8], &[u8], &[u8]) {
-    let Some(pos) = memchr::memchr2(b'\r', b'\n', input) else {
-        return (input, &[], &[]);
-    };
-    let (content, tail) = input.split_at(pos);
-    let eol_len = match tail {
-        [b'\r', b'\n', ..] => 2,
-        _ => 1,
-    };
-    let (eol, rest) = tail.split_at(eol_len.min(tail.len()));
-    (content, eol, rest)
+/// True for the blanks that are dropped at the end of a line (RFC 2045 6.7, rule 3).
+fn is_blank(c: u8) -> bool {
+    c == b' ' || c == b'\t'
 }
 
 /// Decodes quoted-printable (RFC 2045 6.7) leniently, keeping the input's own line endings.
@@ -269,220 +371,123 @@ fn split_line(input: &[u8]) -> (&[u8], &[u8], &[u8]) {
 /// `=XX` (hex digits of either case) becomes the byte; `=` at the end of a line,
 /// optionally followed by spaces or tabs, is a soft line break and is removed
 /// together with the line ending; trailing spaces and tabs before a hard line
-/// break (or the end of input) are removed; any other `=` is kept literally.
+/// break (or the end of input) are removed; any other `=` is kept literally. Lines
+/// end at CRLF, LF or a bare CR.
 pub fn decode_quoted_printable(input: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(input.len());
-    let mut rest = input;
-    while !rest.is_empty() {
-        let (line, eol, next) = split_line(rest);
-        rest = next;
-        let mut content = line;
-        while let [head @ .., b' ' | b'\t'] = content {
-            content = head;
+    // `input[copied..at]` is text still to be copied as it is: runs of plain text,
+    // hard line ends and literal `=` signs are copied in one go when something else
+    // comes (or the end).
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(i) = next_qp_event(input, at) {
+        let next = input.get(i + 1).copied();
+        if input.get(i) != Some(&b'=') {
+            // A line end after a blank: the line end stays, the blanks before it go
+            // (before the CR of a CRLF).
+            let text = input.get(copied..i).unwrap_or_default();
+            out.extend_from_slice(trim_blanks(text));
+            copied = i;
+            at = if input.get(i) == Some(&b'\r') && next == Some(b'\n') {
+                i + 2
+            } else {
+                i + 1
+            };
+            continue;
         }
-        let soft_break = if let [head @ .., b'='] = content {
-            content = head;
-            true
-        } else {
-            false
+        // An `=`: an escape, a soft line break or itself.
+        if let (Some(hi), Some(lo)) = (
+            next.and_then(hex_value),
+            input.get(i + 2).copied().and_then(hex_value),
+        ) {
+            out.extend_from_slice(input.get(copied..i).unwrap_or_default());
+            out.push((hi << 4) | lo);
+            copied = i + 3;
+            at = copied;
+            continue;
+        }
+        let after = input.get(i + 1..).unwrap_or_default();
+        let blanks = after.iter().take_while(|&&c| is_blank(c)).count();
+        let eol = match after.get(blanks..).unwrap_or_default() {
+            [] => Some(0),
+            [b'\r', b'\n', ..] => Some(2),
+            [b'\r' | b'\n', ..] => Some(1),
+            _ => None,
         };
-        decode_qp_content(content, &mut out);
-        if !soft_break {
-            out.extend_from_slice(eol);
+        if let Some(eol) = eol {
+            // A soft line break: the `=`, its blanks and the line end go.
+            out.extend_from_slice(input.get(copied..i).unwrap_or_default());
+            copied = i + 1 + blanks + eol;
+            at = copied;
+        } else {
+            // Kept literally, with the text around it.
+            at = i + 1;
         }
     }
+    // The last line, without a line end: its trailing blanks go too.
+    let text = input.get(copied..).unwrap_or_default();
+    out.extend_from_slice(trim_blanks(text));
     out
 }
 
-/// Decodes the `=XX` escapes of one quoted-printable line (without its line ending).
-fn decode_qp_content(content: &[u8], out: &mut Vec<u8>) {
-    let mut rest = content;
-    // Copy the text between `=` signs in one go.
-    while let Some(i) = memchr::memchr(b'=', rest) {
-        out.extend_from_slice(rest.get(..i).unwrap_or_default());
-        let hi = rest.get(i + 1).copied().and_then(hex_value);
-        let lo = rest.get(i + 2).copied().and_then(hex_value);
-        let used = match (hi, lo) {
-            (Some(hi), Some(lo)) => {
-                out.push((hi << 4) | lo);
-                3
+/// The position of the next byte from `from` on that quoted-printable decoding cannot
+/// copy as it is: an `=`, or a line end (CR or LF) right after a blank. Other line
+/// ends stay as they are, and a CRLF after a blank is found at its CR.
+fn next_qp_event(input: &[u8], from: usize) -> Option<usize> {
+    let rest = input.get(from..)?;
+    let (words, tail) = rest.as_chunks::<8>();
+    let mut word_at = from;
+    for &word in words {
+        let mut flags = qp_flags(word);
+        while flags != 0 {
+            let i = word_at + (flags.trailing_zeros() / 8) as usize;
+            if is_qp_event(input, i) {
+                return Some(i);
             }
-            _ => {
-                out.push(b'=');
-                1
-            }
-        };
-        rest = rest.get(i + used..).unwrap_or_default();
+            flags &= flags - 1;
+        }
+        word_at += 8;
     }
-    out.extend_from_slice(rest);
+    (word_at..word_at + tail.len()).find(|&i| is_qp_event(input, i))
+}
+
+/// Whether `input[i]` is an `=` or a line end after a blank.
+#[inline(always)]
+fn is_qp_event(input: &[u8], i: usize) -> bool {
+    match input.get(i) {
+        Some(b'=') => true,
+        Some(b'\r' | b'\n') => i
+            .checked_sub(1)
+            .and_then(|j| input.get(j))
+            .copied()
+            .is_some_and(is_blank),
+        _ => false,
+    }
+}
+
+/// For eight bytes, flags (their top bits) for the bytes equal to `=` or below 0x0e
+/// (CR and LF, but also tab and other control bytes). Every such byte is flagged; a
+/// byte right above one may be flagged wrongly too (a borrow), so callers look at the
+/// flagged bytes themselves.
+#[inline(always)]
+fn qp_flags(word: [u8; 8]) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    let word = u64::from_le_bytes(word);
+    // Zero bytes of `eq` are `=` signs; `=` is below 0x80, so `eq` has the top bits of
+    // `word` and one `!word` serves both tests.
+    let eq = word ^ (ONES * u64::from(b'='));
+    (eq.wrapping_sub(ONES) | word.wrapping_sub(ONES * 0x0e)) & !word & HIGH
+}
+
+/// `text` without its trailing spaces and tabs.
+fn trim_blanks(mut text: &[u8]) -> &[u8] {
+    while let [head @ .., b' ' | b'\t'] = text {
+        text = head;
+    }
+    text
 }
 
 #[cfg(test)]
 #[path = "transfer_tests.rs"]
 mod tests;
-
-/// The table-driven base64 decoder against the one-character-at-a-time semantics.
-#[cfg(test)]
-mod decode_tests {
-    use super::*;
-
-    /// The decoder before the table-driven rewrite, one character at a time: the
-    /// reference for the lenient semantics.
-    fn decode_base64_reference(input: &[u8]) -> Vec<u8> {
-        let value = |c: u8| match c {
-            b'A'..=b'Z' => Some(c - b'A'),
-            b'a'..=b'z' => Some(c - b'a' + 26),
-            b'0'..=b'9' => Some(c - b'0' + 52),
-            b'+' => Some(62),
-            b'/' => Some(63),
-            _ => None,
-        };
-        let mut out = Vec::new();
-        let mut acc: u32 = 0;
-        let mut count = 0;
-        for &c in input {
-            if c == b'=' {
-                break;
-            }
-            let Some(v) = value(c) else { continue };
-            acc = (acc << 6) | u32::from(v);
-            count += 1;
-            if count == 4 {
-                out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
-                acc = 0;
-                count = 0;
-            }
-        }
-        match count {
-            2 => out.push((acc >> 4) as u8),
-            3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
-            _ => {}
-        }
-        out
-    }
-
-    #[test]
-    fn base64_decode_matches_reference_on_edge_cases() {
-        let cases: &[&[u8]] = &[
-            b"",
-            b"=",
-            b"Z",
-            b"Zg",
-            b"Zm8",
-            b"Zm9v",
-            b"Zm9vY",
-            b"Zm9vYg",
-            b"Zm9vYmE",
-            b"Zm9vYmFy",
-            b"Zm9v\r\nYmFy\r\n",
-            b"Zm9\r\nvYmFy",
-            b"Z\r\nm\r\n9\r\nv",
-            b"  Zm 9v\tYm*Fy!",
-            b"\xff\x00Zm9v",
-            b"Zg==Zm9v",
-            b"Zm8=\r\nZm9v",
-            b"=Zm9v",
-            b"Zm9vYmFy=",
-            b"Zm9v=YmFy",
-            b"Zm9vY=mFy",
-            b"Zm9vYmFyYmF6\n",
-            b"Zm9vYmFyYmF6X",
-            b"Zm9vYmFyYmF6XX",
-            b"Zm9vYmFyYmF6XXX",
-            b"Zm9vYmFy-_..Zm9v",
-            b"////++++AAAAzzzz",
-            b"\x80\x81Zm\xc3\xa99vYmFy",
-            b"Zm9vYmFy\r\n\r\n\r\nZm9vYmFy\r\nZg\r\n",
-        ];
-        for &case in cases {
-            assert_eq!(
-                decode_base64(case),
-                decode_base64_reference(case),
-                "input {case:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn base64_decode_matches_reference_on_generated_input() {
-        // A deterministic mix of alphabet characters, line ends, blanks, junk and the
-        // occasional `=`, at every length up to 300.
-        let pool: &[u8] =
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/\r\n \t*-_\x00\xff=";
-        let mut state: u32 = 0x1234_5678;
-        for len in 0..300 {
-            for round in 0..8 {
-                let mut input = Vec::with_capacity(len);
-                for _ in 0..len {
-                    state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-                    let r = (state >> 16) as usize;
-                    // Mostly alphabet characters; junk and `=` get rarer with each round.
-                    let i = if r.is_multiple_of(round + 2) {
-                        r % pool.len()
-                    } else {
-                        r % 64
-                    };
-                    input.push(pool[i]);
-                }
-                assert_eq!(
-                    decode_base64(&input),
-                    decode_base64_reference(&input),
-                    "input {input:?}"
-                );
-            }
-        }
-    }
-
-    /// The quoted-printable escape decoder before it copied runs, one byte at a time.
-    fn decode_qp_content_reference(content: &[u8], out: &mut Vec<u8>) {
-        let mut i = 0;
-        while let Some(&b) = content.get(i) {
-            if b == b'=' {
-                let hi = content.get(i + 1).copied().and_then(hex_value);
-                let lo = content.get(i + 2).copied().and_then(hex_value);
-                if let (Some(hi), Some(lo)) = (hi, lo) {
-                    out.push((hi << 4) | lo);
-                    i += 3;
-                    continue;
-                }
-            }
-            out.push(b);
-            i += 1;
-        }
-    }
-
-    #[test]
-    fn qp_content_matches_reference_on_generated_input() {
-        let pool: &[u8] = b"=0aF9gG= x\xc3\xa9\t";
-        let mut state: u32 = 99;
-        for len in 0..60 {
-            for _ in 0..40 {
-                let mut input = Vec::with_capacity(len);
-                for _ in 0..len {
-                    state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-                    input.push(pool[(state >> 16) as usize % pool.len()]);
-                }
-                let (mut new, mut old) = (Vec::new(), Vec::new());
-                decode_qp_content(&input, &mut new);
-                decode_qp_content_reference(&input, &mut old);
-                assert_eq!(new, old, "input {input:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn base64_decode_wrapped_lines_of_every_width() {
-        let data: Vec<u8> = (0..=255u8).cycle().take(700).collect();
-        let encoded = encode_base64(&data);
-        for width in 1..90 {
-            let mut wrapped = Vec::new();
-            for (i, c) in encoded.bytes().enumerate() {
-                if i > 0 && i % width == 0 {
-                    wrapped.extend_from_slice(b"\r\n");
-                }
-                wrapped.push(c);
-            }
-            assert_eq!(decode_base64(&wrapped), data, "width {width}");
-        }
-    }
-}
