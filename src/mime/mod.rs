@@ -461,7 +461,8 @@ fn media_type(part: &Part<'_>) -> Cow<'static, str> {
     // Both are lowercase as read; a common type is named without a copy.
     let known = KNOWN_TYPES.iter().find(|k| {
         k.len() == t.len() + 1 + sub.len()
-            && k.split_once('/').is_some_and(|(kt, ks)| kt == t && ks == sub)
+            && k.split_once('/')
+                .is_some_and(|(kt, ks)| kt == t && ks == sub)
     });
     match known {
         Some(k) => Cow::Borrowed(k),
