@@ -727,6 +727,15 @@ pub fn unescape_param_text(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// From this many properties on, [`Component::reserve_properties`] grows the list by
+/// what is asked (plus [`LONG_LIST_SLACK`]) instead of doubling it.
+const LONG_PROPERTY_LIST: usize = 1024;
+
+/// Room left for later additions when a long property list grows: the stages add a
+/// handful of properties each (DTSTAMP, SEQUENCE, the Outlook CDO properties, ...),
+/// so that they do not copy the list again.
+const LONG_LIST_SLACK: usize = 16;
+
 /// A component: `BEGIN:NAME` ... `END:NAME`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Component {
@@ -810,7 +819,26 @@ impl Component {
             .iter()
             .rposition(|p| after.iter().any(|n| p.is(n)))
             .map_or(self.properties.len(), |i| i + 1);
+        if self.properties.len() >= LONG_PROPERTY_LIST {
+            self.reserve_properties(1);
+        }
         self.properties.insert(pos, prop);
+    }
+
+    /// Makes room for `additional` more properties. A short list grows as a vector
+    /// does (at least doubling); a long one (tens of thousands of ATTENDEEs) by what is
+    /// asked plus a little for the stages after, since doubling it would double the
+    /// largest block of the model.
+    pub fn reserve_properties(&mut self, additional: usize) {
+        let props = &mut self.properties;
+        if props.capacity() - props.len() >= additional {
+            return;
+        }
+        if props.len() < LONG_PROPERTY_LIST {
+            props.reserve(additional);
+        } else {
+            props.reserve_exact(additional + LONG_LIST_SLACK);
+        }
     }
 
     /// Nesting depth: 1 for a component without sub-components.

@@ -641,7 +641,7 @@ fn fix_events(
             ev.property_upper("ORGANIZER").is_some(),
         );
         // Room for everything added, made once.
-        ev.properties.reserve(
+        ev.reserve_properties(
             usize::from(uid_missing)
                 + usize::from(!has_stamp)
                 + usize::from(!has_sequence)

@@ -297,7 +297,7 @@ pub fn apply(
                 && html.len() <= ALT_DESC_LIMIT
         });
         let missing = OUTLOOK_NAMES.iter().filter(|&&n| !index.has(n)).count();
-        ev.properties.reserve(missing + usize::from(wants_alt));
+        ev.reserve_properties(missing + usize::from(wants_alt));
         for (name, id) in OUTLOOK_PROPERTIES.into_iter().zip(OUTLOOK_NAMES) {
             if index.has(id) {
                 continue;
