@@ -208,6 +208,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         return Err(skip(WarningCode::NoCalendar, "no calendar part"));
     }
     let mut mail = mime::read(raw, limits)?;
+    itip::keep_organizer_candidates(&mut mail.recipients, mail.from.as_ref());
     // The calendar's bytes are only needed until they are unfolded: taken out of `mail`
     // so that they can be dropped then.
     let Some(content) = mail

@@ -791,6 +791,27 @@ fn chair_organizer(ev: &Component) -> Option<Property> {
     Some(p)
 }
 
+/// Drops the recipients that [`organizer_source`] cannot tell apart from the rest: it
+/// only ever takes the one recipient other than the sender, so the first two such
+/// recipients decide as well as all of them (a `To:` of thousands of addresses is then
+/// not held through the repair). A short list is left as it is.
+pub fn keep_organizer_candidates(recipients: &mut Vec<Mailbox<'_>>, from: Option<&Mailbox<'_>>) {
+    if recipients.len() <= SHORT_RECIPIENT_LIST {
+        return;
+    }
+    let mut others = 0usize;
+    recipients.retain(|r| {
+        // As `organizer_source` compares them: lowercased.
+        let other = others < 2 && from.is_none_or(|f| !r.address.eq_ignore_ascii_case(&f.address));
+        others += usize::from(other);
+        other
+    });
+    recipients.shrink_to_fit();
+}
+
+/// Recipient lists up to this long are not cut by [`keep_organizer_candidates`].
+const SHORT_RECIPIENT_LIST: usize = 16;
+
 /// Where a missing ORGANIZER may come from: the sender of a REQUEST or CANCEL; the one
 /// recipient (other than the sender) of a REPLY.
 fn organizer_source<'a>(method: Method, ctx: &Context<'a>) -> Option<&'a Mailbox<'a>> {
