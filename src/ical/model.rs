@@ -727,8 +727,9 @@ pub fn unescape_param_text(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// From this many properties on, [`Component::reserve_properties`] grows the list by
-/// what is asked (plus [`LONG_LIST_SLACK`]) instead of doubling it.
+/// From this many properties on, [`Component::reserve_properties`] adds
+/// [`LONG_LIST_SLACK`] to what is asked, and [`Component::insert_property_after`]
+/// grows the list by that instead of doubling it.
 const LONG_PROPERTY_LIST: usize = 1024;
 
 /// Room left for later additions when a long property list grows: the stages add a
@@ -825,20 +826,21 @@ impl Component {
         self.properties.insert(pos, prop);
     }
 
-    /// Makes room for `additional` more properties. A short list grows as a vector
-    /// does (at least doubling); a long one (tens of thousands of ATTENDEEs) by what is
-    /// asked plus a little for the stages after, since doubling it would double the
-    /// largest block of the model.
+    /// Makes room for `additional` more properties, exactly (a long list, of thousands
+    /// of ATTENDEEs, a little more for the stages after). Each stage reserves what it
+    /// adds at once: a list grows at most once a stage, and keeps no unused room
+    /// (doubling would leave up to half of it unused, for every event of a calendar).
     pub fn reserve_properties(&mut self, additional: usize) {
         let props = &mut self.properties;
         if props.capacity() - props.len() >= additional {
             return;
         }
-        if props.len() < LONG_PROPERTY_LIST {
-            props.reserve(additional);
+        let slack = if props.len() < LONG_PROPERTY_LIST {
+            0
         } else {
-            props.reserve_exact(additional + LONG_LIST_SLACK);
-        }
+            LONG_LIST_SLACK
+        };
+        props.reserve_exact(additional + slack);
     }
 
     /// Nesting depth: 1 for a component without sub-components.
