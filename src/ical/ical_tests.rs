@@ -147,16 +147,13 @@ fn a_begin_line_with_a_parameter_is_malformed_not_a_property() {
 
 #[test]
 fn standard_parameter_names_and_values_are_not_copied() {
-    use std::borrow::Cow;
     let p = parse_content_line("ATTENDEE;CN=Bob;ROLE=REQ-PARTICIPANT;X-Y=z:mailto:b@x").unwrap();
     let params = p.params();
-    assert!(matches!(params[0].name, Cow::Borrowed("CN")));
-    assert!(matches!(params[0].values[0].text, Cow::Owned(ref t) if t == "Bob"));
-    assert!(matches!(
-        params[1].values[0].text,
-        Cow::Borrowed("REQ-PARTICIPANT")
-    ));
-    assert!(matches!(params[2].name, Cow::Owned(ref n) if n == "X-Y"));
+    assert!(params[0].name.is_known() && params[0].name == "CN");
+    assert!(!params[0].values[0].text.is_known() && params[0].values[0].text == "Bob");
+    assert!(params[1].values[0].text.is_known());
+    assert_eq!(params[1].values[0].text, "REQ-PARTICIPANT");
+    assert!(!params[2].name.is_known() && params[2].name == "X-Y");
     // Written back exactly.
     assert_eq!(
         p.content_line(),
@@ -303,6 +300,17 @@ fn parsed_properties_point_at_their_own_lines() {
     let values: Vec<&str> = cal.properties.iter().map(|p| p.value()).collect();
     assert_eq!(values, ["one", "two", "", "", ""]);
     assert_eq!(cal.properties[0].param_value("P"), Some("q:r"));
+}
+
+#[test]
+fn parameters_are_held_small() {
+    // An invitation to thousands of attendees holds four parameters for each.
+    use super::model::{Param, ParamText, ParamValue, ParamValues};
+    use std::mem::size_of;
+    assert_eq!(size_of::<ParamText>(), 16);
+    assert_eq!(size_of::<ParamValue>(), 24);
+    assert_eq!(size_of::<ParamValues>(), 24);
+    assert_eq!(size_of::<Param>(), 40);
 }
 
 #[test]

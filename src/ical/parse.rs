@@ -410,37 +410,61 @@ fn parse_param(line: &str, start: usize) -> Option<(Param, usize)> {
     }
     let name = param_text(line.get(start..start + name_len)?);
     let mut pos = start + name_len;
-    // Nearly every parameter has one value, held without a vector.
-    let mut values = ParamValues::new();
     if bytes.get(pos) != Some(&b'=') {
         // vCalendar-style bare parameter (`;QUOTED-PRINTABLE`).
-        return matches!(bytes.get(pos), Some(b';' | b':'))
-            .then_some((Param { name, values }, pos));
+        return matches!(bytes.get(pos), Some(b';' | b':')).then_some((
+            Param {
+                name,
+                values: ParamValues::new(),
+            },
+            pos,
+        ));
     }
-    loop {
-        pos += 1; // skip '=' or ','
-        if bytes.get(pos) == Some(&b'"') {
-            let close = bytes.get(pos + 1..)?.iter().position(|&b| b == b'"')?;
-            let text = param_text(line.get(pos + 1..pos + 1 + close)?);
-            values.push(ParamValue { text, quoted: true });
-            pos += close + 2;
-        } else {
-            let len = bytes
-                .get(pos..)?
-                .iter()
-                .position(|&b| ends_param_value(b))?;
-            let text = param_text(line.get(pos..pos + len)?);
-            values.push(ParamValue {
+    let (first, next) = parse_param_value(line, pos + 1)?;
+    pos = next;
+    // Nearly every parameter has one value, held without a vector.
+    let values = match bytes.get(pos) {
+        Some(b';' | b':') => ParamValues::one(first),
+        Some(b',') => {
+            let mut all = vec![first];
+            loop {
+                let (value, next) = parse_param_value(line, pos + 1)?;
+                all.push(value);
+                pos = next;
+                match bytes.get(pos) {
+                    Some(b',') => continue,
+                    Some(b';' | b':') => break,
+                    _ => return None,
+                }
+            }
+            ParamValues::from(all)
+        }
+        _ => return None,
+    };
+    Some((Param { name, values }, pos))
+}
+
+/// Parses one parameter value starting at `pos` (quoted or not); returns it and the
+/// index just after it.
+fn parse_param_value(line: &str, pos: usize) -> Option<(ParamValue, usize)> {
+    let bytes = line.as_bytes();
+    if bytes.get(pos) == Some(&b'"') {
+        let close = bytes.get(pos + 1..)?.iter().position(|&b| b == b'"')?;
+        let text = param_text(line.get(pos + 1..pos + 1 + close)?);
+        Some((ParamValue { text, quoted: true }, pos + close + 2))
+    } else {
+        let len = bytes
+            .get(pos..)?
+            .iter()
+            .position(|&b| ends_param_value(b))?;
+        let text = param_text(line.get(pos..pos + len)?);
+        Some((
+            ParamValue {
                 text,
                 quoted: false,
-            });
-            pos += len;
-        }
-        match bytes.get(pos) {
-            Some(b',') => continue,
-            Some(b';' | b':') => return Some((Param { name, values }, pos)),
-            _ => return None,
-        }
+            },
+            pos + len,
+        ))
     }
 }
 
