@@ -131,6 +131,38 @@ fn the_consuming_writer_writes_the_same_bytes() {
 }
 
 #[test]
+fn large_components_are_read_and_written_as_small_ones() {
+    // Components of thousands of properties take over the parser's list and are
+    // written property by property (`LARGE_COMPONENT`, `CONSUME_FROM`).
+    let mut cal = String::from("BEGIN:VCALENDAR\nVERSION:2.0\n");
+    for i in 0..300 {
+        cal.push_str(&format!("X-ROOT-{i}:{i}\n"));
+    }
+    cal.push_str("BEGIN:VEVENT\nUID:1\n");
+    for i in 0..2000 {
+        cal.push_str(&format!(
+            "ATTENDEE;CN=\"P {i}\";RSVP=TRUE:mailto:p{i}@example.com\n"
+        ));
+    }
+    cal.push_str("SUMMARY:big\nBEGIN:VALARM\nACTION:DISPLAY\nEND:VALARM\nEND:VEVENT\n");
+    cal.push_str("BEGIN:VEVENT\nUID:2\nEND:VEVENT\nEND:VCALENDAR\n");
+    let mut parsed = parse(&cal, 16).unwrap();
+    assert!(parsed.issues.is_empty());
+    assert!(write(&parsed.roots, "\n") == cal);
+    let root = &mut parsed.roots[0];
+    assert_eq!(root.properties.len(), 301);
+    assert_eq!(root.components[0].properties.len(), 2002);
+    assert_eq!(root.components[0].components.len(), 1);
+    assert_eq!(root.components[1].properties.len(), 1);
+    root.components[0].properties[7].set_param("ROLE", "CHAIR");
+    root.components[0].reserve_properties(2);
+    assert!(root.components[0].properties.capacity() < 2002 + 2 + 32);
+    let written = write(&parsed.roots, "\r\n");
+    assert!(written.contains("ATTENDEE;CN=\"P 6\";RSVP=TRUE;ROLE=CHAIR:mailto:p6@example.com\r\n"));
+    assert!(write_owned(parsed.roots, "\r\n") == written);
+}
+
+#[test]
 fn a_begin_line_with_a_parameter_is_malformed_not_a_property() {
     let cal = "BEGIN:VCALENDAR\nBEGIN;CHARSET=x:EST\nEND:VCALENDAR\n";
     let parsed = parse(cal, 16).unwrap();
