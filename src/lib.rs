@@ -83,6 +83,7 @@ pub use report::{Disposition, Fix, FixCode, Method, Report, Warning, WarningCode
 use chrono::Utc;
 use hash::StableHasher;
 use mime::Skip;
+use std::sync::Arc;
 
 /// The result of [`transform`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,6 +208,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         return Err(skip(WarningCode::NoCalendar, "no calendar part"));
     }
     let mut mail = mime::read(raw, limits)?;
+    itip::keep_organizer_candidates(&mut mail.recipients, mail.from.as_ref());
     // The calendar's bytes are only needed until they are unfolded: taken out of `mail`
     // so that they can be dropped then.
     let Some(content) = mail
@@ -295,7 +297,10 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         max_line_bytes: limits.max_line_bytes,
         max_attendees: limits.max_attendees,
     };
-    let parsed = ical::parse::parse_with_limits(&text, parse_limits).map_err(|e| {
+    // The model shares one copy of the text (the decoded `String` goes once it is
+    // copied), and so does the error path below for a large calendar.
+    let source: Arc<str> = Arc::from(text);
+    let parsed = ical::parse::parse_shared(Arc::clone(&source), parse_limits).map_err(|e| {
         let code = if ical::parse::ParseLimits::is_limit(&e) {
             WarningCode::LimitExceeded
         } else {
@@ -303,9 +308,9 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         };
         skip(code, e.to_string())
     })?;
-    // The text is parsed: only the error path below needs it again, and a small
-    // calendar decodes it again there.
-    let mut kept_text = early_seed.is_some().then_some(text);
+    // The text is parsed: only the error path below needs it again. A large calendar
+    // keeps it (shared with the model, no copy); a small one decodes it again there.
+    let kept_text = early_seed.is_some().then_some(source);
     for (code, detail) in parsed.issues {
         report.warn(code, detail);
     }
@@ -346,8 +351,15 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         Err(skip) => {
             // The message passes through: report what is wrong with the calendar as it
             // came (parsed again, since normalisation may have started changing it).
-            let text = kept_text.take().unwrap_or_else(|| decode(&unfolded).0);
-            if let Ok(pristine) = ical::parse::parse_with_limits(&text, parse_limits) {
+            let decoded;
+            let text: &str = match &kept_text {
+                Some(text) => text,
+                None => {
+                    decoded = decode(&unfolded).0;
+                    &decoded
+                }
+            };
+            if let Ok(pristine) = ical::parse::parse_with_limits(text, parse_limits) {
                 report.violations = itip::validate::validate_roots(
                     &pristine.roots,
                     primary.method_param.as_deref(),

@@ -131,6 +131,38 @@ fn the_consuming_writer_writes_the_same_bytes() {
 }
 
 #[test]
+fn large_components_are_read_and_written_as_small_ones() {
+    // Components of thousands of properties take over the parser's list and are
+    // written property by property (`LARGE_COMPONENT`, `CONSUME_FROM`).
+    let mut cal = String::from("BEGIN:VCALENDAR\nVERSION:2.0\n");
+    for i in 0..300 {
+        cal.push_str(&format!("X-ROOT-{i}:{i}\n"));
+    }
+    cal.push_str("BEGIN:VEVENT\nUID:1\n");
+    for i in 0..2000 {
+        cal.push_str(&format!(
+            "ATTENDEE;CN=\"P {i}\";RSVP=TRUE:mailto:p{i}@example.com\n"
+        ));
+    }
+    cal.push_str("SUMMARY:big\nBEGIN:VALARM\nACTION:DISPLAY\nEND:VALARM\nEND:VEVENT\n");
+    cal.push_str("BEGIN:VEVENT\nUID:2\nEND:VEVENT\nEND:VCALENDAR\n");
+    let mut parsed = parse(&cal, 16).unwrap();
+    assert!(parsed.issues.is_empty());
+    assert!(write(&parsed.roots, "\n") == cal);
+    let root = &mut parsed.roots[0];
+    assert_eq!(root.properties.len(), 301);
+    assert_eq!(root.components[0].properties.len(), 2002);
+    assert_eq!(root.components[0].components.len(), 1);
+    assert_eq!(root.components[1].properties.len(), 1);
+    root.components[0].properties[7].set_param("ROLE", "CHAIR");
+    root.components[0].reserve_properties(2);
+    assert!(root.components[0].properties.capacity() < 2002 + 2 + 32);
+    let written = write(&parsed.roots, "\r\n");
+    assert!(written.contains("ATTENDEE;CN=\"P 6\";RSVP=TRUE;ROLE=CHAIR:mailto:p6@example.com\r\n"));
+    assert!(write_owned(parsed.roots, "\r\n") == written);
+}
+
+#[test]
 fn a_begin_line_with_a_parameter_is_malformed_not_a_property() {
     let cal = "BEGIN:VCALENDAR\nBEGIN;CHARSET=x:EST\nEND:VCALENDAR\n";
     let parsed = parse(cal, 16).unwrap();
@@ -147,16 +179,13 @@ fn a_begin_line_with_a_parameter_is_malformed_not_a_property() {
 
 #[test]
 fn standard_parameter_names_and_values_are_not_copied() {
-    use std::borrow::Cow;
     let p = parse_content_line("ATTENDEE;CN=Bob;ROLE=REQ-PARTICIPANT;X-Y=z:mailto:b@x").unwrap();
     let params = p.params();
-    assert!(matches!(params[0].name, Cow::Borrowed("CN")));
-    assert!(matches!(params[0].values[0].text, Cow::Owned(ref t) if t == "Bob"));
-    assert!(matches!(
-        params[1].values[0].text,
-        Cow::Borrowed("REQ-PARTICIPANT")
-    ));
-    assert!(matches!(params[2].name, Cow::Owned(ref n) if n == "X-Y"));
+    assert!(params[0].name.is_known() && params[0].name == "CN");
+    assert!(!params[0].values[0].text.is_known() && params[0].values[0].text == "Bob");
+    assert!(params[1].values[0].text.is_known());
+    assert_eq!(params[1].values[0].text, "REQ-PARTICIPANT");
+    assert!(!params[2].name.is_known() && params[2].name == "X-Y");
     // Written back exactly.
     assert_eq!(
         p.content_line(),
@@ -303,6 +332,17 @@ fn parsed_properties_point_at_their_own_lines() {
     let values: Vec<&str> = cal.properties.iter().map(|p| p.value()).collect();
     assert_eq!(values, ["one", "two", "", "", ""]);
     assert_eq!(cal.properties[0].param_value("P"), Some("q:r"));
+}
+
+#[test]
+fn parameters_are_held_small() {
+    // An invitation to thousands of attendees holds four parameters for each.
+    use super::model::{Param, ParamText, ParamValue, ParamValues};
+    use std::mem::size_of;
+    assert_eq!(size_of::<ParamText>(), 16);
+    assert_eq!(size_of::<ParamValue>(), 24);
+    assert_eq!(size_of::<ParamValues>(), 24);
+    assert_eq!(size_of::<Param>(), 40);
 }
 
 #[test]

@@ -7,12 +7,112 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
+/// A parameter name or value: one of the standard texts (see [`param_text`]), not
+/// copied, or a string of its own. It reads as a `str`.
+///
+/// 16 bytes (a `Cow<'static, str>` takes 24): an invitation to thousands of attendees
+/// holds four parameters for each, each a name and a value.
+#[derive(Clone)]
+pub struct ParamText(TextRepr);
+
+#[derive(Clone)]
+enum TextRepr {
+    /// A standard text: a reference to a constant (a thin pointer, which leaves room
+    /// for the variant in the other's pointer).
+    Known(&'static &'static str),
+    Own(Box<str>),
+}
+
+impl ParamText {
+    /// A constant text, not copied (`ParamText::known(&"TRUE")`).
+    pub const fn known(text: &'static &'static str) -> Self {
+        ParamText(TextRepr::Known(text))
+    }
+
+    /// The text.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            TextRepr::Known(text) => text,
+            TextRepr::Own(text) => text,
+        }
+    }
+
+    /// Whether this is a constant (a standard name or value), not a copy.
+    pub fn is_known(&self) -> bool {
+        matches!(self.0, TextRepr::Known(_))
+    }
+}
+
+impl std::ops::Deref for ParamText {
+    type Target = str;
+
+    #[inline]
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for ParamText {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<String> for ParamText {
+    /// A text of its own (not looked up among the standard ones).
+    fn from(text: String) -> Self {
+        ParamText(TextRepr::Own(text.into_boxed_str()))
+    }
+}
+
+impl From<&str> for ParamText {
+    /// As [`param_text`]: a standard text is not copied.
+    fn from(text: &str) -> Self {
+        param_text(text)
+    }
+}
+
+impl PartialEq for ParamText {
+    /// Equal when the texts are, however they are held.
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ParamText {}
+
+impl PartialEq<str> for ParamText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ParamText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Debug for ParamText {
+    /// As the text.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for ParamText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One value of a parameter, as written (RFC 6868 `^` escapes are not decoded).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParamValue {
     /// The text between the quotes, or the bare text. A standard value (`TRUE`,
     /// `NEEDS-ACTION`, ...) is not copied (see [`param_text`]).
-    pub text: Cow<'static, str>,
+    pub text: ParamText,
     /// Whether the input had it in double quotes.
     pub quoted: bool,
 }
@@ -21,13 +121,14 @@ pub struct ParamValue {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Param {
     /// Parameter name as written. A standard name is not copied (see [`param_text`]).
-    pub name: Cow<'static, str>,
+    pub name: ParamText,
     /// Values in order.
     pub values: ParamValues,
 }
 
 /// The values of a [`Param`]: a slice of [`ParamValue`]s (through `Deref`). Nearly
-/// every parameter has one value, which is held without a vector of its own.
+/// every parameter has one value, which is held without a vector of its own; several
+/// are held in a boxed slice (24 bytes in all, as one value).
 #[derive(Clone, Default)]
 pub struct ParamValues(Values);
 
@@ -36,7 +137,7 @@ enum Values {
     #[default]
     None,
     One(ParamValue),
-    Many(Vec<ParamValue>),
+    Many(Box<[ParamValue]>),
 }
 
 impl ParamValues {
@@ -54,10 +155,11 @@ impl ParamValues {
     pub fn push(&mut self, value: ParamValue) {
         match std::mem::take(&mut self.0) {
             Values::None => self.0 = Values::One(value),
-            Values::One(first) => self.0 = Values::Many(vec![first, value]),
-            Values::Many(mut all) => {
+            Values::One(first) => self.0 = Values::Many(Box::new([first, value])),
+            Values::Many(all) => {
+                let mut all = all.into_vec();
                 all.push(value);
-                self.0 = Values::Many(all);
+                self.0 = Values::Many(all.into_boxed_slice());
             }
         }
     }
@@ -95,7 +197,7 @@ impl From<Vec<ParamValue>> for ParamValues {
         match all.len() {
             0 => ParamValues::new(),
             1 => all.pop().map_or_else(ParamValues::new, ParamValues::one),
-            _ => ParamValues(Values::Many(all)),
+            _ => ParamValues(Values::Many(all.into_boxed_slice())),
         }
     }
 }
@@ -135,6 +237,7 @@ impl fmt::Debug for ParamValues {
 
 impl Param {
     /// The first value's text, if any.
+    #[inline]
     pub fn first(&self) -> Option<&str> {
         self.values.first().map(|v| v.text.as_ref())
     }
@@ -321,6 +424,7 @@ impl Property {
     }
 
     /// The first parameter called `name` (ASCII case-insensitive).
+    #[inline]
     pub fn param(&self, name: &str) -> Option<&Param> {
         self.params
             .iter()
@@ -328,6 +432,7 @@ impl Property {
     }
 
     /// The first value of the first parameter called `name`.
+    #[inline]
     pub fn param_value(&self, name: &str) -> Option<&str> {
         self.param(name).and_then(Param::first)
     }
@@ -358,7 +463,7 @@ impl Property {
     /// [`Property::set_param`] for a value already escaped as a parameter value (RFC
     /// 6868), e.g. one made once for many properties: the parameter gets that single
     /// value, quoted if its first value was.
-    pub fn set_param_escaped(&mut self, name: &str, escaped: Cow<'static, str>) {
+    pub fn set_param_escaped(&mut self, name: &str, escaped: ParamText) {
         let value = ParamValue {
             text: escaped,
             quoted: false,
@@ -460,17 +565,18 @@ impl Property {
             line.push_str(&p.name);
             for (i, v) in p.values.iter().enumerate() {
                 line.push(if i == 0 { '=' } else { ',' });
-                let (special, dquote) = quote_scan(&v.text);
+                let text = v.text.as_str();
+                let (special, dquote) = quote_scan(text);
                 if v.quoted || special {
                     line.push('"');
                     if dquote {
-                        line.push_str(&v.text.replace('"', "^'"));
+                        line.push_str(&text.replace('"', "^'"));
                     } else {
-                        line.push_str(&v.text);
+                        line.push_str(text);
                     }
                     line.push('"');
                 } else {
-                    line.push_str(&v.text);
+                    line.push_str(text);
                 }
             }
         }
@@ -479,53 +585,53 @@ impl Property {
     }
 }
 
-/// A parameter name or value as a `Cow`: borrowed from a table when it is one of the
+/// A parameter name or value as a [`ParamText`]: a constant when it is one of the
 /// standard names and values (exactly as written), so that most parameters hold no
-/// copy; owned otherwise.
-pub fn param_text(text: &str) -> Cow<'static, str> {
+/// copy; a copy otherwise.
+pub fn param_text(text: &str) -> ParamText {
     match known_param_text(text) {
-        Some(known) => Cow::Borrowed(known),
-        None => Cow::Owned(text.to_owned()),
+        Some(known) => ParamText::known(known),
+        None => ParamText(TextRepr::Own(Box::from(text))),
     }
 }
 
 /// The standard parameter name or value equal to `text` (exactly as written).
-fn known_param_text(text: &str) -> Option<&'static str> {
+fn known_param_text(text: &str) -> Option<&'static &'static str> {
     Some(match text {
-        "CN" => "CN",
-        "ROLE" => "ROLE",
-        "PARTSTAT" => "PARTSTAT",
-        "RSVP" => "RSVP",
-        "CUTYPE" => "CUTYPE",
-        "TZID" => "TZID",
-        "VALUE" => "VALUE",
-        "ENCODING" => "ENCODING",
-        "CHARSET" => "CHARSET",
-        "LANGUAGE" => "LANGUAGE",
-        "FMTTYPE" => "FMTTYPE",
-        "SENT-BY" => "SENT-BY",
-        "X-NUM-GUESTS" => "X-NUM-GUESTS",
-        "RELATED" => "RELATED",
-        "RANGE" => "RANGE",
-        "REQ-PARTICIPANT" => "REQ-PARTICIPANT",
-        "OPT-PARTICIPANT" => "OPT-PARTICIPANT",
-        "NON-PARTICIPANT" => "NON-PARTICIPANT",
-        "CHAIR" => "CHAIR",
-        "NEEDS-ACTION" => "NEEDS-ACTION",
-        "ACCEPTED" => "ACCEPTED",
-        "DECLINED" => "DECLINED",
-        "TENTATIVE" => "TENTATIVE",
-        "DELEGATED" => "DELEGATED",
-        "TRUE" => "TRUE",
-        "FALSE" => "FALSE",
-        "INDIVIDUAL" => "INDIVIDUAL",
-        "GROUP" => "GROUP",
-        "RESOURCE" => "RESOURCE",
-        "ROOM" => "ROOM",
-        "DATE" => "DATE",
-        "DATE-TIME" => "DATE-TIME",
-        "text/html" => "text/html",
-        "0" => "0",
+        "CN" => &"CN",
+        "ROLE" => &"ROLE",
+        "PARTSTAT" => &"PARTSTAT",
+        "RSVP" => &"RSVP",
+        "CUTYPE" => &"CUTYPE",
+        "TZID" => &"TZID",
+        "VALUE" => &"VALUE",
+        "ENCODING" => &"ENCODING",
+        "CHARSET" => &"CHARSET",
+        "LANGUAGE" => &"LANGUAGE",
+        "FMTTYPE" => &"FMTTYPE",
+        "SENT-BY" => &"SENT-BY",
+        "X-NUM-GUESTS" => &"X-NUM-GUESTS",
+        "RELATED" => &"RELATED",
+        "RANGE" => &"RANGE",
+        "REQ-PARTICIPANT" => &"REQ-PARTICIPANT",
+        "OPT-PARTICIPANT" => &"OPT-PARTICIPANT",
+        "NON-PARTICIPANT" => &"NON-PARTICIPANT",
+        "CHAIR" => &"CHAIR",
+        "NEEDS-ACTION" => &"NEEDS-ACTION",
+        "ACCEPTED" => &"ACCEPTED",
+        "DECLINED" => &"DECLINED",
+        "TENTATIVE" => &"TENTATIVE",
+        "DELEGATED" => &"DELEGATED",
+        "TRUE" => &"TRUE",
+        "FALSE" => &"FALSE",
+        "INDIVIDUAL" => &"INDIVIDUAL",
+        "GROUP" => &"GROUP",
+        "RESOURCE" => &"RESOURCE",
+        "ROOM" => &"ROOM",
+        "DATE" => &"DATE",
+        "DATE-TIME" => &"DATE-TIME",
+        "text/html" => &"text/html",
+        "0" => &"0",
         _ => return None,
     })
 }
@@ -650,20 +756,10 @@ pub(crate) const fn byte_class(members: &[u8]) -> [bool; 256] {
 
 /// `text` as a parameter value: RFC 6868 escapes applied; a standard value (which has
 /// nothing to escape) is not copied.
-pub fn param_value_text(text: &str) -> Cow<'static, str> {
+pub fn param_value_text(text: &str) -> ParamText {
     match known_param_text(text) {
-        Some(known) => Cow::Borrowed(known),
-        None => Cow::Owned(escape_param_text(text)),
-    }
-}
-
-/// [`param_value_text`] of a constant: borrowed, not copied, when it has nothing to
-/// escape.
-pub fn param_value_static(text: &'static str) -> Cow<'static, str> {
-    if has_param_escapes(text) {
-        param_value_text(text)
-    } else {
-        Cow::Borrowed(text)
+        Some(known) => ParamText::known(known),
+        None => ParamText::from(escape_param_text(text)),
     }
 }
 
@@ -726,6 +822,16 @@ pub fn unescape_param_text(text: &str) -> Cow<'_, str> {
     }
     Cow::Owned(out)
 }
+
+/// From this many properties on, [`Component::reserve_properties`] adds
+/// [`LONG_LIST_SLACK`] to what is asked, and [`Component::insert_property_after`]
+/// grows the list by that instead of doubling it.
+const LONG_PROPERTY_LIST: usize = 1024;
+
+/// Room left for later additions when a long property list grows: the stages add a
+/// handful of properties each (DTSTAMP, SEQUENCE, the Outlook CDO properties, ...),
+/// so that they do not copy the list again.
+const LONG_LIST_SLACK: usize = 16;
 
 /// A component: `BEGIN:NAME` ... `END:NAME`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -810,7 +916,27 @@ impl Component {
             .iter()
             .rposition(|p| after.iter().any(|n| p.is(n)))
             .map_or(self.properties.len(), |i| i + 1);
+        if self.properties.len() >= LONG_PROPERTY_LIST {
+            self.reserve_properties(1);
+        }
         self.properties.insert(pos, prop);
+    }
+
+    /// Makes room for `additional` more properties, exactly (a long list, of thousands
+    /// of ATTENDEEs, a little more for the stages after). Each stage reserves what it
+    /// adds at once: a list grows at most once a stage, and keeps no unused room
+    /// (doubling would leave up to half of it unused, for every event of a calendar).
+    pub fn reserve_properties(&mut self, additional: usize) {
+        let props = &mut self.properties;
+        if props.capacity() - props.len() >= additional {
+            return;
+        }
+        let slack = if props.len() < LONG_PROPERTY_LIST {
+            0
+        } else {
+            LONG_LIST_SLACK
+        };
+        props.reserve_exact(additional + slack);
     }
 
     /// Nesting depth: 1 for a component without sub-components.

@@ -101,6 +101,20 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
     if u32::try_from(text.len()).is_err() {
         return Err(ParseError::TooLarge(text.len()));
     }
+    parse_shared(Arc::from(text), limits)
+}
+
+/// [`parse_with_limits`] of a text already shared: every property keeps its content
+/// line and value as ranges of `source` (no copy of it is made, so that a caller that
+/// keeps the text holds it once).
+///
+/// # Errors
+/// As [`parse_with_limits`].
+pub fn parse_shared(source: Arc<str>, limits: ParseLimits) -> Result<Parsed, ParseError> {
+    let text: &str = &source;
+    if u32::try_from(text.len()).is_err() {
+        return Err(ParseError::TooLarge(text.len()));
+    }
     let mut parsed = Parsed::default();
     let mut stack: Vec<Open> = Vec::new();
     // The properties of every open component, the innermost last: a component takes
@@ -113,8 +127,6 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
     let mut attendees = 0usize;
     // Parameters are collected here, then moved into a vector of the exact size.
     let mut scratch: Vec<Param> = Vec::new();
-    // Every property keeps its content line and value as ranges of one shared copy.
-    let source: Arc<str> = Arc::from(text);
     let mut line_start = 0usize;
     let mut lineno = 0usize;
     let mut line_ends = memchr::memchr_iter(b'\n', text.as_bytes());
@@ -225,6 +237,10 @@ pub fn parse_with_limits(text: &str, limits: ParseLimits) -> Result<Parsed, Pars
 /// The initial capacity of the shared property list of [`parse_with_limits`].
 const PROPS_CAPACITY: usize = 32;
 
+/// From this many properties on, a closing component takes over the shared property
+/// list instead of a copy of its part of it (see [`attach`]).
+const LARGE_COMPONENT: usize = 1024;
+
 /// A component being read, and where its properties start in the shared list.
 struct Open {
     component: Component,
@@ -266,8 +282,20 @@ fn attach(stack: &mut [Open], props: &mut Vec<Property>, roots: &mut Vec<Compone
         mut component,
         first_property,
     } = done;
-    // Exactly as many as there are, moved in one copy.
-    component.properties = props.split_off(first_property.min(props.len()));
+    let first = first_property.min(props.len());
+    let count = props.len() - first;
+    component.properties = if count >= LARGE_COMPONENT && count > first {
+        // A large component (thousands of ATTENDEEs) keeps the shared list itself,
+        // cut to size, and the open components' few properties move to a new one:
+        // a copy of its properties would hold them twice.
+        let head: Vec<Property> = props.drain(..first).collect();
+        let mut own = std::mem::replace(props, head);
+        own.shrink_to_fit();
+        own
+    } else {
+        // Exactly as many as there are, moved in one copy.
+        props.split_off(first)
+    };
     match stack.last_mut() {
         Some(parent) => parent.component.components.push(component),
         None => roots.push(component),
@@ -382,37 +410,61 @@ fn parse_param(line: &str, start: usize) -> Option<(Param, usize)> {
     }
     let name = param_text(line.get(start..start + name_len)?);
     let mut pos = start + name_len;
-    // Nearly every parameter has one value, held without a vector.
-    let mut values = ParamValues::new();
     if bytes.get(pos) != Some(&b'=') {
         // vCalendar-style bare parameter (`;QUOTED-PRINTABLE`).
-        return matches!(bytes.get(pos), Some(b';' | b':'))
-            .then_some((Param { name, values }, pos));
+        return matches!(bytes.get(pos), Some(b';' | b':')).then_some((
+            Param {
+                name,
+                values: ParamValues::new(),
+            },
+            pos,
+        ));
     }
-    loop {
-        pos += 1; // skip '=' or ','
-        if bytes.get(pos) == Some(&b'"') {
-            let close = bytes.get(pos + 1..)?.iter().position(|&b| b == b'"')?;
-            let text = param_text(line.get(pos + 1..pos + 1 + close)?);
-            values.push(ParamValue { text, quoted: true });
-            pos += close + 2;
-        } else {
-            let len = bytes
-                .get(pos..)?
-                .iter()
-                .position(|&b| ends_param_value(b))?;
-            let text = param_text(line.get(pos..pos + len)?);
-            values.push(ParamValue {
+    let (first, next) = parse_param_value(line, pos + 1)?;
+    pos = next;
+    // Nearly every parameter has one value, held without a vector.
+    let values = match bytes.get(pos) {
+        Some(b';' | b':') => ParamValues::one(first),
+        Some(b',') => {
+            let mut all = vec![first];
+            loop {
+                let (value, next) = parse_param_value(line, pos + 1)?;
+                all.push(value);
+                pos = next;
+                match bytes.get(pos) {
+                    Some(b',') => continue,
+                    Some(b';' | b':') => break,
+                    _ => return None,
+                }
+            }
+            ParamValues::from(all)
+        }
+        _ => return None,
+    };
+    Some((Param { name, values }, pos))
+}
+
+/// Parses one parameter value starting at `pos` (quoted or not); returns it and the
+/// index just after it.
+fn parse_param_value(line: &str, pos: usize) -> Option<(ParamValue, usize)> {
+    let bytes = line.as_bytes();
+    if bytes.get(pos) == Some(&b'"') {
+        let close = bytes.get(pos + 1..)?.iter().position(|&b| b == b'"')?;
+        let text = param_text(line.get(pos + 1..pos + 1 + close)?);
+        Some((ParamValue { text, quoted: true }, pos + close + 2))
+    } else {
+        let len = bytes
+            .get(pos..)?
+            .iter()
+            .position(|&b| ends_param_value(b))?;
+        let text = param_text(line.get(pos..pos + len)?);
+        Some((
+            ParamValue {
                 text,
                 quoted: false,
-            });
-            pos += len;
-        }
-        match bytes.get(pos) {
-            Some(b',') => continue,
-            Some(b';' | b':') => return Some((Param { name, values }, pos)),
-            _ => return None,
-        }
+            },
+            pos + len,
+        ))
     }
 }
 

@@ -22,8 +22,9 @@ pub fn write(roots: &[Component], eol: &str) -> String {
 const PRESIZE_LIMIT: usize = 256 * 1024;
 
 /// [`write()`] that consumes the components and drops each child of a root as soon as it
-/// is written, so that a large calendar's model shrinks while its text grows (a large
-/// text is not sized up front for the same reason). The same bytes as [`write()`].
+/// is written, and in a large component each property as soon as it is written, so that
+/// a large calendar's model shrinks while its text grows (a large text is not sized up
+/// front for the same reason). The same bytes as [`write()`].
 pub fn write_owned(roots: Vec<Component>, eol: &str) -> String {
     // A small calendar is sized up front (no regrowth); a large one grows as the model
     // shrinks.
@@ -32,15 +33,55 @@ pub fn write_owned(roots: Vec<Component>, eol: &str) -> String {
     let mut scratch = String::new();
     for mut root in roots {
         write_keyword_line("BEGIN:", &root.name, eol, &mut out);
-        for p in &root.properties {
-            write_property(p, eol, &mut out, &mut scratch);
+        if root.properties.len() < CONSUME_FROM {
+            for p in &root.properties {
+                write_property(p, eol, &mut out, &mut scratch);
+            }
+        } else {
+            write_properties_owned(
+                std::mem::take(&mut root.properties),
+                eol,
+                &mut out,
+                &mut scratch,
+            );
         }
-        for child in std::mem::take(&mut root.components) {
-            write_component(&child, eol, &mut out, &mut scratch);
+        for mut child in std::mem::take(&mut root.components) {
+            if child.properties.len() < CONSUME_FROM {
+                write_component(&child, eol, &mut out, &mut scratch);
+                continue;
+            }
+            write_keyword_line("BEGIN:", &child.name, eol, &mut out);
+            write_properties_owned(
+                std::mem::take(&mut child.properties),
+                eol,
+                &mut out,
+                &mut scratch,
+            );
+            for c in &child.components {
+                write_component(c, eol, &mut out, &mut scratch);
+            }
+            write_keyword_line("END:", &child.name, eol, &mut out);
         }
         write_keyword_line("END:", &root.name, eol, &mut out);
     }
     out
+}
+
+/// Components with this many properties or more have each property dropped as soon as
+/// it is written by [`write_owned`] (its parameters and text; the list itself goes
+/// after the last one). Smaller ones are dropped whole, which costs less.
+const CONSUME_FROM: usize = 256;
+
+/// Writes `properties`, dropping each once it is written.
+fn write_properties_owned(
+    properties: Vec<Property>,
+    eol: &str,
+    out: &mut String,
+    scratch: &mut String,
+) {
+    for p in properties {
+        write_property(&p, eol, out, scratch);
+    }
 }
 
 /// About how many bytes [`write_component`] writes for `c`: each line with its line

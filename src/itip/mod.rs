@@ -22,7 +22,8 @@ pub struct Context<'a> {
     pub method_param: Option<&'a str>,
     /// The message's `From:`.
     pub from: Option<&'a Mailbox<'a>>,
-    /// The message's `To:` and `Cc:`.
+    /// The message's `To:` and `Cc:` (a long list cut to what decides the organizer
+    /// of a REPLY, see [`keep_organizer_candidates`]).
     pub recipients: &'a [Mailbox<'a>],
     /// The message's `Subject:`.
     pub subject: Option<&'a str>,
@@ -641,7 +642,7 @@ fn fix_events(
             ev.property_upper("ORGANIZER").is_some(),
         );
         // Room for everything added, made once.
-        ev.properties.reserve(
+        ev.reserve_properties(
             usize::from(uid_missing)
                 + usize::from(!has_stamp)
                 + usize::from(!has_sequence)
@@ -791,6 +792,27 @@ fn chair_organizer(ev: &Component) -> Option<Property> {
     Some(p)
 }
 
+/// Drops the recipients that [`organizer_source`] cannot tell apart from the rest: it
+/// only ever takes the one recipient other than the sender, so the first two such
+/// recipients decide as well as all of them (a `To:` of thousands of addresses is then
+/// not held through the repair). A short list is left as it is.
+pub fn keep_organizer_candidates(recipients: &mut Vec<Mailbox<'_>>, from: Option<&Mailbox<'_>>) {
+    if recipients.len() <= SHORT_RECIPIENT_LIST {
+        return;
+    }
+    let mut others = 0usize;
+    recipients.retain(|r| {
+        // As `organizer_source` compares them: lowercased.
+        let other = others < 2 && from.is_none_or(|f| !r.address.eq_ignore_ascii_case(&f.address));
+        others += usize::from(other);
+        other
+    });
+    recipients.shrink_to_fit();
+}
+
+/// Recipient lists up to this long are not cut by [`keep_organizer_candidates`].
+const SHORT_RECIPIENT_LIST: usize = 16;
+
 /// Where a missing ORGANIZER may come from: the sender of a REQUEST or CANCEL; the one
 /// recipient (other than the sender) of a REPLY.
 fn organizer_source<'a>(method: Method, ctx: &Context<'a>) -> Option<&'a Mailbox<'a>> {
@@ -882,5 +904,62 @@ fn message_class(cal: &Component, method: Method) -> Option<&'static str> {
             }
         }
         _ => Some("IPM.Appointment"),
+    }
+}
+
+#[cfg(test)]
+mod recipient_tests {
+    use super::*;
+
+    fn mailbox(address: &str) -> Mailbox<'_> {
+        Mailbox {
+            name: None,
+            address: Cow::Borrowed(address),
+        }
+    }
+
+    fn reply_organizer(from: Option<&Mailbox<'_>>, recipients: &[Mailbox<'_>]) -> Option<String> {
+        let ctx = Context {
+            method_param: None,
+            from,
+            recipients,
+            subject: None,
+            stamp_time: DateTime::<Utc>::UNIX_EPOCH,
+            stamp_source: "test",
+            message_id: None,
+        };
+        organizer_source(Method::Reply, &ctx).map(|m| m.address.to_string())
+    }
+
+    #[test]
+    fn cutting_a_long_recipient_list_keeps_the_reply_organizer() {
+        let sender = mailbox("Anna@Example.com");
+        let mut lists: Vec<Vec<String>> = Vec::new();
+        for others in 0..4 {
+            for at in [0, 7, 39] {
+                // 40 recipients: the sender (in any case) and `others` other addresses.
+                let mut list: Vec<String> = (0..40)
+                    .map(|i| ["anna@example.com", "ANNA@example.COM"][i % 2].to_owned())
+                    .collect();
+                for k in 0..others {
+                    list[(at + 11 * k) % 40] = format!("bob{k}@example.org");
+                }
+                lists.push(list);
+            }
+        }
+        lists.push(vec!["bob@example.org".to_owned(); 3]);
+        for list in &lists {
+            let full: Vec<Mailbox> = list.iter().map(|a| mailbox(a)).collect();
+            for from in [Some(&sender), None] {
+                let mut cut = full.clone();
+                keep_organizer_candidates(&mut cut, from);
+                assert!(cut.len() <= 2 || cut.len() == full.len());
+                assert_eq!(
+                    reply_organizer(from, &cut),
+                    reply_organizer(from, &full),
+                    "{list:?}"
+                );
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@
 
 pub mod thread_index;
 
-use crate::ical::model::{Param, ParamValue, ParamValues};
+use crate::ical::model::{Param, ParamText, ParamValue, ParamValues};
 use crate::ical::value::{escape_text, parse_date_or_date_time, DateTimeValue};
 use crate::ical::{Component, Property};
 use crate::itip::names::{attendee_params, Index, Name};
@@ -13,7 +13,6 @@ use crate::itip::text::{concat, Decimal};
 use crate::itip::{address_part, is_address};
 use crate::report::{FixCode, Method, Report, WarningCode};
 use chrono::{Datelike, NaiveDateTime};
-use std::borrow::Cow;
 
 /// The properties [`apply`] adds to every REQUEST and CANCEL VEVENT that lacks them,
 /// in the order they are added.
@@ -221,29 +220,29 @@ fn complete_attendees(ev: &mut Component, index: &Index) -> usize {
         let params = a.params_mut();
         if has & 1 == 0 {
             params.push(standard_param(
-                "ROLE",
+                &"ROLE",
                 if is_organizer {
-                    "CHAIR"
+                    &"CHAIR"
                 } else {
-                    "REQ-PARTICIPANT"
+                    &"REQ-PARTICIPANT"
                 },
             ));
         }
         if has & 2 == 0 {
             params.push(standard_param(
-                "PARTSTAT",
+                &"PARTSTAT",
                 if is_organizer {
-                    "ACCEPTED"
+                    &"ACCEPTED"
                 } else {
-                    "NEEDS-ACTION"
+                    &"NEEDS-ACTION"
                 },
             ));
         }
         if has & 4 == 0 {
             // The organizer listed as an attendee has nothing to answer.
             params.push(standard_param(
-                "RSVP",
-                if is_organizer { "FALSE" } else { "TRUE" },
+                &"RSVP",
+                if is_organizer { &"FALSE" } else { &"TRUE" },
             ));
         }
         completed += 1;
@@ -253,11 +252,11 @@ fn complete_attendees(ev: &mut Component, index: &Index) -> usize {
 
 /// A parameter with one standard value (a name and value that need no escape and
 /// no quotes), as [`Property::set_param`] makes it.
-fn standard_param(name: &'static str, value: &'static str) -> Param {
+fn standard_param(name: &'static &'static str, value: &'static &'static str) -> Param {
     Param {
-        name: Cow::Borrowed(name),
+        name: ParamText::known(name),
         values: ParamValues::one(ParamValue {
-            text: Cow::Borrowed(value),
+            text: ParamText::known(value),
             quoted: false,
         }),
     }
@@ -297,7 +296,7 @@ pub fn apply(
                 && html.len() <= ALT_DESC_LIMIT
         });
         let missing = OUTLOOK_NAMES.iter().filter(|&&n| !index.has(n)).count();
-        ev.properties.reserve(missing + usize::from(wants_alt));
+        ev.reserve_properties(missing + usize::from(wants_alt));
         for (name, id) in OUTLOOK_PROPERTIES.into_iter().zip(OUTLOOK_NAMES) {
             if index.has(id) {
                 continue;

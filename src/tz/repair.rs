@@ -13,9 +13,9 @@ use std::sync::Arc;
 
 use super::memo::{content_key, Memo};
 use super::observe::Reader;
-use super::resolve::{resolve_keyed, windows_name, Hints, Resolved};
+use super::resolve::{resolve_keyed, windows_name_entry, Hints, Resolved};
 use super::vtimezone::{outlook_vtimezone, rule_pair, standard_vtimezone};
-use crate::ical::model::{param_value_static, unescape_param_text};
+use crate::ical::model::{param_value_text, unescape_param_text, ParamText};
 use crate::ical::value::{format_date, parse_date_or_date_time, parse_recur, DateTimeValue};
 use crate::ical::write::write;
 use crate::ical::{Component, Property};
@@ -180,7 +180,7 @@ struct Plan {
     /// The TZID to write (a tzdb or a Windows name).
     out: &'static str,
     /// `out` as a parameter value (made once, not per property).
-    out_param: Cow<'static, str>,
+    out_param: ParamText,
     zone: Tz,
     /// Whether the VTIMEZONE is (re)built.
     rebuild: bool,
@@ -396,10 +396,11 @@ fn identify(
             continue;
         };
         let zone = found.zone;
-        let out = match ctx.profile {
-            Profile::Outlook => windows_name(zone).unwrap_or(zone.name()),
-            _ => zone.name(),
+        let windows = match ctx.profile {
+            Profile::Outlook => windows_name_entry(zone),
+            _ => None,
         };
+        let out = windows.map_or(zone.name(), |w| *w);
         let disagreements = vtz
             .map(|v| {
                 let props = uses.iter().filter(|u| u.1 == i).map(|u| u.0);
@@ -439,7 +440,9 @@ fn identify(
         plans.push(Plan {
             from: tzid,
             out,
-            out_param: param_value_static(out),
+            // A Windows name (none needs an escape) is not copied; a tzdb name is (once
+            // here, and once for every property that gets it).
+            out_param: windows.map_or_else(|| param_value_text(out), ParamText::known),
             zone,
             rebuild: !keep,
             found,

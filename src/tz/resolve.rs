@@ -260,14 +260,20 @@ fn resolve_computed(
 /// "W. Europe Standard Time"; for zones CLDR maps only through another territory,
 /// the 001 name of the same Windows zone.
 pub fn windows_name(zone: Tz) -> Option<&'static str> {
-    static WINDOWS_NAMES: Memo<Tz, Option<&'static str>> = Memo::new(NAME_MEMO_ENTRIES);
+    windows_name_entry(zone).copied()
+}
+
+/// [`windows_name`] as a reference to its entry in the table (which a parameter value
+/// holds without a copy, see [`crate::ical::model::ParamText::known`]).
+pub fn windows_name_entry(zone: Tz) -> Option<&'static &'static str> {
+    static WINDOWS_NAMES: Memo<Tz, Option<&'static &'static str>> = Memo::new(NAME_MEMO_ENTRIES);
     WINDOWS_NAMES.get_or_compute(&zone, || {
         let canonical = canonical_iana(zone.name()).unwrap_or(zone);
         let name = canonical.name();
         WINDOWS_ZONES
             .iter()
             .find(|(_, _, zones)| zones.split(' ').any(|z| z == name))
-            .map(|(windows, _, _)| *windows)
+            .map(|(windows, _, _)| windows)
     })
 }
 
