@@ -17,9 +17,11 @@ const TOKEN: u8 = 1;
 const PLAIN: u8 = 2;
 /// A token byte that is also plain (not `*`).
 const SIMPLE: u8 = 4;
-/// A plain byte that may stand inside a quoted value read here: not CR, LF or `?`
-/// (a `?` is checked apart: only `=?` starts an encoded word).
+/// A plain byte that may stand inside a quoted value read here: not CR, LF, `?` or
+/// `"` (a `?` is checked apart: only `=?` starts an encoded word; `"` closes it).
 const QUOTED: u8 = 8;
+/// An ASCII upper-case letter.
+const UPPER: u8 = 16;
 
 // Indexing in a constant is checked when the crate compiles: it cannot fail at run time.
 #[allow(clippy::indexing_slicing)]
@@ -52,9 +54,16 @@ const CLASS: [u8; 256] = {
         if table[b] & (TOKEN | PLAIN) == TOKEN | PLAIN {
             table[b] |= SIMPLE;
         }
-        if table[b] & PLAIN != 0 && b != b'\r' as usize && b != b'\n' as usize && b != b'?' as usize
+        if table[b] & PLAIN != 0
+            && b != b'\r' as usize
+            && b != b'\n' as usize
+            && b != b'?' as usize
+            && b != b'"' as usize
         {
             table[b] |= QUOTED;
+        }
+        if (b as u8).is_ascii_uppercase() {
+            table[b] |= UPPER;
         }
         b += 1;
     }
@@ -82,27 +91,37 @@ fn skip_blanks(v: &[u8], mut at: usize) -> usize {
 }
 
 /// Where the simple token (token bytes but `*`: RFC 2231 names and wildcards are left
-/// to mail-parser) that starts at `at` ends.
-fn token_end(v: &[u8], at: usize) -> usize {
+/// to mail-parser) that starts at `at` ends, and whether it holds an upper-case letter.
+fn token_end(v: &[u8], at: usize) -> (usize, bool) {
     let rest = v.get(at..).unwrap_or_default();
-    at + rest
+    let mut classes = 0;
+    let len = rest
         .iter()
-        .position(|&b| class(b) & SIMPLE == 0)
-        .unwrap_or(rest.len())
+        .position(|&b| {
+            let c = class(b);
+            classes |= c;
+            c & SIMPLE == 0
+        })
+        .unwrap_or(rest.len());
+    // The byte that ended the token is not upper case (letters are simple).
+    (at + len, classes & UPPER != 0)
 }
 
 /// [`token_end`] for a token that must not be empty.
-fn simple_token_end(v: &[u8], at: usize) -> Option<usize> {
-    let end = token_end(v, at);
-    (end > at).then_some(end)
+fn simple_token_end(v: &[u8], at: usize) -> Option<(usize, bool)> {
+    let (end, upper) = token_end(v, at);
+    (end > at).then_some((end, upper))
 }
 
-fn lower(s: &str) -> Cow<'_, str> {
-    if s.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(s.to_ascii_lowercase())
+/// The token `s[from..to]` in lowercase, copied only when `upper` (it has an upper-case
+/// letter).
+fn token_text(s: &str, from: usize, to: usize, upper: bool) -> Option<Cow<'_, str>> {
+    let text = s.get(from..to)?;
+    Some(if upper {
+        Cow::Owned(text.to_ascii_lowercase())
     } else {
-        Cow::Borrowed(s)
-    }
+        Cow::Borrowed(text)
+    })
 }
 
 /// Reads a simple `Content-Type` or `Content-Disposition` value (the bytes after the
@@ -112,21 +131,17 @@ pub fn content_type(value: &[u8]) -> Option<ContentType<'_>> {
     // anything else ends the value early and returns `None`. Everything read is
     // ASCII, so every byte offset is a character boundary.
     let s = std::str::from_utf8(value).ok()?;
-    let text = |from: usize, to: usize| s.get(from..to);
     let at = skip_blanks(value, 0);
-    let end = simple_token_end(value, at)?;
-    let ctype = lower(text(at, end)?);
+    let (end, upper) = simple_token_end(value, at)?;
+    let ctype = token_text(s, at, end, upper)?;
     let mut at = end;
     let mut subtype = None;
     if value.get(at) == Some(&b'/') {
-        let end = simple_token_end(value, at + 1)?;
-        subtype = Some(lower(text(at + 1, end)?));
+        let (end, upper) = simple_token_end(value, at + 1)?;
+        subtype = Some(token_text(s, at + 1, end, upper)?);
         at = end;
     }
-    // Room for two parameters when there may be some (few values have more): not the
-    // four a first push would make room for.
-    let mut attributes: Vec<Attribute<'_>> =
-        Vec::with_capacity(if value.contains(&b';') { 2 } else { 0 });
+    let mut attributes: Vec<Attribute<'_>> = Vec::new();
     loop {
         at = skip_blanks(value, at);
         match value.get(at) {
@@ -140,38 +155,50 @@ pub fn content_type(value: &[u8]) -> Option<ContentType<'_>> {
             Some(b';') => continue, // an empty parameter
             Some(_) => {}
         }
-        let end = simple_token_end(value, at)?;
-        let name = text(at, end)?;
+        let (end, upper) = simple_token_end(value, at)?;
+        let name = token_text(s, at, end, upper)?;
         at = skip_blanks(value, end);
         if value.get(at) != Some(&b'=') {
             return None;
         }
         at = skip_blanks(value, at + 1);
         let param = if value.get(at) == Some(&b'"') {
-            let close = at + 1 + memchr::memchr(b'"', value.get(at + 1..)?)?;
-            let inner = value.get(at + 1..close)?;
             // No fold, no escape, no comment, no encoded word inside the quotes: one
-            // lookup a byte, and a look back at a `?` (rare).
+            // lookup a byte up to the closing quote, and a look back at a `?` (rare).
+            let start = at + 1;
             let mut prev = 0u8;
-            for &b in inner {
-                if class(b) & QUOTED == 0 && (b != b'?' || prev == b'=') {
-                    return None;
+            let mut close = None;
+            for (i, &b) in value.get(start..)?.iter().enumerate() {
+                if class(b) & QUOTED == 0 {
+                    match b {
+                        b'"' => {
+                            close = Some(start + i);
+                            break;
+                        }
+                        b'?' if prev != b'=' => {}
+                        _ => return None,
+                    }
                 }
                 prev = b;
             }
-            let t = text(at + 1, close)?;
+            let close = close?;
             at = close + 1;
-            t
+            s.get(start..close)?
         } else {
-            let end = token_end(value, at);
-            let t = text(at, end)?;
+            let (end, _) = token_end(value, at);
+            let t = s.get(at..end)?;
             at = end;
             t
         };
         // A parameter without a value is dropped, as mail-parser does.
         if !param.is_empty() {
+            if attributes.capacity() == 0 {
+                // Room for two (few values have more): not the four a first push would
+                // make room for.
+                attributes = Vec::with_capacity(2);
+            }
             attributes.push(Attribute {
-                name: lower(name),
+                name,
                 value: Cow::Borrowed(param),
             });
         }
@@ -186,7 +213,7 @@ pub fn content_type(value: &[u8]) -> Option<ContentType<'_>> {
 /// Reads a simple `Content-Transfer-Encoding` value: one token between blanks.
 pub fn single_token(value: &[u8]) -> Option<&str> {
     let at = skip_blanks(value, 0);
-    let end = token_end(value, at);
+    let (end, _) = token_end(value, at);
     if end == at || skip_blanks(value, end) != value.len() {
         return None;
     }
