@@ -264,14 +264,17 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         } else {
             std::borrow::Cow::Borrowed(unfolded)
         };
-        mime::charset::decode_with_hints(
+        let (text, choice) = mime::charset::decode_with_hints(
             &joined,
             declared,
             mail.text_charset.as_deref(),
             mail.mac_sender(),
-        )
+        );
+        // Usually the bytes are the text (ASCII or UTF-8): one copy, into the `Arc` the
+        // model shares, with no `String` in between.
+        (Arc::<str>::from(text.as_ref()), choice)
     };
-    let (text, choice) = decode(&unfolded);
+    let (source, choice) = decode(&unfolded);
     // The seed is hashed from the unfolded calendar. A small calendar keeps its bytes
     // and is hashed only if the message is rewritten; a large one is hashed now and its
     // bytes dropped before the model is built (the decoded text is kept instead, for the
@@ -285,7 +288,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         Some(name) => mime::charset::CharsetChoice::Declared(name.to_owned()),
         None => choice,
     };
-    let text_is_ascii = text.is_ascii();
+    let text_is_ascii = source.is_ascii();
     let converted = wide.is_some()
         || (!text_is_ascii
             && !matches!(&choice, mime::charset::CharsetChoice::Utf8Valid)
@@ -297,9 +300,8 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
         max_line_bytes: limits.max_line_bytes,
         max_attendees: limits.max_attendees,
     };
-    // The model shares one copy of the text (the decoded `String` goes once it is
-    // copied), and so does the error path below for a large calendar.
-    let source: Arc<str> = Arc::from(text);
+    // The model shares the one copy of the text, and so does the error path below for a
+    // large calendar.
     let parsed = ical::parse::parse_shared(Arc::clone(&source), parse_limits).map_err(|e| {
         let code = if ical::parse::ParseLimits::is_limit(&e) {
             WarningCode::LimitExceeded

@@ -8,6 +8,7 @@
 //! [`CharsetChoice`] so callers can log or diagnose it.
 
 use encoding_rs::Encoding;
+use std::borrow::Cow;
 
 /// Which charset [`decode_to_utf8`] used, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,28 +117,35 @@ fn strip_utf8_bom(bytes: &[u8]) -> &[u8] {
 
 /// Decodes `bytes` to UTF-8 using the declared charset if usable, else UTF-8 if valid, else windows-1252.
 pub fn decode_to_utf8(bytes: &[u8], declared: Option<&str>) -> (String, CharsetChoice) {
+    let (text, choice) = decode_to_utf8_cow(bytes, declared);
+    (text.into_owned(), choice)
+}
+
+/// [`decode_to_utf8`] that borrows `bytes` when they are the text already (ASCII, or
+/// UTF-8 without a byte order mark).
+pub fn decode_to_utf8_cow<'b>(
+    bytes: &'b [u8],
+    declared: Option<&str>,
+) -> (Cow<'b, str>, CharsetChoice) {
     if let Some(label) = declared {
         let norm = normalize_label(label);
         if is_ascii_label(norm) {
             if bytes.is_ascii() {
                 // ASCII is a subset of every encoding we could pick; no BOM is possible.
-                let text = String::from_utf8_lossy(bytes).into_owned();
+                let text = String::from_utf8_lossy(bytes);
                 return (text, CharsetChoice::Declared("US-ASCII".into()));
             }
             // Declared ASCII but 8-bit content: the label is a lie, sniff instead.
         } else if let Some(encoding) = lookup_label(norm) {
             let (text, used, _had_errors) = encoding.decode(bytes);
-            return (
-                text.into_owned(),
-                CharsetChoice::Declared(used.name().to_string()),
-            );
+            return (text, CharsetChoice::Declared(used.name().to_string()));
         }
     }
     match std::str::from_utf8(strip_utf8_bom(bytes)) {
-        Ok(text) => (text.to_owned(), CharsetChoice::Utf8Valid),
+        Ok(text) => (Cow::Borrowed(text), CharsetChoice::Utf8Valid),
         Err(_) => {
             let (text, _had_errors) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            (text.into_owned(), CharsetChoice::Fallback1252)
+            (text, CharsetChoice::Fallback1252)
         }
     }
 }
@@ -147,16 +155,16 @@ pub fn decode_to_utf8(bytes: &[u8], declared: Option<&str>) -> (String, CharsetC
 /// for its text body (the same mailer wrote both), then (2) MacRoman or windows-1252,
 /// whichever decodes to more plausible text (accented lowercase letters inside words
 /// rather than symbols or capitals); MacRoman wins a tie when `mac_sender` is set.
-pub fn decode_with_hints(
-    bytes: &[u8],
+pub fn decode_with_hints<'b>(
+    bytes: &'b [u8],
     declared: Option<&str>,
     text_part_charset: Option<&str>,
     mac_sender: bool,
-) -> (String, CharsetChoice) {
+) -> (Cow<'b, str>, CharsetChoice) {
     // A declared UTF-8 that the bytes contradict is treated as undeclared, so that a
     // wrong label does not turn every accented letter into U+FFFD.
     let declared = declared.filter(|l| !(is_utf8_label(l) && std::str::from_utf8(bytes).is_err()));
-    let (text, choice) = decode_to_utf8(bytes, declared);
+    let (text, choice) = decode_to_utf8_cow(bytes, declared);
     if choice != CharsetChoice::Fallback1252 {
         return (text, choice);
     }
@@ -166,7 +174,7 @@ pub fn decode_with_hints(
             if let Some(encoding) = lookup_label(norm).filter(|e| *e != encoding_rs::UTF_8) {
                 let (text, _) = encoding.decode_without_bom_handling(bytes);
                 return (
-                    text.into_owned(),
+                    text,
                     CharsetChoice::FromTextPart(encoding.name().to_owned()),
                 );
             }
@@ -183,7 +191,7 @@ pub fn decode_with_hints(
             "a tie with windows-1252, and the sender is a Mac mailer"
         };
         (
-            mac.into_owned(),
+            mac,
             CharsetChoice::Guessed {
                 charset: "macintosh",
                 why,

@@ -174,7 +174,9 @@ fn text_part_charset_is_used_before_guessing_but_not_ascii_or_utf8() {
     assert!(matches!(choice, CharsetChoice::Guessed { .. }));
     // Valid UTF-8 never reaches the hints.
     let (text, choice) = decode_with_hints("café".as_bytes(), None, Some("iso-8859-1"), true);
-    assert_eq!((text.as_str(), choice), ("café", CharsetChoice::Utf8Valid));
+    assert_eq!((text.as_ref(), choice), ("café", CharsetChoice::Utf8Valid));
+    // ...and is borrowed, not copied.
+    assert!(matches!(text, Cow::Borrowed(_)));
 }
 
 #[test]
@@ -491,12 +493,12 @@ fn label_handling_matches_reference() {
                 );
                 for mac in [false, true] {
                     assert_eq!(
-                        decode_with_hints(bytes, Some(v), Some(v), mac),
+                        owned(decode_with_hints(bytes, Some(v), Some(v), mac)),
                         reference::decode_with_hints(bytes, Some(v), Some(v), mac),
                         "decode_with_hints({bytes:?}, {v:?}, {v:?}, {mac})"
                     );
                     assert_eq!(
-                        decode_with_hints(bytes, None, Some(v), mac),
+                        owned(decode_with_hints(bytes, None, Some(v), mac)),
                         reference::decode_with_hints(bytes, None, Some(v), mac),
                         "decode_with_hints({bytes:?}, None, {v:?}, {mac})"
                     );
@@ -543,4 +545,9 @@ mod properties {
             );
         }
     }
+}
+
+/// A decoded text as the frozen reference returns it.
+fn owned((text, choice): (Cow<'_, str>, CharsetChoice)) -> (String, CharsetChoice) {
+    (text.into_owned(), choice)
 }
