@@ -733,10 +733,25 @@ fn write_multipart(out: &mut Vec<u8>, boundary: &Boundary, parts: &[&[Part<'_>]]
     push_eol(out, eol);
 }
 
-/// The text as a minimal HTML document: escaped, line breaks kept.
-pub fn text_to_html(text: &str) -> String {
+/// The text as a minimal HTML document: escaped, line breaks kept, lines ended with `eol`
+/// (the message's, so that the part needs no conversion when it is written).
+pub fn text_to_html(text: &str, eol: &str) -> String {
     let mut out = String::with_capacity(text.len() + 128);
-    out.push_str("<html>\n<head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head>\n<body>\n<div style=\"font-family: sans-serif; white-space: pre-wrap\">");
+    for (i, line) in [
+        "<html>",
+        "<head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head>",
+        "<body>",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if i > 0 {
+            out.push_str(eol);
+        }
+        out.push_str(line);
+    }
+    out.push_str(eol);
+    out.push_str("<div style=\"font-family: sans-serif; white-space: pre-wrap\">");
     let body = text.trim_end();
     let mut copied = 0;
     // Copy the runs without anything to escape in one go; look at each other character.
@@ -758,13 +773,19 @@ pub fn text_to_html(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\r' => {}
-            '\n' => out.push_str("<br>\n"),
+            '\n' => {
+                out.push_str("<br>");
+                out.push_str(eol);
+            }
             c if c.is_control() && c != '\t' => out.push(' '),
             c => out.push(c),
         }
     }
     out.push_str(body.get(copied..).unwrap_or_default());
-    out.push_str("</div>\n</body>\n</html>\n");
+    for line in ["</div>", "</body>", "</html>"] {
+        out.push_str(line);
+        out.push_str(eol);
+    }
     out
 }
 
@@ -1137,14 +1158,17 @@ mod tests {
                     state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
                     s.push_str(pieces[(state >> 16) as usize % pieces.len()]);
                 }
-                let html = text_to_html(&s);
+                let html = text_to_html(&s, "\n");
                 let inner = html
                     .split_once("pre-wrap\">")
                     .and_then(|(_, rest)| rest.strip_suffix("</div>\n</body>\n</html>\n"))
                     .unwrap();
                 assert_eq!(inner, text_to_html_ref(&s), "{s:?}");
+                assert!(html.starts_with("<html>\n<head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head>\n<body>\n<div "));
                 for eol in ["\r\n", "\n"] {
                     assert_eq!(normalise_eol(&s, eol), normalise_eol_ref(&s, eol), "{s:?}");
+                    // With the message's line ends: the same document, converted.
+                    assert_eq!(text_to_html(&s, eol), normalise_eol(&html, eol), "{s:?}");
                 }
             }
         }

@@ -395,7 +395,7 @@ fn run(raw: &[u8], opts: &Options, report: &mut Report) -> Result<Vec<u8>, Skip>
                 (None, Some(_)) => mail.text_decoded(), // None when too large: no HTML copy
                 (None, None) => Some(emit::summary_text(vcal, norm.method, "\n")),
             };
-            html_alt = text.map(|t| emit::text_to_html(&t));
+            html_alt = text.map(|t| emit::text_to_html(&t, mail.eol));
         }
         // Decoded only when X-ALT-DESC may be added (not for Outlook's own invitations).
         let html_decoded = if wants_html {
