@@ -496,6 +496,12 @@ fn normalise_eol(text: &str, eol: &str) -> String {
 /// Appends `text` with every line end (an LF and the CRs before it, or CRs at the end)
 /// rewritten as `eol`. Lines that already end in `eol` are copied together.
 fn push_normalised(out: &mut Vec<u8>, text: &[u8], eol: &str) {
+    // Generated text (the calendar, the HTML) is usually written with `eol` already:
+    // one check over the bytes, then one copy.
+    if ends_lines_with(text, eol) {
+        out.extend_from_slice(text);
+        return;
+    }
     let crlf = eol == "\r\n";
     // text[copied..] is not written yet; text[line..] is not looked at yet.
     let mut copied = 0;
@@ -512,6 +518,26 @@ fn push_normalised(out: &mut Vec<u8>, text: &[u8], eol: &str) {
     }
     let content = trim_cr(text.get(line..).unwrap_or_default());
     out.extend_from_slice(text.get(copied..line + content.len()).unwrap_or_default());
+}
+
+/// Whether every line end of `text` is `eol` (LF or CRLF) and there is no other CR:
+/// then [`push_normalised`] would copy it unchanged.
+fn ends_lines_with(text: &[u8], eol: &str) -> bool {
+    match eol {
+        "\n" => memchr::memchr(b'\r', text).is_none(),
+        "\r\n" => {
+            // Each CR is followed by an LF and each LF follows a CR; no early exit, so
+            // that the loop is vectorised.
+            let before = text.get(..text.len().saturating_sub(1)).unwrap_or_default();
+            let after = text.get(1..).unwrap_or_default();
+            let mut odd = 0u8;
+            for (&a, &b) in before.iter().zip(after) {
+                odd |= u8::from(a == b'\r') ^ u8::from(b == b'\n');
+            }
+            odd == 0 && text.first() != Some(&b'\n') && text.last() != Some(&b'\r')
+        }
+        _ => false,
+    }
 }
 
 /// `line` without the CRs at its end.
