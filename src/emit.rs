@@ -799,10 +799,15 @@ pub fn text_to_html(text: &str, eol: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\r' => {}
-            '\n' => {
-                out.push_str("<br>");
-                out.push_str(eol);
-            }
+            '\n' => match eol {
+                // Constants: a store each, not a copy call.
+                "\r\n" => out.push_str("<br>\r\n"),
+                "\n" => out.push_str("<br>\n"),
+                _ => {
+                    out.push_str("<br>");
+                    out.push_str(eol);
+                }
+            },
             c if c.is_control() && c != '\t' => out.push(' '),
             c => out.push(c),
         }
