@@ -502,15 +502,17 @@ fn escape_text_at(s: &str, out: &mut String, copied: usize, at: usize) -> usize 
         return copied;
     }
     let (escaped, next) = match bytes.get(at) {
-        Some(b'\\') => ("\\\\", at + 1),
-        Some(b';') => ("\\;", at + 1),
-        Some(b',') => ("\\,", at + 1),
-        Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => ("\\n", at + 2),
-        Some(b'\r' | b'\n') => ("\\n", at + 1),
+        Some(b'\\') => (b'\\', at + 1),
+        Some(b';') => (b';', at + 1),
+        Some(b',') => (b',', at + 1),
+        Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => (b'n', at + 2),
+        Some(b'\r' | b'\n') => (b'n', at + 1),
         _ => return copied,
     };
     out.push_str(s.get(copied..at).unwrap_or_default());
-    out.push_str(escaped);
+    // A backslash and one ASCII character: two stores, not a copy call.
+    out.push('\\');
+    out.push(char::from(escaped));
     next
 }
 
