@@ -1,11 +1,13 @@
-//! Deterministic, non-cryptographic 128-bit hashing for stable identifiers.
+//! Deterministic, non-cryptographic hashing for identifiers.
 //!
 //! [`StableHasher`] turns arbitrary input bytes into a 128-bit digest that is
 //! used to derive identifiers (UIDs, GUIDs, Message-ID local parts) which must
 //! be identical for identical input on every platform, every architecture and
 //! every release of this crate. Golden test outputs depend on the exact digest
-//! values, so the algorithm in this file must never change. It is not
-//! collision resistant against an adversary and must not be used for security.
+//! values, so its algorithm must never change. [`xxh64`] is the standard XXH64
+//! (also fixed by its specification), for bulk input whose digest needs no such
+//! promise. Neither is collision resistant against an adversary; neither may be
+//! used for security.
 
 /// FNV-1a 64-bit offset basis, used as the starting state of the first lane.
 const LANE0_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
