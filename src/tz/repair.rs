@@ -244,16 +244,16 @@ pub fn repair(cal: &mut Component, ctx: &Context, report: &mut Report) {
     }
     let mut first_start = first_local_start(cal);
     let plans = identify(cal, first_start, ctx, report);
-    unify_event_tzids(cal, &plans, report);
+    let converted = unify_event_tzids(cal, &plans, report);
     if ctx.profile == Profile::Outlook
         && ctx.method == Method::Cancel
-        && cancel_in_utc(cal, &plans, report)
+        && cancel_in_utc(cal, &plans, &converted, report)
     {
         // DTSTARTs may now be in UTC.
         first_start = first_local_start(cal);
     }
     until_in_utc(cal, &plans, report);
-    apply_names(cal, &plans);
+    apply_names(cal, &plans, &converted);
     rebuild_vtimezones(cal, &plans, first_start, ctx.profile, report);
 }
 
@@ -582,22 +582,49 @@ fn outlook_shape(vtz: &Component) -> bool {
 /// The plan for a property's TZID, whether it still has the name as read or already
 /// the output name (a value converted to another event time's zone gets the latter).
 fn plan_for<'p>(plans: &'p [Plan], p: &Property) -> Option<&'p Plan> {
+    plans.get(plan_index(plans, p)?)
+}
+
+/// [`plan_for`]'s position in `plans`.
+fn plan_index(plans: &[Plan], p: &Property) -> Option<usize> {
     let t = tzid_param(p)?;
     plans
         .iter()
-        .find(|pl| *pl.from == *t)
-        .or_else(|| plans.iter().find(|pl| *pl.out == *t))
+        .position(|pl| *pl.from == *t)
+        .or_else(|| plans.iter().position(|pl| *pl.out == *t))
+}
+
+/// The properties [`unify_event_tzids`] converted: (event, property) positions (events
+/// as [`events_mut`] gives them) and the plan whose zone each is now in. Their TZID is
+/// that plan's output name, which another plan may have as its name as read: they are
+/// not looked up by name again.
+type Converted = Vec<((usize, usize), usize)>;
+
+/// The plan of the property at `at`: the one it was converted to, else [`plan_for`].
+fn plan_of<'p>(
+    plans: &'p [Plan],
+    converted: &[((usize, usize), usize)],
+    at: (usize, usize),
+    p: &Property,
+) -> Option<&'p Plan> {
+    match converted.iter().find(|(c, _)| *c == at) {
+        Some(&(_, plan)) => plans.get(plan),
+        None => plan_for(plans, p),
+    }
 }
 
 /// DTEND and RECURRENCE-ID in another zone than DTSTART are converted to DTSTART's
 /// zone (Outlook and gromox require one TZID per event).
-fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
-    let mut n = 0usize;
-    for ev in events_mut(cal) {
-        let Some(start_plan) = ev
+fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) -> Converted {
+    let mut converted = Converted::new();
+    for (e, ev) in events_mut(cal).enumerate() {
+        let Some(start_index) = ev
             .property_upper("DTSTART")
-            .and_then(|p| plan_for(plans, p))
+            .and_then(|p| plan_index(plans, p))
         else {
+            continue;
+        };
+        let Some(start_plan) = plans.get(start_index) else {
             continue;
         };
         // The converted value gets the output name directly: the name as read may not
@@ -605,7 +632,10 @@ fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
         let (target_tzid, target_out, target_zone) =
             (&start_plan.from, &start_plan.out, start_plan.zone);
         for name in ["DTEND", "RECURRENCE-ID"] {
-            let Some(p) = ev.property_upper(name) else {
+            let Some(at) = ev.properties.iter().position(|q| q.is_upper(name)) else {
+                continue;
+            };
+            let Some(p) = ev.properties.get(at) else {
                 continue;
             };
             let Some(plan) = plan_for(plans, p) else {
@@ -620,35 +650,45 @@ fn unify_event_tzids(cal: &mut Component, plans: &[Plan], report: &mut Report) {
             let Some(utc) = to_utc(plan.zone, local) else {
                 continue;
             };
-            let converted = target_zone.from_utc_datetime(&utc).naive_local();
-            let mut np = Property::new(name, converted.format("%Y%m%dT%H%M%S").to_string());
+            let converted_time = target_zone.from_utc_datetime(&utc).naive_local();
+            let mut np = Property::new(name, converted_time.format("%Y%m%dT%H%M%S").to_string());
             np.set_param("TZID", target_out);
-            if let Some(slot) = ev.property_upper_mut(name) {
+            if let Some(slot) = ev.properties.get_mut(at) {
                 *slot = np;
-                n += 1;
+                converted.push(((e, at), start_index));
             }
         }
     }
-    if n > 0 {
+    if !converted.is_empty() {
         report.fix(
             FixCode::TzidUnified,
-            format!("{n} DTEND/RECURRENCE-ID value(s) converted to DTSTART's zone"),
+            format!(
+                "{} DTEND/RECURRENCE-ID value(s) converted to DTSTART's zone",
+                converted.len()
+            ),
         );
     }
+    converted
 }
 
 /// Outlook 2010/2016 reject a CANCEL with TZID-qualified times: write them in UTC.
 /// Whether any was.
-fn cancel_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) -> bool {
+fn cancel_in_utc(
+    cal: &mut Component,
+    plans: &[Plan],
+    converted: &[((usize, usize), usize)],
+    report: &mut Report,
+) -> bool {
     let mut n = 0usize;
     let mut zones: Vec<String> = Vec::new();
-    for ev in events_mut(cal) {
-        for p in ev
+    for (e, ev) in events_mut(cal).enumerate() {
+        for (at, p) in ev
             .properties
             .iter_mut()
-            .filter(|p| p.is_any_upper(CANCEL_UTC_PROPS))
+            .enumerate()
+            .filter(|(_, p)| p.is_any_upper(CANCEL_UTC_PROPS))
         {
-            let Some(plan) = plan_for(plans, p) else {
+            let Some(plan) = plan_of(plans, converted, (e, at), p) else {
                 continue;
             };
             let [local] = local_times(p)[..] else {
@@ -717,11 +757,16 @@ fn until_in_utc(cal: &mut Component, plans: &[Plan], report: &mut Report) {
 }
 
 /// Writes the output TZID on every property that uses a planned zone.
-fn apply_names(cal: &mut Component, plans: &[Plan]) {
-    for ev in events_mut(cal) {
+fn apply_names(cal: &mut Component, plans: &[Plan], converted: &[((usize, usize), usize)]) {
+    for (e, ev) in events_mut(cal).enumerate() {
         // A property without parameters has no TZID.
-        for p in ev.properties.iter_mut().filter(|p| !p.params().is_empty()) {
-            let Some(plan) = plan_for(plans, p) else {
+        for (at, p) in ev
+            .properties
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, p)| !p.params().is_empty())
+        {
+            let Some(plan) = plan_of(plans, converted, (e, at), p) else {
                 continue;
             };
             let written = p.param_value("TZID").unwrap_or("");
