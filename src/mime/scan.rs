@@ -36,9 +36,10 @@ pub const HARD_MAX_DEPTH: usize = 256;
 ///
 /// The header block ends where mail-parser ends it, so that a message is read the same
 /// way here and by a mail-parser-based receiver: at an empty line, and also at a line
-/// of blanks (spaces, tabs, CRs) unless that line continues a header field (follows a
-/// line with a `name:`, or a continuation of one). A line of blanks after a line that is
-/// not a field (no colon) ends the block.
+/// of blanks (ASCII whitespace: spaces, tabs, CRs, form feeds) unless that line continues
+/// a header field (starts with a space or tab after a line with a `name:`, or a
+/// continuation of one). A line of blanks after a line that is not a field (no colon),
+/// or one that starts with a form feed, ends the block.
 pub fn body_start(entity: &[u8]) -> usize {
     header_end(entity).1
 }
@@ -91,9 +92,7 @@ pub fn walk_header_while(
         }
         let continues = starts_blank && *in_field.get_or_insert_with(|| is_field(head));
         if !continues {
-            let blank = line
-                .iter()
-                .all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+            let blank = line.iter().all(|&b| b.is_ascii_whitespace());
             if blank && line.last() == Some(&b'\n') {
                 return field(start..end).then_some((at, end));
             }
@@ -893,6 +892,10 @@ mod tests {
         assert_eq!(body_start(b"A: b\n c\n\nbody"), 9);
         assert_eq!(body_start(b"\r\nbody"), 2);
         assert_eq!(body_start(b"A: b\r\n"), 6);
+        // A line of form feeds (ASCII whitespace, not a continuation) ends the block,
+        // as in mail-parser.
+        assert_eq!(body_start(b"A: b\n\x0c\x0c\r\nB: c\n\nx"), 9);
+        assert_eq!(body_start(b"A: b\n \x0c\nB: c\n\nx"), 14);
         // A line of blanks continues a field (as mail-parser reads it)...
         assert_eq!(body_start(b"A: b\n \nB: c\n\nx"), 13);
         // ...but ends the header after a line that is not a field.
