@@ -175,18 +175,9 @@ fn wanted(field: &[u8], fields: Fields, top: bool) -> Option<(Wanted, usize)> {
 }
 
 /// ASCII letters, digits and `-`: the bytes of a usual field name, one lookup each.
-// Indexing in a constant is checked when the crate compiles: it cannot fail at run time.
-#[allow(clippy::indexing_slicing)]
-const NAME_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || c == b'-';
-        b += 1;
-    }
-    table
-};
+static NAME_BYTES: [bool; 256] = crate::ical::model::byte_class(
+    b"-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+);
 
 fn is_name_byte(b: u8) -> bool {
     NAME_BYTES.get(usize::from(b)).copied().unwrap_or(false)
@@ -906,6 +897,17 @@ mod tests {
         assert_eq!(header_end(b"A: b\njunk\n \r\nB: c\n\nx"), (10, 13));
         assert_eq!(header_end(b"A: b\r\n\r\nx"), (6, 8));
         assert_eq!(header_end(b"A: b\r\n"), (6, 6));
+    }
+
+    #[test]
+    fn name_bytes_are_letters_digits_and_dash() {
+        for b in 0..=u8::MAX {
+            assert_eq!(
+                is_name_byte(b),
+                b.is_ascii_alphanumeric() || b == b'-',
+                "{b}"
+            );
+        }
     }
 
     #[test]
