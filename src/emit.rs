@@ -763,20 +763,14 @@ fn write_multipart(out: &mut Vec<u8>, boundary: &Boundary, parts: &[&[Part<'_>]]
 /// (the message's, so that the part needs no conversion when it is written).
 pub fn text_to_html(text: &str, eol: &str) -> String {
     let mut out = String::with_capacity(text.len() + 128);
-    for (i, line) in [
+    for line in [
         "<html>",
         "<head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"></head>",
         "<body>",
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        if i > 0 {
-            out.push_str(eol);
-        }
+    ] {
         out.push_str(line);
+        out.push_str(eol);
     }
-    out.push_str(eol);
     out.push_str("<div style=\"font-family: sans-serif; white-space: pre-wrap\">");
     let body = text.trim_end();
     let mut copied = 0;
